@@ -1,0 +1,40 @@
+"""Shared fixtures. No test touches the real ~/.cache: XDG_CACHE_HOME points at a tmp folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SOURCE = SHARED / "sources" / "tongzhou-2023-review.txt"
+INVALID_CORPUS = SHARED / "corpus" / "toml-test-invalid"
+BASE = ROOT / "facts.toml"
+
+needs_shared = pytest.mark.skipif(not SOURCE.is_file(), reason="../shared (the source article and corpus) is not next to this checkout")
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    monkeypatch.delenv("FACTS_FILE", raising=False)
+    monkeypatch.delenv("FACTS_NO_CACHE", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    yield folder
+
+
+@pytest.fixture
+def source_text() -> str:
+    if not SOURCE.is_file():
+        pytest.skip("../shared/sources/tongzhou-2023-review.txt is absent")
+    return SOURCE.read_text(encoding="utf-8")
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACTS_")}
+    env.update(extra)
+    return env

@@ -1,0 +1,188 @@
+"""The derived index between runs: one SQLite file per base, never stale, never fatal.
+
+A base is re-read whenever any of its files changed (size, mtime, inode, ctime) or
+the code's index format changed. Files are written to a temporary name and renamed,
+so parallel first runs and a process killed mid-write leave either the old file or
+a whole new one. Anything wrong with the cache (corrupt, foreign, read-only folder,
+full disk) means: no cache this time, never an error. FACTS_NO_CACHE=1 turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import zlib
+import os
+import sqlite3
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import __version__
+from .index import FORMAT_VERSION, Index
+
+if TYPE_CHECKING:
+    from .load import Base
+
+SUFFIX = ".sqlite"
+STALE_TEMP_SECONDS = 600
+
+
+def cache_dir() -> Path | None:
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    if base and os.path.isabs(base):
+        return Path(base) / "tongzhou-facts"
+    home = os.environ.get("HOME", "").strip()
+    return Path(home) / ".cache" / "tongzhou-facts" if home else None
+
+
+def enabled() -> bool:
+    return os.environ.get("FACTS_NO_CACHE", "").strip().lower() in ("", "0", "false", "no")
+
+
+def file_key(paths: Sequence[str]) -> str:
+    """What must not change for a cache file to stay valid."""
+    parts: list[object] = [FORMAT_VERSION, __version__]
+    for path in paths:
+        info = os.stat(path)
+        parts.append([os.path.realpath(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev])
+    return json.dumps(parts, ensure_ascii=False)
+
+
+def cache_path(paths: Sequence[str]) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    # Named by the base's paths, so each base has one file; crc32+adler32 rather than
+    # hashlib, whose import costs 3 ms. A clash only costs a rebuild: the key is checked.
+    raw = "\0".join(os.path.realpath(p) for p in paths).encode("utf-8", "surrogateescape")
+    return folder / f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}{SUFFIX}"
+
+
+def open_cached(path: Path, key: str) -> Index | None:
+    """The cache file as a read-only Index, or None when it is missing, foreign, stale or broken."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'key'").fetchone()
+        if row is None or row[0] != key:
+            db.close()
+            return None
+    except sqlite3.Error:
+        db.close()
+        return None
+    return Index(db, str(path))
+
+
+def store(base: Base, path: Path, key: str) -> bool:
+    """Write a new cache file atomically; False (and no file) when the folder will not take it."""
+    tmp_name = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temps(path.parent)
+        import tempfile  # only when writing: a few ms of start-up otherwise
+
+        handle, tmp_name = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
+        os.close(handle)
+        built = Index.build(base, tmp_name)
+        built.db.execute("INSERT INTO meta VALUES ('key', ?)", (key,))
+        built.db.commit()
+        built.close()
+        os.replace(tmp_name, path)
+        return True
+    except (OSError, sqlite3.Error):
+        if tmp_name:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+        return False
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    """Temporary files of processes killed mid-write."""
+    now = time.time()
+    for leftover in folder.glob("*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > STALE_TEMP_SECONDS:
+                leftover.unlink()
+
+
+def open_index(paths: Sequence[str]) -> Index:
+    """The index of these base files: from the cache when fresh, else built (and cached)."""
+    from .load import load_files
+
+    if not enabled():
+        return Index.build(load_files(paths))
+    target = cache_path(paths)
+    try:
+        key = file_key(paths)
+    except OSError:
+        key = ""
+    if target is not None and key:
+        cached = open_cached(target, key)
+        if cached is not None:
+            return cached
+    base = load_files(paths)  # raises BaseError with file:line when the base is bad
+    if target is not None and key:
+        try:
+            unchanged = file_key(paths) == key
+        except OSError:
+            unchanged = False
+        if unchanged and store(base, target, key):
+            cached = open_cached(target, key)
+            if cached is not None:
+                return cached
+    return Index.build(base)
+
+
+def invalidate(index: Index) -> None:
+    """Drop a cache file found broken mid-command, so the retry rebuilds it."""
+    if index.origin != ":memory:":
+        with contextlib.suppress(OSError):
+            os.unlink(index.origin)
+
+
+class CacheFile:
+    __slots__ = ("bases", "fresh", "path", "size")
+
+    def __init__(self, path: Path, size: int, bases: list[str], fresh: bool) -> None:
+        self.path, self.size, self.bases, self.fresh = path, size, bases, fresh
+
+
+def info() -> tuple[Path | None, list[CacheFile]]:
+    folder = cache_dir()
+    if folder is None or not folder.is_dir():
+        return folder, []
+    found = []
+    for path in sorted(folder.glob("*" + SUFFIX)):
+        bases: list[str] = []
+        fresh = False
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
+                bases = json.loads(rows.get("paths", "[]"))
+                with contextlib.suppress(OSError):
+                    fresh = rows.get("key") == file_key(bases)
+            finally:
+                db.close()
+        except (sqlite3.Error, ValueError):
+            pass
+        found.append(CacheFile(path, path.stat().st_size, bases, fresh))
+    return folder, found
+
+
+def clear() -> int:
+    folder = cache_dir()
+    removed = 0
+    if folder is None or not folder.is_dir():
+        return 0
+    for path in [*folder.glob("*" + SUFFIX), *folder.glob("*.tmp")]:
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed += 1
+    return removed

@@ -1,0 +1,60 @@
+"""`facts check`: every problem of one or more bases at once, and the quote check.
+
+Unlike loading, which stops at the first problem, this collects them all. A file that
+cannot be read at all (missing, a directory, no permission) means the check could not
+run (exit 2); a file that reads but is broken is a problem like any other (exit 1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import BaseError, UsageError
+from .load import Problem, parse_toml, read_text
+from .validate import check_quotes, validate_documents
+
+
+def _problem_from(error: BaseError) -> Problem:
+    location = error.location or ""
+    path, _, rest = location.partition(":")
+    line = int(rest.split(":")[0]) if rest and rest.split(":")[0].isdigit() else 0
+    column = rest.split(":")[1] if rest.count(":") >= 1 else ""
+    message = f"column {column}: {error.message}" if column else error.message
+    return Problem(path, line, "", message)
+
+
+def source_texts(specs: Sequence[str]) -> dict[str | None, str]:
+    texts: dict[str | None, str] = {}
+    for spec in specs:
+        key: str | None = None
+        path = spec
+        if "=" in spec and not spec.startswith(("/", ".")):
+            key, path = spec.split("=", 1)
+        try:
+            with open(path, encoding="utf-8-sig") as handle:
+                texts[key] = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise UsageError(f"cannot read source text {path}: {reason}") from None
+    return texts
+
+
+def run_check(paths: Sequence[str], sources: Sequence[str]) -> tuple[list[Problem], str]:
+    texts = source_texts(sources)
+    problems: list[Problem] = []
+    parsed: list[tuple[str, str, dict[str, Any]]] = []
+    for path in paths:
+        text = read_text(path)  # unreadable: BaseError, exit 2
+        try:
+            parsed.append((path, text, parse_toml(text, path)))
+        except BaseError as error:
+            problems.append(_problem_from(error))
+    base, found = validate_documents(parsed)
+    problems.extend(found)
+    if texts:
+        problems.extend(check_quotes(base, texts))
+    files = f"{len(paths)} file" + ("s" if len(paths) != 1 else "")
+    quotes = ", quotes checked against the source" if texts else ""
+    verdict = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "") if problems else "no problems"
+    return problems, f"checked {len(base.records)} records in {files}{quotes}: {verdict}"

@@ -1,0 +1,814 @@
+"""The `facts` command: parse arguments, call the library, hand results to output/render.
+
+Exit statuses (errors.ExitStatus): 0 results printed; 1 nothing matched (like grep)
+or `check` found problems; 2 a usage error or a base that cannot be read or is invalid.
+Errors are one line on stderr, `facts: error: …`; FACTS_DEBUG=1 shows the traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from . import __version__
+from .cache import open_index
+from .env import Environment, harden_streams
+from .errors import ExitStatus, FactsError, UsageError
+from .index import Index
+from .load import bundled_path
+from .model import KINDS, Record
+from .output import ALL_FIELDS, FORMATS, figure, parse_fields, record_object, text_of, write
+
+EPILOG = "Exit status: 0 results printed, 1 nothing matched (or check found problems), 2 usage error or unreadable/invalid base."
+
+APP_HELP = (
+    "Look up facts about 通州区 (Nantong) in 2023: metrics, projects, milestones, each with its source sentence.\n\n"
+    "  facts search 异质结\n\n"
+    "  facts metrics --year 2023 --min 100亿元\n\n"
+    "  facts get gdp-2023 value\n\n"
+    "  facts list --format json | jq '.[].name'\n\n"
+    "Piped output is plain tab-separated lines; a terminal gets tables. The base is the bundled one, "
+    "or --file/-f PATH (repeatable), or FACTS_FILE (a list of paths separated like PATH)."
+)
+
+#: name -> command function; build_app() turns them into a Typer app.
+COMMANDS: dict[str, Callable[..., None]] = {}
+CACHE_COMMANDS: dict[str, Callable[..., None]] = {}
+
+
+def command(name: str | None = None, registry: dict[str, Callable[..., None]] = COMMANDS) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def register(func: Callable[..., None]) -> Callable[..., None]:
+        registry[name or func.__name__] = func
+        return func
+
+    return register
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The Typer app, with every command or only the one being run.
+
+    Typer converts every command's parameters on each start (about 14 ms for all of
+    them), so a run builds just its own command; help and completion get them all.
+    """
+    application = typer.Typer(
+        name="facts",
+        help=APP_HELP,
+        epilog=EPILOG,
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    application.callback()(main_options)
+    for name, func in COMMANDS.items():
+        if only is None or only == name:
+            application.command(name)(func)
+    if only is None or only == "cache":
+        cache_app = typer.Typer(help="The derived index kept between runs (under $XDG_CACHE_HOME/tongzhou-facts).", no_args_is_help=True)
+        for name, func in CACHE_COMMANDS.items():
+            cache_app.command(name)(func)
+        application.add_typer(cache_app, name="cache")
+    return application
+
+
+# ---------------------------------------------------------------------------- shared options
+
+
+def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        index = open_index(base_paths(ctx.params.get("file")))
+        return [i for i in index.ids() if i.startswith(incomplete)]
+    except FactsError:
+        return []
+
+
+def _complete_column(column: str) -> Callable[[typer.Context, str], list[str]]:
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        try:
+            index = open_index(base_paths(ctx.params.get("file")))
+            return [v for v in index.distinct(column) if v.startswith(incomplete)]
+        except FactsError:
+            return []
+
+    return complete
+
+
+FileOpt = Annotated[
+    list[str] | None,
+    typer.Option("--file", "-f", help="Fact base to read (repeatable: bases merge). Default: $FACTS_FILE, else the bundled base.", metavar="PATH"),
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", help="table, plain, tsv, csv, json or jsonl. Default: table on a terminal, plain when piped."),
+]
+FieldsOpt = Annotated[str | None, typer.Option("--fields", help="Comma-separated fields to show, e.g. id,value,unit.", metavar="A,B,C")]
+LangOpt = Annotated[str, typer.Option("--lang", help="zh (default) or en: English names and headers.")]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (also NO_COLOR, TERM=dumb).")]
+BomOpt = Annotated[bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel reads Chinese right.")]
+KindOpt = Annotated[str | None, typer.Option("--kind", help="metric, project or milestone.")]
+YearOpt = Annotated[int | None, typer.Option("--year", help="Only facts about this year.")]
+CategoryOpt = Annotated[str | None, typer.Option("--category", help="e.g. economy, industry, health.", autocompletion=_complete_column("category"))]
+PlaceOpt = Annotated[str | None, typer.Option("--place", help="A town or area, e.g. 川姜镇.", autocompletion=_complete_column("place"))]
+
+
+@dataclass
+class Output:
+    """The output options every listing command shares."""
+
+    fmt: str | None
+    fields: str | None
+    lang: str
+    no_color: bool
+    bom: bool = False
+
+    def __post_init__(self) -> None:
+        if self.fmt is not None and self.fmt not in FORMATS:
+            raise UsageError(f"unknown format '{self.fmt}' (formats: {', '.join(FORMATS)})")
+        if self.lang not in ("zh", "en"):
+            raise UsageError(f"unknown language '{self.lang}' (zh or en)")
+
+    def env(self) -> Environment:
+        return Environment.detect(no_color=self.no_color)
+
+
+def base_paths(files: Sequence[str] | None) -> list[str]:
+    if files:
+        return list(files)
+    env_value = os.environ.get("FACTS_FILE", "")
+    listed = [p for p in env_value.split(os.pathsep) if p.strip()]
+    return listed or [str(bundled_path())]
+
+
+def index_for(files: Sequence[str] | None) -> Index:
+    return open_index(base_paths(files))
+
+
+def finish(code: ExitStatus) -> NoReturn:
+    raise typer.Exit(int(code))
+
+
+def emit(
+    records: Sequence[Record],
+    default_fields: Sequence[str],
+    out: Output,
+    highlights: dict[str, list[tuple[int, int]]] | None = None,
+) -> NoReturn:
+    """Print records in the chosen format; exit 0, or 1 when there are none."""
+    env = out.env()
+    fields = parse_fields(out.fields, default_fields)
+    fmt = out.fmt or ("table" if env.is_terminal else "plain")
+    if not records:
+        if fmt == "json":
+            env.stdout.write("[]\n")
+        finish(ExitStatus.NOTHING)
+    if fmt == "table":
+        from . import render
+
+        render.table(records, fields, env, out.lang, highlights)
+    else:
+        write(records, fmt, fields, env.stdout, lang=out.lang, all_fields=out.fields is None, bom=out.bom)
+    finish(ExitStatus.OK)
+
+
+LIST_FIELDS = ("id", "kind", "name", "figure", "when")
+
+# ---------------------------------------------------------------------------- commands
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"facts {__version__}")
+        raise typer.Exit(0)
+
+
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version)
+    ] = False,
+) -> None:
+    """Global options."""
+
+
+@command()
+def search(
+    query: Annotated[list[str], typer.Argument(help="Words to find; every word must match.", show_default=False)],
+    kind: KindOpt = None,
+    year: YearOpt = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="At most N results.", min=1)] = 20,
+    file: FileOpt = None,
+    fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
+    lang: LangOpt = "zh",
+    no_color: NoColorOpt = False,
+    bom: BomOpt = False,
+) -> None:
+    """Find facts by Chinese, pinyin, English, number or date, best match first.
+
+    facts search 异质结 · facts search chuanjiang · facts search 醫保 · facts search "hospital beds" · facts search 2023-12-28
+    """
+    from .match import search as find
+    from .match import suggestions
+
+    out = Output(fmt, fields, lang, no_color, bom)
+    _check_kind(kind)
+    index = index_for(file)
+    text = " ".join(query)
+    hits = find(index, text, kind=kind, year=year, limit=limit)
+    if not hits:
+        near = suggestions(index, text)
+        if near:
+            print(f"facts: nothing matched {text!r}; did you mean: {', '.join(near)}?", file=sys.stderr)
+    highlights = None
+    if (out.fmt or ("table" if out.env().is_terminal else "plain")) == "table":
+        from .match.highlight import spans
+
+        highlights = {hit.record.id: spans(hit.record.name, hit.terms) for hit in hits}
+    emit([hit.record for hit in hits], LIST_FIELDS, out, highlights)
+
+
+@command("list")
+def list_(
+    kind: KindOpt = None,
+    year: YearOpt = None,
+    category: CategoryOpt = None,
+    place: PlaceOpt = None,
+    sort: Annotated[str | None, typer.Option("--sort", help="Sort by this field, e.g. year, value, name.", metavar="KEY")] = None,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
+    file: FileOpt = None,
+    fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
+    lang: LangOpt = "zh",
+    no_color: NoColorOpt = False,
+    bom: BomOpt = False,
+) -> None:
+    """Every fact of the base, filtered and sorted.
+
+    facts list --kind project · facts list --category health --format csv --bom > health.csv
+    """
+    out = Output(fmt, fields, lang, no_color, bom)
+    _check_kind(kind)
+    records = _select(index_for(file), kind=kind, year=year, category=category, place=place)
+    emit(_sorted(records, sort, reverse), LIST_FIELDS, out)
+
+
+@command()
+def metrics(
+    year: YearOpt = None,
+    category: CategoryOpt = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Only this unit, e.g. 亿元 or %.", autocompletion=_complete_column("unit"))] = None,
+    min_: Annotated[str | None, typer.Option("--min", help="At least this much, with a unit: 100亿元, 1万人, 50%.")] = None,
+    max_: Annotated[str | None, typer.Option("--max", help="At most this much, with a unit.")] = None,
+    sort: Annotated[str | None, typer.Option("--sort", help="Sort by this field; 'value' compares across 万/亿.", metavar="KEY")] = None,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
+    file: FileOpt = None,
+    fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
+    lang: LangOpt = "zh",
+    no_color: NoColorOpt = False,
+    bom: BomOpt = False,
+) -> None:
+    """Numbers: levels, growth rates, shares and counts, with their qualifiers (预计, 约, 以上…).
+
+    facts metrics --year 2023 · facts metrics --unit % --sort value -r · facts metrics --min 100亿元
+    """
+    from . import units
+
+    out = Output(fmt, fields, lang, no_color, bom)
+    records = _select(index_for(file), kind="metric", year=year, category=category)
+    if unit is not None:
+        wanted = units.canonical_unit(unit)
+        records = [r for r in records if r.unit == wanted]
+    for raw, keep in ((min_, lambda a, b: a >= b), (max_, lambda a, b: a <= b)):
+        if raw is None:
+            continue
+        bound = units.parse_quantity(raw)
+        units.check_known(bound, {str(r.unit) for r in records})
+        records = [
+            r for r in records
+            if units.comparable(str(r.unit), bound) and keep(units.compare_key(float(r.value or 0), str(r.unit), bound), bound.value)
+        ]
+    emit(_sorted(records, sort, reverse), ("id", "name", "figure", "year", "category"), out)
+
+
+@command()
+def projects(
+    year: YearOpt = None,
+    status: Annotated[str | None, typer.Option("--status", help="e.g. 开工, 竣工 (matches 竣工投产 too), 在建.")] = None,
+    min_investment: Annotated[str | None, typer.Option("--min-investment", help="At least this investment: 50亿元.")] = None,
+    category: CategoryOpt = None,
+    place: PlaceOpt = None,
+    sort: Annotated[str | None, typer.Option("--sort", help="Sort by this field, e.g. investment.", metavar="KEY")] = None,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
+    file: FileOpt = None,
+    fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
+    lang: LangOpt = "zh",
+    no_color: NoColorOpt = False,
+    bom: BomOpt = False,
+) -> None:
+    """Named projects and facilities with their status, investment and capacity.
+
+    facts projects --status 开工 · facts projects --min-investment 50亿元
+    """
+    from . import units
+
+    out = Output(fmt, fields, lang, no_color, bom)
+    records = _select(index_for(file), kind="project", year=year, category=category, place=place)
+    if status:
+        records = [r for r in records if status in str(r.get("status") or "")]
+    if min_investment is not None:
+        bound = units.parse_quantity(min_investment)
+        invested = [r for r in records if r.get("investment") is not None]
+        units.check_known(bound, {str(r.get("investment_unit") or "") for r in invested} or {"亿元"})
+        records = [
+            r for r in invested
+            if units.comparable(str(r.get("investment_unit") or ""), bound)
+            and units.compare_key(float(r.get("investment")), str(r.get("investment_unit") or ""), bound) >= bound.value
+        ]
+    emit(_sorted(records, sort, reverse), ("id", "name", "status", "figure", "when", "place"), out)
+
+
+@command()
+def milestones(
+    year: YearOpt = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this date on: 2023-12 or 2023-12-13.", metavar="DATE")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this date.", metavar="DATE")] = None,
+    category: CategoryOpt = None,
+    file: FileOpt = None,
+    fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
+    lang: LangOpt = "zh",
+    no_color: NoColorOpt = False,
+    bom: BomOpt = False,
+) -> None:
+    """Events, honours and rankings in date order (a year-only fact sorts at its year's start).
+
+    facts milestones --since 2023-12 · facts milestones --category honour
+    """
+    out = Output(fmt, fields, lang, no_color, bom)
+    records = _chronological(_select(index_for(file), kind="milestone", year=year, category=category), since, until)
+    emit(records, ("when", "id", "name", "category", "place"), out)
+
+
+@command()
+def timeline(
+    year: YearOpt = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this date on.", metavar="DATE")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this date.", metavar="DATE")] = None,
+    file: FileOpt = None,
+    fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
+    lang: LangOpt = "zh",
+    no_color: NoColorOpt = False,
+) -> None:
+    """The dated milestones drawn on a time axis (plain date lines when piped).
+
+    facts timeline · facts timeline --since 2023-09
+    """
+    out = Output(fmt, fields, lang, no_color)
+    dated = [r for r in _select(index_for(file), kind="milestone", year=year) if r.date]
+    undated = _select(index_for(file), kind="milestone", year=year)
+    records = _chronological(dated, since, until)
+    env = out.env()
+    if records and (out.fmt or ("table" if env.is_terminal else "plain")) == "table" and out.fields is None:
+        from . import render
+
+        render.timeline(records, env, lang, undated=len(undated) - len(dated))
+        finish(ExitStatus.OK)
+    emit(records, ("when", "id", "name"), out)
+
+
+@command()
+def chart(
+    unit: Annotated[str, typer.Option("--unit", help="Chart metrics of this unit (and ones that convert to it).")] = "%",
+    measure: Annotated[str | None, typer.Option("--measure", help="Only growth, share, level, count, decline…")] = None,
+    year: YearOpt = None,
+    category: CategoryOpt = None,
+    file: FileOpt = None,
+    fmt: FormatOpt = None,
+    fields: FieldsOpt = None,
+    lang: LangOpt = "zh",
+    no_color: NoColorOpt = False,
+) -> None:
+    """A bar chart of comparable metrics (one unit), largest first.
+
+    facts chart · facts chart --measure growth · facts chart --unit 亿元
+    """
+    from . import units
+
+    out = Output(fmt, fields, lang, no_color)
+    wanted = units.canonical_unit(unit)
+    records = [
+        r for r in _select(index_for(file), kind="metric", year=year, category=category)
+        if units.in_unit(1.0, str(r.unit), wanted) is not None and (measure is None or r.get("measure") == measure)
+    ]
+    records.sort(key=lambda r: -(units.in_unit(float(r.value or 0), str(r.unit), wanted) or 0))
+    env = out.env()
+    if records and (out.fmt or ("table" if env.is_terminal else "plain")) == "table" and out.fields is None:
+        from . import render
+
+        render.chart(records, env, lang)
+        finish(ExitStatus.OK)
+    emit(records, ("name", "value", "unit", "id"), out)
+
+
+@command()
+def show(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id.", autocompletion=_complete_ids)],
+    file: FileOpt = None,
+    fmt: FormatOpt = None,
+    lang: LangOpt = "zh",
+    no_color: NoColorOpt = False,
+) -> None:
+    """One fact as a card: every field, the quote and its source.
+
+    facts show gdp-2023 · facts show gdp-2023 --format json
+    """
+    out = Output(fmt, None, lang, no_color)
+    index = index_for(file)
+    record = _get(index, record_id)
+    env = out.env()
+    fmt_ = out.fmt or ("table" if env.is_terminal else "plain")
+    source = index.sources().get(str(record.get("source")))
+    if fmt_ == "table":
+        from . import render
+
+        render.card(record, source, env, lang)
+    elif fmt_ in ("json", "jsonl"):
+        import json
+
+        obj = record_object(record, None)
+        if source is not None:
+            obj["source_document"] = source.to_dict()
+        env.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2 if fmt_ == "json" else None, default=str) + "\n")
+    else:
+        write([record], fmt_, [k for k in ALL_FIELDS if k in record.to_dict()], env.stdout, lang=lang, all_fields=False)
+    finish(ExitStatus.OK)
+
+
+@command()
+def get(
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id.", autocompletion=_complete_ids)],
+    field: Annotated[str | None, typer.Argument(metavar="[FIELD]", help="value, unit, date, quote, figure… (default: the whole record as JSON)")] = None,
+    file: FileOpt = None,
+) -> None:
+    """The bare value of one field, for scripts: nothing but the value and a newline.
+
+    facts get gdp-2023 value  →  1730 · facts get gdp-2023 quote · for id in $(facts list --fields id); do facts get "$id" value; done
+    """
+    import json
+
+    record = _get(index_for(file), record_id)
+    if field is None:
+        print(json.dumps(record.to_dict(), ensure_ascii=False))
+        finish(ExitStatus.OK)
+    if field not in ALL_FIELDS:
+        raise UsageError(f"unknown field '{field}' (fields: {', '.join(ALL_FIELDS)})")
+    if field in ("figure", "when"):
+        from .output import cell
+
+        print(cell(record, field))
+        finish(ExitStatus.OK)
+    value = record.to_dict().get(field)
+    if value is None:
+        print(f"facts: {record_id} has no {field}", file=sys.stderr)
+        finish(ExitStatus.NOTHING)
+    if isinstance(value, list):
+        for item in value:
+            print(text_of(item) if not isinstance(item, dict) else "\t".join([item["name"], item.get("role", "")]))
+    else:
+        print(text_of(value))
+    finish(ExitStatus.OK)
+
+
+@command()
+def stats(
+    file: FileOpt = None,
+    fmt: FormatOpt = None,
+    lang: LangOpt = "zh",
+    no_color: NoColorOpt = False,
+) -> None:
+    """How many facts there are, by kind, category, year and place.
+
+    facts stats · facts stats --format json
+    """
+    out = Output(fmt, None, lang, no_color)
+    records = index_for(file).records()
+    groups = {
+        "kind": Counter(r.kind for r in records),
+        "category": Counter(str(r.get("category") or "-") for r in records),
+        "year": Counter(str(r.year) for r in records),
+        "place": Counter(str(r.get("place") or "-") for r in records),
+    }
+    ordered = {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in groups.items()}
+    env = out.env()
+    fmt_ = out.fmt or ("table" if env.is_terminal else "plain")
+    if not records:
+        finish(ExitStatus.NOTHING)
+    if fmt_ == "table":
+        from . import render
+
+        render.counts(ordered, env, lang)
+    elif fmt_ in ("json", "jsonl"):
+        import json
+
+        env.stdout.write(json.dumps({"records": len(records), **ordered}, ensure_ascii=False, indent=2 if fmt_ == "json" else None) + "\n")
+    else:
+        import csv
+
+        rows = [(group, key, str(n)) for group, counts in ordered.items() for key, n in counts.items()]
+        if fmt_ == "csv":
+            writer = csv.writer(env.stdout, lineterminator="\r\n")
+            writer.writerow(("group", "key", "count"))
+            writer.writerows(rows)
+        else:
+            if fmt_ == "tsv":
+                env.stdout.write("group\tkey\tcount\n")
+            env.stdout.write("".join("\t".join(row) + "\n" for row in rows))
+    finish(ExitStatus.OK)
+
+
+@command()
+def check(
+    paths: Annotated[list[str] | None, typer.Argument(metavar="[PATH]...", help="Bases to check (default: --file, $FACTS_FILE or the bundled base).")] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Check every quote against this text (ID=FILE for one source id; repeatable).", metavar="[ID=]FILE"),
+    ] = None,
+    file: FileOpt = None,
+) -> None:
+    """Validate bases: TOML syntax, keys and types, ids, sources, dates, numbers, and quotes.
+
+    facts check · facts check my.toml --source ../shared/sources/tongzhou-2023-review.txt
+
+    Prints one line per problem, `path:line: id: message`; exit 0 clean, 1 problems, 2 could not run.
+    """
+    from .check import run_check
+
+    targets = list(paths) if paths else base_paths(file)
+    problems, summary = run_check(targets, source or [])
+    for problem in problems:
+        print(problem)
+    print(f"facts: {summary}", file=sys.stderr)
+    finish(ExitStatus.NOTHING if problems else ExitStatus.OK)
+
+
+@command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="json, jsonl, csv or sqlite.")] = "json",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write here instead of stdout (required for sqlite).", metavar="FILE")] = None,
+    file: FileOpt = None,
+    bom: BomOpt = False,
+) -> None:
+    """The whole base as JSON, JSON Lines, CSV, or an SQLite database with a full-text index.
+
+    facts export --format csv --bom -o facts.csv · facts export --format sqlite -o facts.db && datasette facts.db
+    """
+    if fmt not in ("json", "jsonl", "csv", "sqlite"):
+        raise UsageError(f"unknown export format '{fmt}' (json, jsonl, csv or sqlite)")
+    index = index_for(file)
+    if fmt == "sqlite":
+        if not output:
+            raise UsageError("--format sqlite needs --output FILE")
+        from .export import write_sqlite
+
+        count = write_sqlite(index, output)
+        print(f"facts: wrote {count} records to {output}", file=sys.stderr)
+        finish(ExitStatus.OK)
+    records = index.records()
+    if output:
+        import contextlib
+        import tempfile
+
+        folder = os.path.dirname(os.path.abspath(output))
+        try:
+            handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder, delete=False, suffix=".tmp")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        with handle:
+            write(records, fmt, [], handle, all_fields=True, bom=bom)
+        try:
+            os.replace(handle.name, output)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(handle.name)
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        print(f"facts: wrote {len(records)} records to {output}", file=sys.stderr)
+        finish(ExitStatus.OK if records else ExitStatus.NOTHING)
+    emit(records, [], Output(fmt, None, "zh", True, bom))
+
+
+@command("info", CACHE_COMMANDS)
+def cache_info() -> None:
+    """Where the cache is, and which bases it holds."""
+    from . import cache
+
+    folder, files = cache.info()
+    state = "off (FACTS_NO_CACHE)" if not cache.enabled() else "on"
+    print(f"cache: {state}\nfolder: {folder if folder else '(none: no HOME or XDG_CACHE_HOME)'}")
+    for item in files:
+        fresh = "fresh" if item.fresh else "stale"
+        print(f"{item.path.name}\t{item.size}\t{fresh}\t{os.pathsep.join(item.bases)}")
+    finish(ExitStatus.OK)
+
+
+@command("clear", CACHE_COMMANDS)
+def cache_clear() -> None:
+    """Delete every cache file (they are rebuilt when next needed)."""
+    from . import cache
+
+    removed = cache.clear()
+    print(f"facts: removed {removed} cache files", file=sys.stderr)
+    finish(ExitStatus.OK)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _check_kind(kind: str | None) -> None:
+    if kind is not None and kind not in KINDS.values():
+        raise UsageError(f"unknown kind '{kind}' (metric, project or milestone)")
+
+
+def _select(
+    index: Index,
+    *,
+    kind: str | None = None,
+    year: int | None = None,
+    category: str | None = None,
+    place: str | None = None,
+) -> list[Record]:
+    clauses, params = [], []
+    for column, value in (("kind", kind), ("year", year), ("category", category), ("place", place)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    return index.records(" AND ".join(clauses), params)
+
+
+def _sort_key(field: str) -> Callable[[Record], tuple[int, Any]]:
+    from . import units
+
+    def key(record: Record) -> tuple[int, Any]:
+        if field == "value" and record.value is not None:
+            family = units.family_of(str(record.unit))
+            factor = units.FAMILIES.get(family, {}).get(str(record.unit), 1)
+            return (0, float(record.value) * factor)
+        if field == "when":
+            return (0, record.date or str(record.year))
+        value = record.to_dict().get(field) if field != "figure" else figure(record)
+        if value is None or value == "":
+            return (1, "")
+        if isinstance(value, (int, float)):
+            return (0, float(value))
+        return (0, text_of(value))
+
+    return key
+
+
+def _sorted(records: list[Record], sort: str | None, reverse: bool) -> list[Record]:
+    if sort is None:
+        return records[::-1] if reverse else records
+    if sort not in ALL_FIELDS:
+        raise UsageError(f"cannot sort by '{sort}' (fields: {', '.join(ALL_FIELDS)})")
+    key = _sort_key(sort)
+    present = [r for r in records if key(r)[0] == 0]
+    missing = [r for r in records if key(r)[0] == 1]
+    mixed = {type(key(r)[1]) for r in present}
+    if len(mixed) > 1:
+        return sorted(present, key=lambda r: str(key(r)[1]), reverse=reverse) + missing
+    return sorted(present, key=key, reverse=reverse) + missing
+
+
+def _interval(text: str, label: str) -> tuple[dt.date, dt.date]:
+    """A date or partial date as the first and last day it covers."""
+    import calendar
+
+    parts = text.strip().split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        if len(numbers) == 1:
+            return dt.date(numbers[0], 1, 1), dt.date(numbers[0], 12, 31)
+        if len(numbers) == 2:
+            last = calendar.monthrange(numbers[0], numbers[1])[1]
+            return dt.date(numbers[0], numbers[1], 1), dt.date(numbers[0], numbers[1], last)
+        if len(numbers) == 3:
+            day = dt.date(*numbers)
+            return day, day
+    except (ValueError, OverflowError):
+        pass
+    raise UsageError(f"{label}: not a date: {text!r} (write 2023, 2023-12 or 2023-12-13)")
+
+
+def _chronological(records: list[Record], since: str | None, until: str | None) -> list[Record]:
+    """Sorted by date; a fact dated by month or year only counts from its first day."""
+    low = _interval(since, "--since")[0] if since else dt.date.min
+    high = _interval(until, "--until")[1] if until else dt.date.max
+    kept = []
+    for record in records:
+        start = _interval(record.date or str(record.year), record.id)[0]
+        if low <= start <= high:
+            kept.append((start, record))
+    kept.sort(key=lambda pair: pair[0])
+    return [record for _, record in kept]
+
+
+def _get(index: Index, record_id: str) -> Record:
+    record = index.get(record_id)
+    if record is None:
+        close = difflib.get_close_matches(record_id, index.ids(), n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise UsageError(f"no record with id '{record_id}'{hint}")
+    return record
+
+
+# ---------------------------------------------------------------------------- entry point
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `facts`; return the exit status instead of raising."""
+    harden_streams()
+    from typer.main import get_command
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    name = next((a for a in args if not a.startswith("-")), None)
+    completing = any(key.startswith("_FACTS_COMPLETE") for key in os.environ)
+    known = name in COMMANDS or name == "cache"
+    command = get_command(build_app(only=name if known and not completing else None))
+    try:
+        result = command.main(args=args, prog_name="facts", standalone_mode=False)
+        code = int(result) if isinstance(result, int) else 0
+    except FactsError as exc:
+        _error(str(exc))
+        code = int(exc.exit_status)
+    except BrokenPipeError:
+        return _quiet_pipe()
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place that turns any failure into one line
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `facts`: the help, as click prints it
+            print(exc.format_message(), file=sys.stderr)  # type: ignore[attr-defined]
+            code = int(ExitStatus.ERROR)
+        elif isinstance(exc, typer.TyperException) and hasattr(exc, "format_message"):  # click's usage errors
+            _error(_usage_message(exc, command, args))
+            code = int(ExitStatus.ERROR)
+        elif isinstance(exc, typer.Abort):
+            code = 1
+        elif isinstance(exc, OSError) and getattr(exc, "errno", None) == 32:
+            return _quiet_pipe()
+        else:
+            if os.environ.get("FACTS_DEBUG"):
+                raise
+            _error(f"internal error: {type(exc).__name__}: {exc} (set FACTS_DEBUG=1 for a traceback)")
+            code = int(ExitStatus.ERROR)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _quiet_pipe()
+    return code
+
+
+def _usage_message(exc: Exception, command: Any, args: Sequence[str]) -> str:
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    message = " ".join(message.split())
+    context = getattr(exc, "ctx", None)
+    path = context.command_path if context is not None else "facts"
+    return f"{message} (see '{path} --help')"
+
+
+def _error(message: str) -> None:
+    from .output import safe
+
+    try:
+        print(f"facts: error: {safe(message)}", file=sys.stderr)
+    except (BrokenPipeError, OSError):
+        pass
+
+
+def _quiet_pipe() -> int:
+    """The reader went away (`facts list | head -1`): stop quietly, like cat does."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def run() -> NoReturn:
+    sys.exit(main())
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the whole app, for tests and tools; built on demand
+        return build_app()
+    raise AttributeError(name)

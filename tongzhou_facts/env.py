@@ -1,0 +1,58 @@
+"""Terminal or pipe, colour or not, how wide, which encoding: decided once, here.
+
+Like HTTPie's Environment: commands ask this object instead of probing streams, and
+tests build one that plays a terminal or a pipe.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from typing import TextIO
+
+
+class Environment:
+    __slots__ = ("color", "is_terminal", "stderr", "stdout", "unicode", "width")
+
+    def __init__(
+        self,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        is_terminal: bool = False,
+        color: bool = False,
+        width: int = 100,
+        unicode: bool = True,
+    ) -> None:
+        self.stdout = stdout if stdout is not None else sys.stdout
+        self.stderr = stderr if stderr is not None else sys.stderr
+        self.is_terminal = is_terminal
+        self.color = color
+        self.width = width
+        self.unicode = unicode
+
+    @classmethod
+    def detect(cls, no_color: bool = False) -> Environment:
+        stdout = sys.stdout
+        try:
+            is_terminal = stdout.isatty()
+        except (AttributeError, ValueError):
+            is_terminal = False
+        term = os.environ.get("TERM", "")
+        color = is_terminal and not no_color and "NO_COLOR" not in os.environ and term != "dumb"
+        if os.environ.get("NO_COLOR", None) == "":
+            color = is_terminal and not no_color and term != "dumb"  # NO_COLOR counts only when set to something
+        width = shutil.get_terminal_size((100, 24)).columns if is_terminal else 100
+        encoding = (getattr(stdout, "encoding", None) or "ascii").lower().replace("-", "")
+        return cls(stdout, sys.stderr, is_terminal, color, max(width, 20), encoding.startswith("utf"))
+
+
+def harden_streams() -> None:
+    """A stdout that cannot encode Chinese (PYTHONIOENCODING=ascii) escapes it instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass

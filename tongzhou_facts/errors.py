@@ -1,0 +1,39 @@
+"""Exit statuses and the error types that carry them, in one place (as HTTPie does)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitStatus(enum.IntEnum):
+    """What a `facts` process tells its caller; documented in the README and `--help`."""
+
+    OK = 0  # results printed / base clean
+    NOTHING = 1  # nothing matched (like grep), or `check` found problems
+    ERROR = 2  # usage error, or a base that cannot be read or is invalid
+
+
+class FactsError(Exception):
+    """An error meant for the user: one line, no traceback.
+
+    `location` is ``path`` or ``path:line`` or ``path:line:column`` when the error
+    points into a file, so editors and terminals can jump to it.
+    """
+
+    exit_status = ExitStatus.ERROR
+
+    def __init__(self, message: str, location: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+class BaseError(FactsError):
+    """A fact base that cannot be read, parsed or validated."""
+
+
+class UsageError(FactsError):
+    """Bad arguments: an unknown id, an empty query, incomparable units."""

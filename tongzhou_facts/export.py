@@ -1,0 +1,64 @@
+"""`facts export --format sqlite`: the base as a database any SQL tool or Datasette opens.
+
+Unlike the cache (normalised search columns), this is a table of records with plain
+columns, and `records_fts`, an FTS5 index over names, aliases and quotes with the
+trigram tokenizer, so Chinese substrings are searchable (`WHERE records_fts MATCH '异质结'`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import tempfile
+
+from .errors import UsageError
+from .index import Index
+from .model import FIELD_ORDER
+
+LIST_KEYS = {"aliases", "tags", "companies", "people", "related", "evidence", "qualifier"}
+
+
+def write_sqlite(index: Index, output: str) -> int:
+    records = index.records()
+    folder = os.path.dirname(os.path.abspath(output))
+    try:
+        handle, tmp = tempfile.mkstemp(suffix=".tmp", dir=folder)
+        os.close(handle)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    try:
+        db = sqlite3.connect(tmp)
+        columns = [key for key in FIELD_ORDER]
+        definitions = ", ".join(
+            f"[{c}] {'TEXT PRIMARY KEY' if c == 'id' else 'REAL' if c in ('value', 'investment', 'capacity') else 'INTEGER' if c in ('year', 'phases') else 'TEXT'}"
+            for c in columns
+        )
+        db.execute(f"CREATE TABLE records ({definitions})")
+        db.execute("CREATE TABLE sources (id TEXT PRIMARY KEY, title TEXT, json TEXT)")
+        marks = ", ".join("?" * len(columns))
+        rows = []
+        for record in records:
+            data = record.to_dict()
+            rows.append([
+                json.dumps(data.get(c), ensure_ascii=False) if c in LIST_KEYS and data.get(c) is not None else data.get(c)
+                for c in columns
+            ])
+        db.executemany(f"INSERT INTO records VALUES ({marks})", rows)
+        db.executemany(
+            "INSERT INTO sources VALUES (?, ?, ?)",
+            [(s.id, s.title, json.dumps(s.to_dict(), ensure_ascii=False, default=str)) for s in index.sources().values()],
+        )
+        db.execute(
+            "CREATE VIRTUAL TABLE records_fts USING fts5(name, name_en, aliases, quote, content='records', tokenize='trigram')"
+        )
+        db.execute("INSERT INTO records_fts(rowid, name, name_en, aliases, quote) SELECT rowid, name, name_en, aliases, quote FROM records")
+        db.commit()
+        db.close()
+        os.replace(tmp, output)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise UsageError(f"cannot write {output}: {exc}") from None
+    return len(records)

@@ -1,0 +1,143 @@
+"""A validated base as an SQLite database: the records, and their search fields.
+
+Every command reads a base through an `Index`: from the cache file when one is
+fresh (cache.py), else built in memory from the TOML. One code path serves the
+bundled base and a 100,000-record one alike; only the small rows a command needs
+are decoded.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from typing import TYPE_CHECKING
+
+from .model import Record, Source, record_from_dict
+
+if TYPE_CHECKING:
+    from .load import Base
+
+#: Bump when the schema below or the search fields change: old cache files are then ignored.
+FORMAT_VERSION = "4"
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE records (
+    n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, year INTEGER NOT NULL,
+    category TEXT, place TEXT, date TEXT, unit TEXT, value REAL, json TEXT NOT NULL
+);
+CREATE TABLE docs (
+    n INTEGER PRIMARY KEY, name TEXT, en TEXT, aliases TEXT, tags TEXT, quote TEXT, extra TEXT,
+    py TEXT, py_alias TEXT, py_tags TEXT, ini TEXT, ini_alias TEXT
+);
+CREATE VIRTUAL TABLE fts USING fts5(
+    name, en, aliases, tags, quote, extra, py, py_alias, py_tags, ini, ini_alias,
+    content='docs', content_rowid='n', tokenize='trigram'
+);
+"""
+DOC_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra", "py", "py_alias", "py_tags", "ini", "ini_alias")
+
+
+class Index:
+    """Read access to one (possibly merged) base."""
+
+    def __init__(self, connection: sqlite3.Connection, origin: str = ":memory:") -> None:
+        self.db = connection
+        self.origin = origin
+        self._sources: dict[str, Source] | None = None
+
+    # ---------------------------------------------------------------- building
+
+    @classmethod
+    def build(cls, base: Base, target: str = ":memory:") -> Index:
+        from .match.docs import searchable
+
+        db = sqlite3.connect(target)
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.executescript(SCHEMA)
+        meta = {
+            "format": FORMAT_VERSION,
+            "paths": json.dumps(base.paths, ensure_ascii=False),
+            "sources": json.dumps([s.to_dict() for s in base.sources.values()], ensure_ascii=False, default=str),
+        }
+        db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        rows = []
+        docs = []
+        for n, record in enumerate(base.records, 1):
+            data = record.to_dict()
+            value = data.get("value")
+            rows.append(
+                (n, record.id, record.kind, record.year, data.get("category"), data.get("place"),
+                 data.get("date"), data.get("unit"), value, json.dumps(data, ensure_ascii=False))
+            )
+            fields = searchable(record)
+            docs.append((n, *(fields[c] for c in DOC_COLUMNS)))
+        db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+        db.executemany(f"INSERT INTO docs VALUES ({','.join('?' * (len(DOC_COLUMNS) + 1))})", docs)
+        db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
+        db.commit()
+        return cls(db, target)
+
+    # ---------------------------------------------------------------- reading
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def sources(self) -> dict[str, Source]:
+        if self._sources is None:
+            raw = self.db.execute("SELECT value FROM meta WHERE key='sources'").fetchone()
+            items = json.loads(raw[0]) if raw else []
+            self._sources = {
+                s["id"]: Source(id=s["id"], title=s["title"], extra={k: v for k, v in s.items() if k not in ("id", "title")})
+                for s in items
+            }
+        return self._sources
+
+    def paths(self) -> list[str]:
+        raw = self.db.execute("SELECT value FROM meta WHERE key='paths'").fetchone()
+        return list(json.loads(raw[0])) if raw else []
+
+    def records(self, where: str = "", params: Sequence[Any] = ()) -> list[Record]:
+        """Records in base order, optionally filtered by an SQL condition on `records`."""
+        sql = "SELECT json FROM records" + (f" WHERE {where}" if where else "") + " ORDER BY n"
+        return [record_from_dict(json.loads(row[0])) for row in self.db.execute(sql, params)]
+
+    def by_numbers(self, numbers: Sequence[int]) -> dict[int, Record]:
+        found: dict[int, Record] = {}
+        for chunk in _chunks(numbers, 500):
+            marks = ",".join("?" * len(chunk))
+            for n, raw in self.db.execute(f"SELECT n, json FROM records WHERE n IN ({marks})", chunk):
+                found[n] = record_from_dict(json.loads(raw))
+        return found
+
+    def get(self, record_id: str) -> Record | None:
+        row = self.db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()
+        return record_from_dict(json.loads(row[0])) if row else None
+
+    def ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM records ORDER BY n")]
+
+    def distinct(self, column: str) -> list[str]:
+        if column not in ("kind", "category", "place", "unit", "year"):
+            raise ValueError(column)
+        sql = f"SELECT DISTINCT {column} FROM records WHERE {column} IS NOT NULL ORDER BY {column}"
+        return [str(row[0]) for row in self.db.execute(sql)]
+
+    def docs(self, numbers: Sequence[int]) -> Iterator[tuple[int, dict[str, str]]]:
+        for chunk in _chunks(numbers, 500):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT n, {', '.join(DOC_COLUMNS)} FROM docs WHERE n IN ({marks})"
+            for row in self.db.execute(sql, chunk):
+                yield row[0], dict(zip(DOC_COLUMNS, row[1:], strict=True))
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,208 @@
+"""Search: find records the way people type Chinese, English and numbers.
+
+The fast path asks the index (SQLite FTS5, trigram) for records holding each query
+term as typed, or, for Latin letters, as the pinyin or initials of a name; Python
+then ranks the few candidates (rank.py). Only when that finds fewer than
+`FALLBACK_BELOW` records do the slower fallbacks run: the same sound typed with the
+wrong characters (农贸市厂 → 农贸市场), and one missing, extra or wrong character.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..errors import UsageError
+from ..index import Index
+from ..model import Record
+from .normalize import has_cjk, is_cjk, normalize, terms as query_terms
+from .rank import DIRECT, HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, typo_match
+
+FALLBACK_BELOW = 3
+MAX_QUERY = 1000  # characters; longer is not a query anyone types
+MAX_CANDIDATES = 20000
+_LATIN_ONLY = re.compile(r"[a-z0-9 ]+\Z")
+_HAS_LATIN = re.compile(r"[a-z]")
+ALL_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra", "py", "py_alias", "py_tags", "ini", "ini_alias")
+PINYIN_COLUMNS = ("py", "py_alias", "py_tags", "ini", "ini_alias")
+TYPO_COLUMNS = ("name", "en", "aliases")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the record and how it matched."""
+
+    record: Record
+    match: Match
+    terms: tuple[str, ...]
+
+
+def search(
+    index: Index,
+    query: str,
+    *,
+    kind: str | None = None,
+    year: int | None = None,
+    limit: int | None = None,
+) -> list[Hit]:
+    """Ranked hits for `query`; the same query on the same base always ranks the same way."""
+    terms = parse_query(query)
+    allowed = _filter(index, kind, year)
+    matches: dict[int, Match] = {}
+    _fast_path(index, terms, allowed, matches)
+    if len(matches) < FALLBACK_BELOW:
+        _fallbacks(index, terms, allowed, matches)
+    ordered = sorted(matches.items(), key=lambda item: (item[1], item[0]))
+    if limit is not None:
+        ordered = ordered[:limit]
+    records = index.by_numbers([n for n, _ in ordered])
+    return [Hit(records[n], match, tuple(terms)) for n, match in ordered]
+
+
+def parse_query(query: str) -> list[str]:
+    if len(query) > MAX_QUERY:
+        raise UsageError(f"query too long ({len(query)} characters; at most {MAX_QUERY})")
+    terms = query_terms(query)
+    if not terms:
+        raise UsageError("empty query: give a word, a name, a number or a date to search for")
+    return terms
+
+
+def _filter(index: Index, kind: str | None, year: int | None) -> set[int] | None:
+    if kind is None and year is None:
+        return None
+    clauses, params = [], []
+    if kind is not None:
+        clauses.append("kind = ?")
+        params.append(kind)
+    if year is not None:
+        clauses.append("year = ?")
+        params.append(year)
+    sql = "SELECT n FROM records WHERE " + " AND ".join(clauses)
+    return {row[0] for row in index.db.execute(sql, params)}
+
+
+def _containing(index: Index, text: str, columns: Iterable[str]) -> set[int]:
+    """Rows whose given columns contain `text`: the trigram index for 3+ characters, a scan below."""
+    columns = tuple(columns)
+    if len(text) >= 3:
+        phrase = '"' + text.replace('"', '""') + '"'
+        expression = "{" + " ".join(columns) + "} : " + phrase
+        sql = "SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?"
+        return {row[0] for row in index.db.execute(sql, (expression, MAX_CANDIDATES))}
+    condition = " OR ".join(f"instr({column}, ?) > 0" for column in columns)
+    sql = f"SELECT n FROM docs WHERE {condition} LIMIT ?"
+    return {row[0] for row in index.db.execute(sql, (*([text] * len(columns)), MAX_CANDIDATES))}
+
+
+def _pinyin_forms(text: str) -> list[str]:
+    from .pinyin import variants
+
+    return variants(text.replace(" ", ""))
+
+
+def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> None:
+    whole = "".join(terms)
+    latin = _LATIN_ONLY.match(" ".join(terms)) is not None and _HAS_LATIN.search(whole) is not None
+    mixed = not latin and _HAS_LATIN.search(whole) is not None and has_cjk(whole)
+    direct: set[int] | None = None
+    for term in terms:
+        found = _containing(index, term, ALL_COLUMNS[:6])
+        direct = found if direct is None else direct & found
+    candidates = set(direct or ())
+    forms: list[str] = []
+    if latin and len(whole) >= 2:
+        forms = [whole]
+        candidates |= _containing(index, whole, PINYIN_COLUMNS)
+    elif mixed:
+        forms = _pinyin_forms(whole)
+        for form in forms:
+            candidates |= _containing(index, form, PINYIN_COLUMNS)
+    if allowed is not None:
+        candidates &= allowed
+    for n, doc in index.docs(sorted(candidates)):
+        best = direct_match(doc, terms) if direct and n in direct else None
+        if forms:
+            sounded = pinyin_match(doc, forms, PINYIN, with_initials=latin)
+            if sounded is not None and (best is None or sounded < best):
+                best = sounded
+        if best is not None:
+            matches[n] = best
+
+
+def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> None:
+    whole = "".join(terms)
+    candidates: set[int] = set()
+    forms: list[str] = []
+    if has_cjk(whole):  # the same sound typed with other characters
+        forms = _pinyin_forms(whole)
+        for form in forms:
+            if len(form) >= 4:
+                candidates |= _containing(index, form, PINYIN_COLUMNS[:3])
+    spaced = " ".join(terms)
+    typo_ok = len(spaced) >= (3 if has_cjk(spaced) else 4)
+    if typo_ok:
+        candidates |= _one_edit_candidates(index, spaced)
+    if allowed is not None:
+        candidates &= allowed
+    for n, doc in index.docs(sorted(candidates - set(matches))):
+        best = pinyin_match(doc, forms, HOMOPHONE, with_initials=False) if forms else None
+        if best is None and typo_ok:
+            best = typo_match(doc, spaced)
+        if best is not None:
+            matches[n] = best
+
+
+def _one_edit_candidates(index: Index, text: str) -> set[int]:
+    """Rows whose name, English name or aliases hold `text` within one edit (SQL LIKE patterns)."""
+
+    def escape(piece: str) -> str:
+        return piece.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+    patterns = set()
+    for i in range(len(text) + 1):
+        patterns.add(escape(text[:i]) + "_" + escape(text[i:]))  # the query lacks a character
+        if i < len(text):
+            patterns.add(escape(text[:i]) + "_" + escape(text[i + 1 :]))  # a wrong character
+            patterns.add(escape(text[:i]) + escape(text[i + 1 :]))  # an extra character
+    patterns.discard("")
+    conditions = []
+    params: list[str] = []
+    for column in TYPO_COLUMNS:
+        for pattern in sorted(patterns):
+            conditions.append(f"{column} LIKE ? ESCAPE '\\'")
+            params.append(f"%{pattern}%")
+    sql = f"SELECT n FROM docs WHERE {' OR '.join(conditions)} LIMIT {MAX_CANDIDATES}"
+    return {row[0] for row in index.db.execute(sql, params)}
+
+
+def suggestions(index: Index, query: str, count: int = 3) -> list[str]:
+    """The names nearest to a query that found nothing, for a 'did you mean' line."""
+    whole = normalize(query)
+    if not whole:
+        return []
+    keys = {c for c in whole if is_cjk(c)} or {whole[:2]}
+    condition = " OR ".join("instr(name, ?) > 0 OR instr(en, ?) > 0" for _ in keys)
+    params = [k for key in sorted(keys) for k in (key, key)]
+    rows = index.db.execute(f"SELECT n, name, en FROM docs WHERE {condition} LIMIT 5000", params).fetchall()
+    names: dict[str, int] = {}
+    for n, name, en in rows:
+        names.setdefault(name, n)
+        if en:
+            names.setdefault(en, n)
+    close = difflib.get_close_matches(whole, list(names), n=count, cutoff=0.3)
+    if not close:
+        return []
+    records = index.by_numbers([names[c] for c in close])
+    out = []
+    for key in close:
+        record = records[names[key]]
+        shown = record.name if normalize(record.name) == key else str(record.get("name_en"))
+        if shown not in out:
+            out.append(shown)
+    return out
+
+
+__all__ = ["DIRECT", "Hit", "search", "suggestions", "parse_query"]

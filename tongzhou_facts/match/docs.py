@@ -1,0 +1,90 @@
+"""What of a record is searchable, normalised once at index time, by field.
+
+Fields, strongest first: the name (Chinese and English), the aliases, the tags
+(with category, place, status, companies and people), the quote (with the evidence),
+and extra text (numbers with units, dates in ISO and Chinese form, the note).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..model import Record, iso
+from .normalize import has_cjk, normalize
+from .pinyin import initials, variants
+
+#: Field name -> weight rank (lower is stronger). `en` is a name: it ranks with it.
+FIELDS: dict[str, int] = {"name": 0, "en": 0, "aliases": 1, "tags": 2, "quote": 3, "extra": 4}
+PINYIN_FIELDS: dict[str, int] = {"py": 0, "py_alias": 1, "py_tags": 2, "ini": 0, "ini_alias": 1}
+SEPARATOR = "\x1f"  # between the values of one field; never in normalised text
+
+
+def number_forms(value: float | int) -> list[str]:
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return [text]
+
+
+def date_forms(value: Any) -> list[str]:
+    text = iso(value) if isinstance(value, dt.date) else str(value)
+    parts = text.split("-")
+    chinese = parts[0] + "年"
+    if len(parts) > 1:
+        chinese += f"{int(parts[1])}月"
+    if len(parts) > 2:
+        chinese += f"{int(parts[2])}日"
+    return [text, chinese]
+
+
+def searchable(record: Record) -> dict[str, str]:
+    """The normalised text of each field, values joined by SEPARATOR."""
+    data = record.data
+    tags = [*record.tags()]
+    for key in ("category", "place", "status", "measure"):
+        if data.get(key):
+            tags.append(str(data[key]))
+    for key in ("companies", "people"):
+        tags.extend(entry["name"] for entry in data.get(key, ()))
+    extra: list[str] = []
+    for number_key, unit_key, qualifier_key in (
+        ("value", "unit", "qualifier"),
+        ("investment", "investment_unit", "investment_qualifier"),
+        ("capacity", "capacity_unit", None),
+    ):
+        number = data.get(number_key)
+        if number is None:
+            continue
+        unit = str(data.get(unit_key) or "")
+        for form in number_forms(number):
+            extra.append(form + unit)
+    if data.get("phases"):
+        extra.append(f"{data['phases']}期")
+    if data.get("date") is not None:
+        extra.extend(date_forms(data["date"]))
+    extra.append(f"{record.year}年")
+    if data.get("note"):
+        extra.append(str(data["note"]))
+    for entry in (*data.get("companies", ()), *data.get("people", ())):
+        if entry.get("role"):
+            extra.append(entry["role"])
+    quote = [data["quote"], *data.get("evidence", ())]
+
+    def join(values: list[str]) -> str:
+        return SEPARATOR.join(v for v in (normalize(x) for x in values) if v)
+
+    fields = {
+        "name": normalize(record.name),
+        "en": normalize(str(data.get("name_en") or "")),
+        "aliases": join(list(record.aliases())),
+        "tags": join(tags),
+        "quote": join(quote),
+        "extra": join(extra),
+    }
+    cjk_aliases = [v for v in fields["aliases"].split(SEPARATOR) if has_cjk(v)]
+    cjk_tags = [v for v in fields["tags"].split(SEPARATOR) if has_cjk(v)]
+    fields["py"] = SEPARATOR.join(variants(fields["name"]))
+    fields["ini"] = SEPARATOR.join(initials(fields["name"]))
+    fields["py_alias"] = SEPARATOR.join(v for alias in cjk_aliases for v in variants(alias))
+    fields["ini_alias"] = SEPARATOR.join(v for alias in cjk_aliases for v in initials(alias))
+    fields["py_tags"] = SEPARATOR.join(v for tag in cjk_tags for v in variants(tag))
+    return fields

@@ -1,0 +1,76 @@
+"""Toneless pinyin readings of Chinese characters, from a table generated ahead of time.
+
+`import pypinyin` costs about 300 ms, so scripts/generate_tables.py writes the readings
+to data/pinyin.txt and this module reads that (a few ms) only when a base is indexed
+or a query needs readings.
+
+A name is indexed as a few pinyin *variants*: its most common reading, then one variant
+per extra reading of each polyphonic character (长: chang, zhang), so a reader who types
+either reading finds it; and as the same variants reduced to initials (川姜 → cj).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from .normalize import DATA, is_cjk
+
+MAX_READINGS = 3  # per character: more is noise from rare literary readings
+MAX_VARIANTS = 12  # per string: bounds the index size for long names
+
+
+@functools.cache
+def table() -> dict[str, tuple[str, ...]]:
+    """Character -> its toneless readings, the most common first."""
+    text = (DATA / "pinyin.txt").read_text(encoding="utf-8")
+    found: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        rank, reading, chars = line.split("\t")
+        if rank == "0":  # each character's most common reading: the bulk, done in C
+            found.update(dict.fromkeys(chars, (reading,)))
+        elif int(rank) < MAX_READINGS:
+            for char in chars:
+                found[char] = (*found.get(char, ()), reading)
+    return found
+
+
+def readings(char: str) -> tuple[str, ...]:
+    return table().get(char, ())
+
+
+def variants(text: str) -> list[str]:
+    """Pinyin spellings of `text` (already normalised): common first, then one per alternate reading."""
+    readings_of = table()
+    common: list[str] = []
+    alternates: list[tuple[int, str]] = []
+    for index, char in enumerate(text):
+        found = readings_of.get(char) if is_cjk(char) else None
+        if not found:
+            common.append(char)
+            continue
+        common.append(found[0])
+        alternates.extend((index, other) for other in found[1:])
+    out = ["".join(common)]
+    for index, other in alternates[: MAX_VARIANTS - 1]:
+        out.append("".join(common[:index]) + other + "".join(common[index + 1 :]))
+    return out
+
+
+def initials(text: str) -> list[str]:
+    """The first letters of each character's readings (川姜 → cj), with the same variants."""
+    readings_of = table()
+    common: list[str] = []
+    alternates: list[tuple[int, str]] = []
+    for char in text:
+        found = readings_of.get(char) if is_cjk(char) else None
+        if not found:
+            if char.isalnum():
+                common.append(char)
+            continue
+        alternates.extend((len(common), other[0]) for other in found[1:] if other[0] != found[0][0])
+        common.append(found[0][0])
+    out = ["".join(common)]
+    for index, other in alternates[: MAX_VARIANTS - 1]:
+        out.append("".join(common[:index]) + other + "".join(common[index + 1 :]))
+    return out

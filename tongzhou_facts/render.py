@@ -1,0 +1,170 @@
+"""Everything drawn with Rich: tables, record cards, the timeline and the bar chart.
+
+The only module that imports Rich, and only when a terminal (or --format table)
+asks for a drawing: Rich costs about 60 ms of start-up. Text from the data goes
+in as `Text` objects, never as markup, so `[bold]` in a name shows as typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .env import Environment
+from .model import Record, Source
+from .output import cell, figure, headers, safe, text_of
+
+MATCH_STYLE = "bold yellow"
+KIND_STYLE = {"metric": "cyan", "project": "green", "milestone": "magenta"}
+#: Columns that keep their width; the others fold long Chinese text onto more lines.
+NARROW = {"id", "kind", "year", "date", "when", "value", "unit", "figure", "status", "category", "qualifier"}
+
+
+def console(env: Environment) -> Console:
+    return Console(
+        file=env.stdout,
+        force_terminal=env.color or None,
+        no_color=not env.color,
+        color_system="auto" if env.color else None,
+        width=env.width,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
+
+
+def _box(env: Environment) -> box.Box:
+    return box.SIMPLE_HEAD if env.unicode else box.ASCII
+
+
+def _text(value: str, style: str = "", spans: Sequence[tuple[int, int]] = ()) -> Text:
+    text = Text(safe(value), style=style)
+    if spans and safe(value) == value:  # escaping moves positions: highlight only untouched text
+        for start, end in spans:
+            text.stylize(MATCH_STYLE, start, end)
+    return text
+
+
+def table(
+    records: Sequence[Record],
+    fields: Sequence[str],
+    env: Environment,
+    lang: str = "zh",
+    highlights: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+    caption: str | None = None,
+) -> None:
+    grid = Table(box=_box(env), header_style="bold", caption=caption, caption_justify="left", expand=False)
+    for field, label in zip(fields, headers(fields, lang), strict=True):
+        justify = "right" if field in ("value", "investment", "capacity", "year") else "left"
+        grid.add_column(
+            label, justify=justify, overflow="fold", no_wrap=field in ("id",),
+            ratio=None if field in NARROW else 1, min_width=4,
+        )
+    for record in records:
+        row = []
+        for field in fields:
+            value = cell(record, field, lang)
+            style = KIND_STYLE.get(record.kind, "") if field == "kind" else ("bold" if field == "figure" else "")
+            spans = (highlights or {}).get(record.id, ()) if field == "name" and lang != "en" else ()
+            row.append(_text(value, style, spans))
+        grid.add_row(*row)
+    console(env).print(grid)
+
+
+def card(record: Record, source: Source | None, env: Environment, lang: str = "zh") -> None:
+    """One record with every field, its quote and its source."""
+    labels = dict(zip(record.to_dict(), headers(list(record.to_dict()), lang), strict=True))
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    shown = record.to_dict()
+    headline = figure(record)
+    if headline:
+        grid.add_row(_text("数据" if lang == "zh" else "Figure"), _text(headline, "bold"))
+    for key, value in shown.items():
+        if key in ("name", "quote"):
+            continue
+        grid.add_row(_text(labels[key]), _text(text_of(value)))
+    grid.add_row(_text(labels["quote"]), _text("「" + str(shown["quote"]) + "」", "italic"))
+    if source is not None:
+        described = source.title + "".join(f" · {v}" for k, v in source.extra.items() if k in ("author", "publisher", "date"))
+        grid.add_row(_text("出处" if lang == "zh" else "Source document"), _text(described))
+    from rich.panel import Panel
+
+    title = cell(record, "name", lang)
+    style = KIND_STYLE.get(record.kind, "")
+    panel = Panel(grid, title=_text(title, "bold " + style), title_align="left", box=box.ROUNDED if env.unicode else box.ASCII, expand=False)
+    console(env).print(panel)
+
+
+def _day(iso_date: str) -> dt.date:
+    parts = [int(p) for p in iso_date.split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def timeline(records: Sequence[Record], env: Environment, lang: str = "zh", undated: int = 0) -> None:
+    """Dated milestones on a horizontal time axis, numbered, with a legend below."""
+    out = console(env)
+    days = [_day(r.date or str(r.year)) for r in records]
+    first, last = min(days), max(days)
+    span = max((last - first).days, 1)
+    width = max(min(env.width - 4, 100), 20)
+    axis = ["─" if env.unicode else "-"] * width
+    marks = [" "] * width
+    for number, day in enumerate(days, 1):
+        at = round((day - first).days / span * (width - 1))
+        axis[at] = "●" if env.unicode else "o"
+        label = str(number)
+        while at < width and marks[at] != " ":
+            at += 1
+        for offset, char in enumerate(label):
+            if at + offset < width:
+                marks[at + offset] = char
+    out.print(Text(first.isoformat()[:7] + " " * max(width - 14, 1) + last.isoformat()[:7], style="dim"))
+    out.print(Text("".join(axis), style="cyan"))
+    out.print(Text("".join(marks).rstrip(), style="bold"))
+    legend = Table(box=None, show_header=False, padding=(0, 1))
+    legend.add_column(justify="right", style="bold")
+    legend.add_column(style="cyan", no_wrap=True)
+    legend.add_column(overflow="fold")
+    for number, record in enumerate(records, 1):
+        legend.add_row(str(number), record.date or str(record.year), _text(cell(record, "name", lang)))
+    out.print(legend)
+    if undated:
+        note = f"{undated} milestones have only a year and are not on the axis" if lang == "en" else f"另有 {undated} 个里程碑只有年份，未画在轴上"
+        out.print(Text(note, style="dim"))
+
+
+def chart(records: Sequence[Record], env: Environment, lang: str = "zh") -> None:
+    """Horizontal bars for metrics of one unit, largest first."""
+    out = console(env)
+    values = [float(r.value or 0) for r in records]
+    top = max(values) or 1.0
+    grid = Table(box=None, show_header=False, padding=(0, 1))
+    grid.add_column(overflow="fold", ratio=2)
+    grid.add_column(no_wrap=True, ratio=3)
+    grid.add_column(justify="right", no_wrap=True, style="bold")
+    bar_width = max(min(env.width // 2, 60), 10)
+    full, half = ("█", "▌") if env.unicode else ("#", "+")
+    for record, value in zip(records, values, strict=True):
+        cells = value / top * bar_width
+        bar = full * int(cells) + (half if cells - int(cells) >= 0.5 else "")
+        grid.add_row(_text(cell(record, "name", lang)), Text(bar or half, style="cyan"), _text(figure(record)))
+    out.print(grid)
+
+
+def counts(groups: Mapping[str, Mapping[str, int]], env: Environment, lang: str = "zh") -> None:
+    out = console(env)
+    for title, rows in groups.items():
+        grid = Table(title=title, title_justify="left", box=_box(env), show_header=False)
+        grid.add_column(overflow="fold")
+        grid.add_column(justify="right", style="bold")
+        for key, count in rows.items():
+            grid.add_row(_text(key), str(count))
+        out.print(grid)
