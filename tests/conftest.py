@@ -14,7 +14,9 @@ SOURCE = SHARED / "sources" / "tongzhou-2023-review.txt"
 INVALID_CORPUS = SHARED / "corpus" / "toml-test-invalid"
 BASE = ROOT / "facts.toml"
 
-needs_shared = pytest.mark.skipif(not SOURCE.is_file(), reason="../shared (the source article and corpus) is not next to this checkout")
+needs_shared = pytest.mark.skipif(
+    not SOURCE.is_file(), reason="../shared (the source article and corpus) is not next to this checkout"
+)
 
 
 @pytest.fixture(autouse=True)

@@ -22,13 +22,13 @@ __version__ = "0.1.0"
 
 # `load` is both a module and its main function: bind the function now, so that a
 # later `import tongzhou_facts.load` cannot leave the module in its place.
-from .load import Base, Problem, bundled_path, load  # noqa: E402
+from .load import Base, Problem, bundled_path, load
 
 if TYPE_CHECKING:
     from .errors import BaseError, ExitStatus, FactsError, UsageError
     from .index import Index
-    from .model import Record, Source
     from .match import Hit, search, suggestions
+    from .model import Record, Source
 
 _LAZY = {
     "BaseError": "errors",
@@ -60,4 +60,21 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-__all__ = [*_LAZY, "Base", "Problem", "__version__", "bundled_path", "load", "open_index"]
+__all__ = [
+    "Base",
+    "BaseError",
+    "ExitStatus",
+    "FactsError",
+    "Hit",
+    "Index",
+    "Problem",
+    "Record",
+    "Source",
+    "UsageError",
+    "__version__",
+    "bundled_path",
+    "load",
+    "open_index",
+    "search",
+    "suggestions",
+]

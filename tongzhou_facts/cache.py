@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import zlib
 import os
 import sqlite3
 import time
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING

@@ -7,6 +7,7 @@ Errors are one line on stderr, `facts: error: …`; FACTS_DEBUG=1 shows the trac
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import os
@@ -14,7 +15,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TextIO, cast
 
 import typer
 
@@ -44,7 +45,9 @@ COMMANDS: dict[str, Callable[..., None]] = {}
 CACHE_COMMANDS: dict[str, Callable[..., None]] = {}
 
 
-def command(name: str | None = None, registry: dict[str, Callable[..., None]] = COMMANDS) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def command(
+    name: str | None = None, registry: dict[str, Callable[..., None]] = COMMANDS
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
     def register(func: Callable[..., None]) -> Callable[..., None]:
         registry[name or func.__name__] = func
         return func
@@ -73,7 +76,9 @@ def build_app(only: str | None = None) -> typer.Typer:
         if only is None or only == name:
             application.command(name)(func)
     if only is None or only == "cache":
-        cache_app = typer.Typer(help="The derived index kept between runs (under $XDG_CACHE_HOME/tongzhou-facts).", no_args_is_help=True)
+        cache_app = typer.Typer(
+            help="The derived index kept between runs (under $XDG_CACHE_HOME/tongzhou-facts).", no_args_is_help=True
+        )
         for name, func in CACHE_COMMANDS.items():
             cache_app.command(name)(func)
         application.add_typer(cache_app, name="cache")
@@ -104,20 +109,31 @@ def _complete_column(column: str) -> Callable[[typer.Context, str], list[str]]:
 
 FileOpt = Annotated[
     list[str] | None,
-    typer.Option("--file", "-f", help="Fact base to read (repeatable: bases merge). Default: $FACTS_FILE, else the bundled base.", metavar="PATH"),
+    typer.Option(
+        "--file",
+        "-f",
+        help="Fact base to read (repeatable: bases merge). Default: $FACTS_FILE, else the bundled base.",
+        metavar="PATH",
+    ),
 ]
 FormatOpt = Annotated[
     str | None,
     typer.Option("--format", help="table, plain, tsv, csv, json or jsonl. Default: table on a terminal, plain when piped."),
 ]
-FieldsOpt = Annotated[str | None, typer.Option("--fields", help="Comma-separated fields to show, e.g. id,value,unit.", metavar="A,B,C")]
+FieldsOpt = Annotated[
+    str | None, typer.Option("--fields", help="Comma-separated fields to show, e.g. id,value,unit.", metavar="A,B,C")
+]
 LangOpt = Annotated[str, typer.Option("--lang", help="zh (default) or en: English names and headers.")]
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (also NO_COLOR, TERM=dumb).")]
 BomOpt = Annotated[bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel reads Chinese right.")]
 KindOpt = Annotated[str | None, typer.Option("--kind", help="metric, project or milestone.")]
 YearOpt = Annotated[int | None, typer.Option("--year", help="Only facts about this year.")]
-CategoryOpt = Annotated[str | None, typer.Option("--category", help="e.g. economy, industry, health.", autocompletion=_complete_column("category"))]
-PlaceOpt = Annotated[str | None, typer.Option("--place", help="A town or area, e.g. 川姜镇.", autocompletion=_complete_column("place"))]
+CategoryOpt = Annotated[
+    str | None, typer.Option("--category", help="e.g. economy, industry, health.", autocompletion=_complete_column("category"))
+]
+PlaceOpt = Annotated[
+    str | None, typer.Option("--place", help="A town or area, e.g. 川姜镇.", autocompletion=_complete_column("place"))
+]
 
 
 @dataclass
@@ -264,10 +280,14 @@ def list_(
 def metrics(
     year: YearOpt = None,
     category: CategoryOpt = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Only this unit, e.g. 亿元 or %.", autocompletion=_complete_column("unit"))] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Only this unit, e.g. 亿元 or %.", autocompletion=_complete_column("unit"))
+    ] = None,
     min_: Annotated[str | None, typer.Option("--min", help="At least this much, with a unit: 100亿元, 1万人, 50%.")] = None,
     max_: Annotated[str | None, typer.Option("--max", help="At most this much, with a unit.")] = None,
-    sort: Annotated[str | None, typer.Option("--sort", help="Sort by this field; 'value' compares across 万/亿.", metavar="KEY")] = None,
+    sort: Annotated[
+        str | None, typer.Option("--sort", help="Sort by this field; 'value' compares across 万/亿.", metavar="KEY")
+    ] = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
     file: FileOpt = None,
     fmt: FormatOpt = None,
@@ -293,8 +313,10 @@ def metrics(
         bound = units.parse_quantity(raw)
         units.check_known(bound, {str(r.unit) for r in records})
         records = [
-            r for r in records
-            if units.comparable(str(r.unit), bound) and keep(units.compare_key(float(r.value or 0), str(r.unit), bound), bound.value)
+            r
+            for r in records
+            if units.comparable(str(r.unit), bound)
+            and keep(units.compare_key(float(r.value or 0), str(r.unit), bound), bound.value)
         ]
     emit(_sorted(records, sort, reverse), ("id", "name", "figure", "year", "category"), out)
 
@@ -330,7 +352,8 @@ def projects(
         invested = [r for r in records if r.get("investment") is not None]
         units.check_known(bound, {str(r.get("investment_unit") or "") for r in invested} or {"亿元"})
         records = [
-            r for r in invested
+            r
+            for r in invested
             if units.comparable(str(r.get("investment_unit") or ""), bound)
             and units.compare_key(float(r.get("investment")), str(r.get("investment_unit") or ""), bound) >= bound.value
         ]
@@ -340,7 +363,9 @@ def projects(
 @command()
 def milestones(
     year: YearOpt = None,
-    since: Annotated[str | None, typer.Option("--since", help="From this date on: 2023-12 or 2023-12-13.", metavar="DATE")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this date on: 2023-12 or 2023-12-13.", metavar="DATE")
+    ] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to this date.", metavar="DATE")] = None,
     category: CategoryOpt = None,
     file: FileOpt = None,
@@ -408,7 +433,8 @@ def chart(
     out = Output(fmt, fields, lang, no_color)
     wanted = units.canonical_unit(unit)
     records = [
-        r for r in _select(index_for(file), kind="metric", year=year, category=category)
+        r
+        for r in _select(index_for(file), kind="metric", year=year, category=category)
         if units.in_unit(1.0, str(r.unit), wanted) is not None and (measure is None or r.get("measure") == measure)
     ]
     records.sort(key=lambda r: -(units.in_unit(float(r.value or 0), str(r.unit), wanted) or 0))
@@ -458,12 +484,15 @@ def show(
 @command()
 def get(
     record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id.", autocompletion=_complete_ids)],
-    field: Annotated[str | None, typer.Argument(metavar="[FIELD]", help="value, unit, date, quote, figure… (default: the whole record as JSON)")] = None,
+    field: Annotated[
+        str | None,
+        typer.Argument(metavar="[FIELD]", help="value, unit, date, quote, figure… (default: the whole record as JSON)"),
+    ] = None,
     file: FileOpt = None,
 ) -> None:
     """The bare value of one field, for scripts: nothing but the value and a newline.
 
-    facts get gdp-2023 value  →  1730 · facts get gdp-2023 quote · for id in $(facts list --fields id); do facts get "$id" value; done
+    facts get gdp-2023 value  →  1730 · facts get gdp-2023 quote · facts get gdp-2023 (the record as JSON)
     """
     import json
 
@@ -521,7 +550,9 @@ def stats(
     elif fmt_ in ("json", "jsonl"):
         import json
 
-        env.stdout.write(json.dumps({"records": len(records), **ordered}, ensure_ascii=False, indent=2 if fmt_ == "json" else None) + "\n")
+        env.stdout.write(
+            json.dumps({"records": len(records), **ordered}, ensure_ascii=False, indent=2 if fmt_ == "json" else None) + "\n"
+        )
     else:
         import csv
 
@@ -539,10 +570,15 @@ def stats(
 
 @command()
 def check(
-    paths: Annotated[list[str] | None, typer.Argument(metavar="[PATH]...", help="Bases to check (default: --file, $FACTS_FILE or the bundled base).")] = None,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[PATH]...", help="Bases to check (default: --file, $FACTS_FILE or the bundled base)."),
+    ] = None,
     source: Annotated[
         list[str] | None,
-        typer.Option("--source", help="Check every quote against this text (ID=FILE for one source id; repeatable).", metavar="[ID=]FILE"),
+        typer.Option(
+            "--source", help="Check every quote against this text (ID=FILE for one source id; repeatable).", metavar="[ID=]FILE"
+        ),
     ] = None,
     file: FileOpt = None,
 ) -> None:
@@ -565,7 +601,9 @@ def check(
 @command()
 def export(
     fmt: Annotated[str, typer.Option("--format", help="json, jsonl, csv or sqlite.")] = "json",
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Write here instead of stdout (required for sqlite).", metavar="FILE")] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write here instead of stdout (required for sqlite).", metavar="FILE")
+    ] = None,
     file: FileOpt = None,
     bom: BomOpt = False,
 ) -> None:
@@ -586,16 +624,16 @@ def export(
         finish(ExitStatus.OK)
     records = index.records()
     if output:
-        import contextlib
         import tempfile
 
         folder = os.path.dirname(os.path.abspath(output))
         try:
-            handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=folder, delete=False, suffix=".tmp")
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", newline="", dir=folder, delete=False, suffix=".tmp"
+            ) as handle:
+                write(records, fmt, [], cast(TextIO, handle), all_fields=True, bom=bom)
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-        with handle:
-            write(records, fmt, [], handle, all_fields=True, bom=bom)
         try:
             os.replace(handle.name, output)
         except OSError as exc:
@@ -754,7 +792,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _quiet_pipe()
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - the one place that turns any failure into one line
+    except Exception as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `facts`: the help, as click prints it
             print(exc.format_message(), file=sys.stderr)  # type: ignore[attr-defined]
             code = int(ExitStatus.ERROR)
@@ -788,10 +826,8 @@ def _usage_message(exc: Exception, command: Any, args: Sequence[str]) -> str:
 def _error(message: str) -> None:
     from .output import safe
 
-    try:
+    with contextlib.suppress(OSError):
         print(f"facts: error: {safe(message)}", file=sys.stderr)
-    except (BrokenPipeError, OSError):
-        pass
 
 
 def _quiet_pipe() -> int:

@@ -6,6 +6,7 @@ tests build one that plays a terminal or a pipe.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -52,7 +53,5 @@ def harden_streams() -> None:
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):
-                pass

@@ -31,20 +31,19 @@ def write_sqlite(index: Index, output: str) -> int:
     try:
         db = sqlite3.connect(tmp)
         columns = [key for key in FIELD_ORDER]
-        definitions = ", ".join(
-            f"[{c}] {'TEXT PRIMARY KEY' if c == 'id' else 'REAL' if c in ('value', 'investment', 'capacity') else 'INTEGER' if c in ('year', 'phases') else 'TEXT'}"
-            for c in columns
-        )
+        definitions = ", ".join(f"[{c}] {_sql_type(c)}" for c in columns)
         db.execute(f"CREATE TABLE records ({definitions})")
         db.execute("CREATE TABLE sources (id TEXT PRIMARY KEY, title TEXT, json TEXT)")
         marks = ", ".join("?" * len(columns))
         rows = []
         for record in records:
             data = record.to_dict()
-            rows.append([
-                json.dumps(data.get(c), ensure_ascii=False) if c in LIST_KEYS and data.get(c) is not None else data.get(c)
-                for c in columns
-            ])
+            rows.append(
+                [
+                    json.dumps(data.get(c), ensure_ascii=False) if c in LIST_KEYS and data.get(c) is not None else data.get(c)
+                    for c in columns
+                ]
+            )
         db.executemany(f"INSERT INTO records VALUES ({marks})", rows)
         db.executemany(
             "INSERT INTO sources VALUES (?, ?, ?)",
@@ -53,7 +52,9 @@ def write_sqlite(index: Index, output: str) -> int:
         db.execute(
             "CREATE VIRTUAL TABLE records_fts USING fts5(name, name_en, aliases, quote, content='records', tokenize='trigram')"
         )
-        db.execute("INSERT INTO records_fts(rowid, name, name_en, aliases, quote) SELECT rowid, name, name_en, aliases, quote FROM records")
+        db.execute(
+            "INSERT INTO records_fts(rowid, name, name_en, aliases, quote) SELECT rowid, name, name_en, aliases, quote FROM records"
+        )
         db.commit()
         db.close()
         os.replace(tmp, output)
@@ -62,3 +63,13 @@ def write_sqlite(index: Index, output: str) -> int:
             os.unlink(tmp)
         raise UsageError(f"cannot write {output}: {exc}") from None
     return len(records)
+
+
+def _sql_type(column: str) -> str:
+    if column == "id":
+        return "TEXT PRIMARY KEY"
+    if column in ("value", "investment", "capacity"):
+        return "REAL"
+    if column in ("year", "phases"):
+        return "INTEGER"
+    return "TEXT"

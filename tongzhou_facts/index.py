@@ -11,9 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .model import Record, Source, record_from_dict
 
@@ -71,8 +69,18 @@ class Index:
             data = record.to_dict()
             value = data.get("value")
             rows.append(
-                (n, record.id, record.kind, record.year, data.get("category"), data.get("place"),
-                 data.get("date"), data.get("unit"), value, json.dumps(data, ensure_ascii=False))
+                (
+                    n,
+                    record.id,
+                    record.kind,
+                    record.year,
+                    data.get("category"),
+                    data.get("place"),
+                    data.get("date"),
+                    data.get("unit"),
+                    value,
+                    json.dumps(data, ensure_ascii=False),
+                )
             )
             fields = searchable(record)
             docs.append((n, *(fields[c] for c in DOC_COLUMNS)))

@@ -18,7 +18,6 @@ from typing import Any
 from .errors import BaseError
 from .model import Record, Source
 
-
 #: Bases larger than this are refused before parsing: tomllib needs about ten times a
 #: file's size in memory, and the speed issue's budget is 300 MB. FACTS_MAX_MB raises it.
 DEFAULT_MAX_MB = 64

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 from rich import box
 from rich.console import Console
@@ -61,10 +62,14 @@ def table(
 ) -> None:
     grid = Table(box=_box(env), header_style="bold", caption=caption, caption_justify="left", expand=False)
     for field, label in zip(fields, headers(fields, lang), strict=True):
-        justify = "right" if field in ("value", "investment", "capacity", "year") else "left"
+        justify: Literal["left", "right"] = "right" if field in ("value", "investment", "capacity", "year") else "left"
         grid.add_column(
-            label, justify=justify, overflow="fold", no_wrap=field in ("id",),
-            ratio=None if field in NARROW else 1, min_width=4,
+            label,
+            justify=justify,
+            overflow="fold",
+            no_wrap=field in ("id",),
+            ratio=None if field in NARROW else 1,
+            min_width=4,
         )
     for record in records:
         row = []
@@ -99,7 +104,9 @@ def card(record: Record, source: Source | None, env: Environment, lang: str = "z
 
     title = cell(record, "name", lang)
     style = KIND_STYLE.get(record.kind, "")
-    panel = Panel(grid, title=_text(title, "bold " + style), title_align="left", box=box.ROUNDED if env.unicode else box.ASCII, expand=False)
+    panel = Panel(
+        grid, title=_text(title, "bold " + style), title_align="left", box=box.ROUNDED if env.unicode else box.ASCII, expand=False
+    )
     console(env).print(panel)
 
 
@@ -137,7 +144,11 @@ def timeline(records: Sequence[Record], env: Environment, lang: str = "zh", unda
         legend.add_row(str(number), record.date or str(record.year), _text(cell(record, "name", lang)))
     out.print(legend)
     if undated:
-        note = f"{undated} milestones have only a year and are not on the axis" if lang == "en" else f"另有 {undated} 个里程碑只有年份，未画在轴上"
+        note = (
+            f"{undated} milestones have only a year and are not on the axis"
+            if lang == "en"
+            else f"另有 {undated} 个里程碑只有年份，未画在轴上"
+        )
         out.print(Text(note, style="dim"))
 
 

@@ -104,7 +104,9 @@ def validate_documents(documents: Sequence[tuple[str, str, Mapping[str, Any]]]) 
                 continue
             if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
                 problems.append(
-                    Problem(path, lines.top_key(key) or lines.table(key, 0), "", f"'{key}' must be an array of tables ([[{key}]])")
+                    Problem(
+                        path, lines.top_key(key) or lines.table(key, 0), "", f"'{key}' must be an array of tables ([[{key}]])"
+                    )
                 )
                 continue
         for index, table in enumerate(_tables(data, "sources")):
@@ -142,7 +144,9 @@ def validate_documents(documents: Sequence[tuple[str, str, Mapping[str, Any]]]) 
                     hint = _did_you_mean(target, ids)
                     problems.append(Problem(record.path, line, record.id, f"{key}: no record has id '{target}'{hint}"))
                 elif key == "project" and ids[target].kind != "project":
-                    problems.append(Problem(record.path, line, record.id, f"project: '{target}' is a {ids[target].kind}, not a project"))
+                    problems.append(
+                        Problem(record.path, line, record.id, f"project: '{target}' is a {ids[target].kind}, not a project")
+                    )
     problems.sort(key=lambda p: (base.paths.index(p.path) if p.path in base.paths else 0, p.line))
     return base, problems
 
@@ -173,7 +177,9 @@ def _check_source(table: Mapping[str, Any], path: str, line: int, problems: list
     for key, value in table.items():
         expected = SOURCE_KEYS.get(key)
         if expected is None:
-            problems.append(Problem(path, line, str(label), f"unknown key '{key}' in [[sources]]{_did_you_mean(key, SOURCE_KEYS)}"))
+            problems.append(
+                Problem(path, line, str(label), f"unknown key '{key}' in [[sources]]{_did_you_mean(key, SOURCE_KEYS)}")
+            )
             ok = False
             continue
         message = _type_problem(value, expected)
@@ -202,7 +208,11 @@ def _check_record(
     ok = True
     for key in (*REQUIRED, *required):
         if key not in table:
-            problems.append(Problem(path, line, str(label), f"missing required key '{key}' (a {kind} needs {', '.join((*REQUIRED, *required))})"))
+            problems.append(
+                Problem(
+                    path, line, str(label), f"missing required key '{key}' (a {kind} needs {', '.join((*REQUIRED, *required))})"
+                )
+            )
             ok = False
     for key, value in table.items():
         expected = schema.get(key)
@@ -260,7 +270,7 @@ def _type_problem(value: Any, expected: str) -> str | None:
         return _date_problem(value)
     if expected == ENTITIES:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            return f"must be a list of tables like {{ name = \"…\", role = \"…\" }}, not {_describe(value)}"
+            return f'must be a list of tables like {{ name = "…", role = "…" }}, not {_describe(value)}'
         for item in value:
             if not isinstance(item.get("name"), str) or not item["name"].strip():
                 return "every entry needs a string 'name'"
@@ -274,15 +284,15 @@ def _type_problem(value: Any, expected: str) -> str | None:
 
 
 def _date_problem(value: Any) -> str | None:
-    if isinstance(value, dt.datetime) or isinstance(value, dt.time):
-        return "must be a date (2023-12-13) or a partial date string (\"2023-09\"), not a date-time"
+    if isinstance(value, (dt.datetime, dt.time)):
+        return 'must be a date (2023-12-13) or a partial date string ("2023-09"), not a date-time'
     if isinstance(value, dt.date):
         return None
     if not isinstance(value, str):
         return f"must be a date or a date string, not {_describe(value)}"
     found = PARTIAL_DATE.match(value)
     if not found:
-        return f"malformed date {value!r}: use 2023-12-13, \"2023-12\" or \"2023\""
+        return f'malformed date {value!r}: use 2023-12-13, "2023-12" or "2023"'
     year, month, day = (int(g) if g else None for g in found.groups())
     try:
         dt.date(year or 1, month or 1, day or 1)
@@ -360,5 +370,7 @@ def check_quotes(base: Base, sources: Mapping[str | None, str]) -> list[Problem]
         for key, span in spans:
             if not text.contains(span):
                 shown = span if len(span) <= 40 else span[:40] + "…"
-                problems.append(Problem(record.path, record.line, record.id, f"{key} not found verbatim in the source: {shown!r}"))
+                problems.append(
+                    Problem(record.path, record.line, record.id, f"{key} not found verbatim in the source: {shown!r}")
+                )
     return problems

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from ..errors import UsageError
 from ..index import Index
 from ..model import Record
-from .normalize import has_cjk, is_cjk, normalize, terms as query_terms
-from .rank import DIRECT, HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, typo_match
+from .normalize import has_cjk, is_cjk, normalize
+from .normalize import terms as query_terms
+from .rank import DIRECT, HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, spelled_match, typo_match
 
 FALLBACK_BELOW = 3
 MAX_QUERY = 1000  # characters; longer is not a query anyone types
@@ -73,7 +74,8 @@ def parse_query(query: str) -> list[str]:
 def _filter(index: Index, kind: str | None, year: int | None) -> set[int] | None:
     if kind is None and year is None:
         return None
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[object] = []
     if kind is not None:
         clauses.append("kind = ?")
         params.append(kind)
@@ -136,7 +138,11 @@ def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches
     whole = "".join(terms)
     candidates: set[int] = set()
     forms: list[str] = []
-    if has_cjk(whole):  # the same sound typed with other characters
+    loose = _HAS_LATIN.search(whole) is not None and len(whole) >= 2
+    if loose:  # pinyin typed loosely: checked against every name (bounded), in Python
+        sql = f"SELECT n FROM docs WHERE instr(ini, ?) > 0 OR instr(ini_alias, ?) > 0 LIMIT {MAX_CANDIDATES}"
+        candidates |= {row[0] for row in index.db.execute(sql, (whole[0], whole[0]))}
+    if has_cjk(whole) and len(whole) >= 2:  # the same sound typed with other characters
         forms = _pinyin_forms(whole)
         for form in forms:
             if len(form) >= 4:
@@ -149,6 +155,8 @@ def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches
         candidates &= allowed
     for n, doc in index.docs(sorted(candidates - set(matches))):
         best = pinyin_match(doc, forms, HOMOPHONE, with_initials=False) if forms else None
+        if best is None and loose:
+            best = spelled_match(doc, whole)
         if best is None and typo_ok:
             best = typo_match(doc, spaced)
         if best is not None:
@@ -205,4 +213,4 @@ def suggestions(index: Index, query: str, count: int = 3) -> list[str]:
     return out
 
 
-__all__ = ["DIRECT", "Hit", "search", "suggestions", "parse_query"]
+__all__ = ["DIRECT", "Hit", "parse_query", "search", "suggestions"]

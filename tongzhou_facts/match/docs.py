@@ -46,11 +46,7 @@ def searchable(record: Record) -> dict[str, str]:
     for key in ("companies", "people"):
         tags.extend(entry["name"] for entry in data.get(key, ()))
     extra: list[str] = []
-    for number_key, unit_key, qualifier_key in (
-        ("value", "unit", "qualifier"),
-        ("investment", "investment_unit", "investment_qualifier"),
-        ("capacity", "capacity_unit", None),
-    ):
+    for number_key, unit_key in (("value", "unit"), ("investment", "investment_unit"), ("capacity", "capacity_unit")):
         number = data.get(number_key)
         if number is None:
             continue

@@ -46,19 +46,11 @@ def _sounded(compact: str, origin: list[int], query: str) -> list[tuple[int, int
             if all(a == b or set(options(a)) & set(options(b)) for a, b in zip(window, query, strict=True)):
                 return [(origin[start], origin[start + size - 1] + 1)]
         return []
-    for start in range(len(compact)):
-        spelled = [""]
-        for end in range(start, len(compact)):
-            spelled = [s + o for s in spelled for o in options(compact[end])][:64]
-            if any(s.startswith(query) for s in spelled):
-                return [(origin[start], origin[end] + 1)]
-            spelled = [s for s in spelled if query.startswith(s)]
-            if not spelled:
-                break
-    first_letters = "".join(options(c)[0][0] for c in compact)
-    at = first_letters.find(query)
-    if at != -1 and len(query) >= 2:
-        return [(origin[at], origin[at + len(query) - 1] + 1)]
+    from .pinyin import spelled_span
+
+    span = spelled_span(query, compact)
+    if span is not None:
+        return [(origin[span[0]], origin[span[1] - 1] + 1)]
     return []
 
 

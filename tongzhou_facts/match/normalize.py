@@ -4,7 +4,8 @@ NFKC folds full-width digits and letters (２６００ → 2600, ＧＤＰ → g
 folded; traditional characters become simplified (醫保 → 医保); punctuation is
 dropped, except a '.', '-' or ':' inside a number (1.38, 2023-12-28) and '%';
 spaces survive only between Latin letters or digits; English plurals lose their
--s (schools → school).
+-s (schools → school) and British spellings become American (centre → center);
+thousands separators go (2,600 → 2600) and dotted dates become ISO (2023.12.28).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ _LOOSE_POINT = re.compile(r"(?<![0-9])[.:\-]|[.:\-](?![0-9])")
 _SPACES = re.compile(r"\s+")
 _EDGE_SPACE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
 _PLURAL = re.compile(r"(?<![a-z])([a-z]{3,}?)(ies|sses|s)(?![a-z])")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_DOTTED_DATE = re.compile(r"(?<!\d)(\d{4})[./](\d{1,2})[./](\d{1,2})(?!\d)")
+_WORD = re.compile(r"[a-z]+")
 _CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
 _LATIN = re.compile(r"[a-z]")
 
@@ -29,6 +33,27 @@ def t2s_table() -> dict[int, str]:
     """Traditional -> simplified, one character to one (OpenCC's tables, generated)."""
     text = (DATA / "t2s.txt").read_text(encoding="utf-8").strip()
     return {ord(text[i]): text[i + 1] for i in range(0, len(text) - 1, 2)}
+
+
+@functools.cache
+def spellings() -> dict[str, str]:
+    """British -> American spellings (data/spelling.txt), so centre and center meet."""
+    pairs = {}
+    for line in (DATA / "spelling.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            british, american = line.split()
+            pairs[british] = american
+    return pairs
+
+
+def _american(found: re.Match[str]) -> str:
+    word = found.group()
+    return spellings().get(word, word)
+
+
+def _iso_date(found: re.Match[str]) -> str:
+    year, month, day = found.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def _singular(found: re.Match[str]) -> str:
@@ -45,11 +70,15 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     if has_cjk(text):
         text = text.translate(t2s_table())
+    if "," in text:
+        text = _THOUSANDS.sub("", text)  # 2,600 -> 2600
+    text = _DOTTED_DATE.sub(_iso_date, text)  # 2023.12.28, 2023/12/28 -> 2023-12-28
     text = _NOT_WORD.sub(" ", text)
     text = _LOOSE_POINT.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
     text = _EDGE_SPACE.sub("", text)
     if _LATIN.search(text):
+        text = _WORD.sub(_american, text)
         text = _PLURAL.sub(_singular, text)
     return text
 

@@ -12,7 +12,6 @@ either reading finds it; and as the same variants reduced to initials (川姜 �
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 from .normalize import DATA, is_cjk
 
@@ -74,3 +73,35 @@ def initials(text: str) -> list[str]:
     for index, other in alternates[: MAX_VARIANTS - 1]:
         out.append("".join(common[:index]) + other + "".join(common[index + 1 :]))
     return out
+
+
+def spelled_span(query: str, text: str) -> tuple[int, int] | None:
+    """The first span of `text` whose characters spell `query` in pinyin, or None.
+
+    Each character may be typed as a whole reading, a prefix of one (its initial, or an
+    unfinished last syllable), or as itself: so `chuanjiang`, `cj`, `chuanj`,
+    `tuoyuzx` (托育综合…) and `异质jie` all find their names. Used as a fallback
+    after the indexed substring search, and to highlight such matches.
+    """
+    if not query:
+        return None
+    options = [readings(char) if is_cjk(char) else () for char in text]
+    size = len(query)
+    for start in range(len(text)):
+        reach = {0}
+        for end in range(start, len(text)):
+            ahead: set[int] = set()
+            for at in reach:
+                if query[at] == text[end]:
+                    ahead.add(at + 1)
+                for reading in options[end]:
+                    length = 0
+                    while length < len(reading) and at + length < size and query[at + length] == reading[length]:
+                        length += 1
+                        ahead.add(at + length)
+            if size in ahead:
+                return start, end + 1
+            reach = {at for at in ahead if at < size}
+            if not reach:
+                break
+    return None

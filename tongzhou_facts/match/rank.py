@@ -23,8 +23,13 @@ DIRECT, PINYIN, HOMOPHONE, TYPO = range(4)
 
 @dataclass(frozen=True, order=True)
 class Match:
-    """A comparable match: a smaller Match ranks first."""
+    """A comparable match: a smaller Match ranks first.
 
+    `fuzzy` (0 or 1) comes first: a fallback match (same sound typed with other
+    characters, one edit away) never outranks what the query found as typed.
+    """
+
+    fuzzy: int
     tier: int
     field_rank: int
     method: int
@@ -61,7 +66,7 @@ def direct_match(doc: dict[str, str], terms: Sequence[str]) -> Match | None:
         for value in values(doc[field]):
             tier = tier_of(value, wholes, terms)
             if tier is not None:
-                found = Match(tier, rank, DIRECT, len(value), field)
+                found = Match(0, tier, rank, DIRECT, len(value), field)
                 best = found if best is None or found < best else best
     if best is None and len(terms) > 1:
         ranks = []
@@ -70,7 +75,7 @@ def direct_match(doc: dict[str, str], terms: Sequence[str]) -> Match | None:
             if not hits:
                 return None
             ranks.append(min(hits))
-        best = Match(4, max(ranks), DIRECT, 0, "several fields")
+        best = Match(0, 4, max(ranks), DIRECT, 0, "several fields")
     return best
 
 
@@ -92,7 +97,7 @@ def pinyin_match(doc: dict[str, str], forms: Sequence[str], method: int, with_in
                     tier = 2
                 else:
                     continue
-                found = Match(tier, rank, method, len(value), label)
+                found = Match(int(method >= HOMOPHONE), tier, rank, method, len(value), label)
                 best = found if best is None or found < best else best
     return best
 
@@ -113,6 +118,22 @@ def typo_match(doc: dict[str, str], whole: str) -> Match | None:
     for field in ("name", "en", "aliases"):
         for value in values(doc[field]):
             if within_one_edit(whole, value):
-                found = Match(5, FIELDS[field], TYPO, len(value), field)
+                found = Match(1, 5, FIELDS[field], TYPO, len(value), field)
                 best = found if best is None or found < best else best
+    return best
+
+
+def spelled_match(doc: dict[str, str], query: str) -> Match | None:
+    """Pinyin typed loosely (initials, unfinished syllables, mixed with characters): a fallback."""
+    from .pinyin import spelled_span
+
+    best: Match | None = None
+    for field in ("name", "aliases", "tags"):
+        for value in values(doc[field]):
+            span = spelled_span(query, value)
+            if span is None:
+                continue
+            tier = 0 if span == (0, len(value)) else 1 if span[0] == 0 else 2
+            found = Match(1, tier, FIELDS[field], PINYIN, len(value), field)
+            best = found if best is None or found < best else best
     return best
