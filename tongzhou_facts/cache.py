@@ -16,7 +16,6 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
@@ -29,12 +28,12 @@ SUFFIX = ".sqlite"
 STALE_TEMP_SECONDS = 600
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     if base and os.path.isabs(base):
-        return Path(base) / "tongzhou-facts"
+        return os.path.join(base, "tongzhou-facts")
     home = os.environ.get("HOME", "").strip()
-    return Path(home) / ".cache" / "tongzhou-facts" if home else None
+    return os.path.join(home, ".cache", "tongzhou-facts") if home else None
 
 
 def enabled() -> bool:
@@ -50,19 +49,19 @@ def file_key(paths: Sequence[str]) -> str:
     return json.dumps(parts, ensure_ascii=False)
 
 
-def cache_path(paths: Sequence[str]) -> Path | None:
+def cache_path(paths: Sequence[str]) -> str | None:
     folder = cache_dir()
     if folder is None:
         return None
     # Named by the base's paths, so each base has one file; crc32+adler32 rather than
     # hashlib, whose import costs 3 ms. A clash only costs a rebuild: the key is checked.
     raw = "\0".join(os.path.realpath(p) for p in paths).encode("utf-8", "surrogateescape")
-    return folder / f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}{SUFFIX}"
+    return os.path.join(folder, f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}{SUFFIX}")
 
 
-def open_cached(path: Path, key: str) -> Index | None:
+def open_cached(path: str, key: str) -> Index | None:
     """The cache file as a read-only Index, or None when it is missing, foreign, stale or broken."""
-    if not path.is_file():
+    if not os.path.isfile(path):
         return None
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
@@ -79,15 +78,16 @@ def open_cached(path: Path, key: str) -> Index | None:
     return Index(db, str(path))
 
 
-def store(base: Base, path: Path, key: str) -> bool:
+def store(base: Base, path: str, key: str) -> bool:
     """Write a new cache file atomically; False (and no file) when the folder will not take it."""
     tmp_name = ""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale_temps(path.parent)
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        _remove_stale_temps(folder)
         import tempfile  # only when writing: a few ms of start-up otherwise
 
-        handle, tmp_name = tempfile.mkstemp(prefix=path.stem + ".", suffix=".tmp", dir=path.parent)
+        handle, tmp_name = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=folder)
         os.close(handle)
         built = Index.build(base, tmp_name)
         built.db.execute("INSERT INTO meta VALUES ('key', ?)", (key,))
@@ -102,13 +102,15 @@ def store(base: Base, path: Path, key: str) -> bool:
         return False
 
 
-def _remove_stale_temps(folder: Path) -> None:
+def _remove_stale_temps(folder: str) -> None:
     """Temporary files of processes killed mid-write."""
     now = time.time()
-    for leftover in folder.glob("*.tmp"):
-        with contextlib.suppress(OSError):
-            if now - leftover.stat().st_mtime > STALE_TEMP_SECONDS:
-                leftover.unlink()
+    for name in os.listdir(folder):
+        if name.endswith(".tmp"):
+            leftover = os.path.join(folder, name)
+            with contextlib.suppress(OSError):
+                if now - os.stat(leftover).st_mtime > STALE_TEMP_SECONDS:
+                    os.unlink(leftover)
 
 
 def open_index(paths: Sequence[str]) -> Index:
@@ -149,16 +151,24 @@ def invalidate(index: Index) -> None:
 class CacheFile:
     __slots__ = ("bases", "fresh", "path", "size")
 
-    def __init__(self, path: Path, size: int, bases: list[str], fresh: bool) -> None:
+    def __init__(self, path: str, size: int, bases: list[str], fresh: bool) -> None:
         self.path, self.size, self.bases, self.fresh = path, size, bases, fresh
 
 
-def info() -> tuple[Path | None, list[CacheFile]]:
+def _files(folder: str, *suffixes: str) -> list[str]:
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    return [os.path.join(folder, name) for name in names if name.endswith(suffixes)]
+
+
+def info() -> tuple[str | None, list[CacheFile]]:
     folder = cache_dir()
-    if folder is None or not folder.is_dir():
+    if folder is None or not os.path.isdir(folder):
         return folder, []
     found = []
-    for path in sorted(folder.glob("*" + SUFFIX)):
+    for path in _files(folder, SUFFIX):
         bases: list[str] = []
         fresh = False
         try:
@@ -172,17 +182,18 @@ def info() -> tuple[Path | None, list[CacheFile]]:
                 db.close()
         except (sqlite3.Error, ValueError):
             pass
-        found.append(CacheFile(path, path.stat().st_size, bases, fresh))
+        with contextlib.suppress(OSError):
+            found.append(CacheFile(path, os.path.getsize(path), bases, fresh))
     return folder, found
 
 
 def clear() -> int:
     folder = cache_dir()
     removed = 0
-    if folder is None or not folder.is_dir():
+    if folder is None:
         return 0
-    for path in [*folder.glob("*" + SUFFIX), *folder.glob("*.tmp")]:
+    for path in _files(folder, SUFFIX, ".tmp"):
         with contextlib.suppress(OSError):
-            path.unlink()
+            os.unlink(path)
             removed += 1
     return removed

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Annotated, Any, NoReturn, TextIO, cast
 
-import typer
-
 from . import __version__
+from .argv import Arg, Opt, parse, typer_function
 from .cache import open_index
 from .env import Environment, harden_streams
 from .errors import ExitStatus, FactsError, UsageError
@@ -55,12 +52,14 @@ def command(
     return register
 
 
-def build_app(only: str | None = None) -> typer.Typer:
+def build_app(only: str | None = None) -> Any:
     """The Typer app, with every command or only the one being run.
 
     Typer converts every command's parameters on each start (about 14 ms for all of
     them), so a run builds just its own command; help and completion get them all.
     """
+    import typer
+
     application = typer.Typer(
         name="facts",
         help=APP_HELP,
@@ -71,16 +70,16 @@ def build_app(only: str | None = None) -> typer.Typer:
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    application.callback()(main_options)
+    application.callback()(typer_function(main_options))
     for name, func in COMMANDS.items():
         if only is None or only == name:
-            application.command(name)(func)
+            application.command(name)(typer_function(func))
     if only is None or only == "cache":
         cache_app = typer.Typer(
             help="The derived index kept between runs (under $XDG_CACHE_HOME/tongzhou-facts).", no_args_is_help=True
         )
         for name, func in CACHE_COMMANDS.items():
-            cache_app.command(name)(func)
+            cache_app.command(name)(typer_function(func))
         application.add_typer(cache_app, name="cache")
     return application
 
@@ -88,7 +87,7 @@ def build_app(only: str | None = None) -> typer.Typer:
 # ---------------------------------------------------------------------------- shared options
 
 
-def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+def _complete_ids(ctx: Any, incomplete: str) -> list[str]:
     try:
         index = open_index(base_paths(ctx.params.get("file")))
         return [i for i in index.ids() if i.startswith(incomplete)]
@@ -96,8 +95,8 @@ def _complete_ids(ctx: typer.Context, incomplete: str) -> list[str]:
         return []
 
 
-def _complete_column(column: str) -> Callable[[typer.Context, str], list[str]]:
-    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+def _complete_column(column: str) -> Callable[[Any, str], list[str]]:
+    def complete(ctx: Any, incomplete: str) -> list[str]:
         try:
             index = open_index(base_paths(ctx.params.get("file")))
             return [v for v in index.distinct(column) if v.startswith(incomplete)]
@@ -109,7 +108,7 @@ def _complete_column(column: str) -> Callable[[typer.Context, str], list[str]]:
 
 FileOpt = Annotated[
     list[str] | None,
-    typer.Option(
+    Opt(
         "--file",
         "-f",
         help="Fact base to read (repeatable: bases merge). Default: $FACTS_FILE, else the bundled base.",
@@ -118,35 +117,25 @@ FileOpt = Annotated[
 ]
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", help="table, plain, tsv, csv, json or jsonl. Default: table on a terminal, plain when piped."),
+    Opt("--format", help="table, plain, tsv, csv, json or jsonl. Default: table on a terminal, plain when piped."),
 ]
-FieldsOpt = Annotated[
-    str | None, typer.Option("--fields", help="Comma-separated fields to show, e.g. id,value,unit.", metavar="A,B,C")
-]
-LangOpt = Annotated[str, typer.Option("--lang", help="zh (default) or en: English names and headers.")]
-NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (also NO_COLOR, TERM=dumb).")]
-BomOpt = Annotated[bool, typer.Option("--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel reads Chinese right.")]
-KindOpt = Annotated[str | None, typer.Option("--kind", help="metric, project or milestone.")]
-YearOpt = Annotated[int | None, typer.Option("--year", help="Only facts about this year.")]
+FieldsOpt = Annotated[str | None, Opt("--fields", help="Comma-separated fields to show, e.g. id,value,unit.", metavar="A,B,C")]
+LangOpt = Annotated[str, Opt("--lang", help="zh (default) or en: English names and headers.")]
+NoColorOpt = Annotated[bool, Opt("--no-color", help="No colour (also NO_COLOR, TERM=dumb).")]
+BomOpt = Annotated[bool, Opt("--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel reads Chinese right.")]
+KindOpt = Annotated[str | None, Opt("--kind", help="metric, project or milestone.")]
+YearOpt = Annotated[int | None, Opt("--year", help="Only facts about this year.")]
 CategoryOpt = Annotated[
-    str | None, typer.Option("--category", help="e.g. economy, industry, health.", autocompletion=_complete_column("category"))
+    str | None, Opt("--category", help="e.g. economy, industry, health.", autocompletion=_complete_column("category"))
 ]
-PlaceOpt = Annotated[
-    str | None, typer.Option("--place", help="A town or area, e.g. 川姜镇.", autocompletion=_complete_column("place"))
-]
+PlaceOpt = Annotated[str | None, Opt("--place", help="A town or area, e.g. 川姜镇.", autocompletion=_complete_column("place"))]
 
 
-@dataclass
 class Output:
     """The output options every listing command shares."""
 
-    fmt: str | None
-    fields: str | None
-    lang: str
-    no_color: bool
-    bom: bool = False
-
-    def __post_init__(self) -> None:
+    def __init__(self, fmt: str | None, fields: str | None, lang: str, no_color: bool, bom: bool = False) -> None:
+        self.fmt, self.fields, self.lang, self.no_color, self.bom = fmt, fields, lang, no_color, bom
         if self.fmt is not None and self.fmt not in FORMATS:
             raise UsageError(f"unknown format '{self.fmt}' (formats: {', '.join(FORMATS)})")
         if self.lang not in ("zh", "en"):
@@ -168,8 +157,16 @@ def index_for(files: Sequence[str] | None) -> Index:
     return open_index(base_paths(files))
 
 
+class Done(Exception):
+    """A command's normal end, with its exit status (Typer's Exit, without importing Typer)."""
+
+    def __init__(self, code: ExitStatus) -> None:
+        super().__init__(int(code))
+        self.code = int(code)
+
+
 def finish(code: ExitStatus) -> NoReturn:
-    raise typer.Exit(int(code))
+    raise Done(code)
 
 
 def emit(
@@ -203,12 +200,12 @@ LIST_FIELDS = ("id", "kind", "name", "figure", "when")
 def _print_version(value: bool) -> None:
     if value:
         print(f"facts {__version__}")
-        raise typer.Exit(0)
+        finish(ExitStatus.OK)
 
 
 def main_options(
     version: Annotated[
-        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version)
+        bool, Opt("--version", help="Print the version and exit.", is_eager=True, callback=_print_version)
     ] = False,
 ) -> None:
     """Global options."""
@@ -216,10 +213,10 @@ def main_options(
 
 @command()
 def search(
-    query: Annotated[list[str], typer.Argument(help="Words to find; every word must match.", show_default=False)],
+    query: Annotated[list[str], Arg(metavar="QUERY", help="Words to find; every word must match.", show_default=False)],
     kind: KindOpt = None,
     year: YearOpt = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", help="At most N results.", min=1)] = 20,
+    limit: Annotated[int, Opt("--limit", "-n", help="At most N results.", min=1)] = 20,
     file: FileOpt = None,
     fmt: FormatOpt = None,
     fields: FieldsOpt = None,
@@ -257,8 +254,8 @@ def list_(
     year: YearOpt = None,
     category: CategoryOpt = None,
     place: PlaceOpt = None,
-    sort: Annotated[str | None, typer.Option("--sort", help="Sort by this field, e.g. year, value, name.", metavar="KEY")] = None,
-    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
+    sort: Annotated[str | None, Opt("--sort", help="Sort by this field, e.g. year, value, name.", metavar="KEY")] = None,
+    reverse: Annotated[bool, Opt("--reverse", "-r", help="Reverse the order.")] = False,
     file: FileOpt = None,
     fmt: FormatOpt = None,
     fields: FieldsOpt = None,
@@ -281,14 +278,12 @@ def metrics(
     year: YearOpt = None,
     category: CategoryOpt = None,
     unit: Annotated[
-        str | None, typer.Option("--unit", help="Only this unit, e.g. 亿元 or %.", autocompletion=_complete_column("unit"))
+        str | None, Opt("--unit", help="Only this unit, e.g. 亿元 or %.", autocompletion=_complete_column("unit"))
     ] = None,
-    min_: Annotated[str | None, typer.Option("--min", help="At least this much, with a unit: 100亿元, 1万人, 50%.")] = None,
-    max_: Annotated[str | None, typer.Option("--max", help="At most this much, with a unit.")] = None,
-    sort: Annotated[
-        str | None, typer.Option("--sort", help="Sort by this field; 'value' compares across 万/亿.", metavar="KEY")
-    ] = None,
-    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
+    min_: Annotated[str | None, Opt("--min", help="At least this much, with a unit: 100亿元, 1万人, 50%.")] = None,
+    max_: Annotated[str | None, Opt("--max", help="At most this much, with a unit.")] = None,
+    sort: Annotated[str | None, Opt("--sort", help="Sort by this field; 'value' compares across 万/亿.", metavar="KEY")] = None,
+    reverse: Annotated[bool, Opt("--reverse", "-r", help="Reverse the order.")] = False,
     file: FileOpt = None,
     fmt: FormatOpt = None,
     fields: FieldsOpt = None,
@@ -324,12 +319,12 @@ def metrics(
 @command()
 def projects(
     year: YearOpt = None,
-    status: Annotated[str | None, typer.Option("--status", help="e.g. 开工, 竣工 (matches 竣工投产 too), 在建.")] = None,
-    min_investment: Annotated[str | None, typer.Option("--min-investment", help="At least this investment: 50亿元.")] = None,
+    status: Annotated[str | None, Opt("--status", help="e.g. 开工, 竣工 (matches 竣工投产 too), 在建.")] = None,
+    min_investment: Annotated[str | None, Opt("--min-investment", help="At least this investment: 50亿元.")] = None,
     category: CategoryOpt = None,
     place: PlaceOpt = None,
-    sort: Annotated[str | None, typer.Option("--sort", help="Sort by this field, e.g. investment.", metavar="KEY")] = None,
-    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Reverse the order.")] = False,
+    sort: Annotated[str | None, Opt("--sort", help="Sort by this field, e.g. investment.", metavar="KEY")] = None,
+    reverse: Annotated[bool, Opt("--reverse", "-r", help="Reverse the order.")] = False,
     file: FileOpt = None,
     fmt: FormatOpt = None,
     fields: FieldsOpt = None,
@@ -363,10 +358,8 @@ def projects(
 @command()
 def milestones(
     year: YearOpt = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="From this date on: 2023-12 or 2023-12-13.", metavar="DATE")
-    ] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Up to this date.", metavar="DATE")] = None,
+    since: Annotated[str | None, Opt("--since", help="From this date on: 2023-12 or 2023-12-13.", metavar="DATE")] = None,
+    until: Annotated[str | None, Opt("--until", help="Up to this date.", metavar="DATE")] = None,
     category: CategoryOpt = None,
     file: FileOpt = None,
     fmt: FormatOpt = None,
@@ -387,8 +380,8 @@ def milestones(
 @command()
 def timeline(
     year: YearOpt = None,
-    since: Annotated[str | None, typer.Option("--since", help="From this date on.", metavar="DATE")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Up to this date.", metavar="DATE")] = None,
+    since: Annotated[str | None, Opt("--since", help="From this date on.", metavar="DATE")] = None,
+    until: Annotated[str | None, Opt("--until", help="Up to this date.", metavar="DATE")] = None,
     file: FileOpt = None,
     fmt: FormatOpt = None,
     fields: FieldsOpt = None,
@@ -414,8 +407,8 @@ def timeline(
 
 @command()
 def chart(
-    unit: Annotated[str, typer.Option("--unit", help="Chart metrics of this unit (and ones that convert to it).")] = "%",
-    measure: Annotated[str | None, typer.Option("--measure", help="Only growth, share, level, count, decline…")] = None,
+    unit: Annotated[str, Opt("--unit", help="Chart metrics of this unit (and ones that convert to it).")] = "%",
+    measure: Annotated[str | None, Opt("--measure", help="Only growth, share, level, count, decline…")] = None,
     year: YearOpt = None,
     category: CategoryOpt = None,
     file: FileOpt = None,
@@ -449,7 +442,7 @@ def chart(
 
 @command()
 def show(
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id.", autocompletion=_complete_ids)],
+    record_id: Annotated[str, Arg(metavar="ID", help="A record id.", autocompletion=_complete_ids)],
     file: FileOpt = None,
     fmt: FormatOpt = None,
     lang: LangOpt = "zh",
@@ -483,10 +476,10 @@ def show(
 
 @command()
 def get(
-    record_id: Annotated[str, typer.Argument(metavar="ID", help="A record id.", autocompletion=_complete_ids)],
+    record_id: Annotated[str, Arg(metavar="ID", help="A record id.", autocompletion=_complete_ids)],
     field: Annotated[
         str | None,
-        typer.Argument(metavar="[FIELD]", help="value, unit, date, quote, figure… (default: the whole record as JSON)"),
+        Arg(metavar="[FIELD]", help="value, unit, date, quote, figure… (default: the whole record as JSON)"),
     ] = None,
     file: FileOpt = None,
 ) -> None:
@@ -572,13 +565,11 @@ def stats(
 def check(
     paths: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[PATH]...", help="Bases to check (default: --file, $FACTS_FILE or the bundled base)."),
+        Arg(metavar="[PATH]...", help="Bases to check (default: --file, $FACTS_FILE or the bundled base)."),
     ] = None,
     source: Annotated[
         list[str] | None,
-        typer.Option(
-            "--source", help="Check every quote against this text (ID=FILE for one source id; repeatable).", metavar="[ID=]FILE"
-        ),
+        Opt("--source", help="Check every quote against this text (ID=FILE for one source id; repeatable).", metavar="[ID=]FILE"),
     ] = None,
     file: FileOpt = None,
 ) -> None:
@@ -600,9 +591,9 @@ def check(
 
 @command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="json, jsonl, csv or sqlite.")] = "json",
+    fmt: Annotated[str, Opt("--format", help="json, jsonl, csv or sqlite.")] = "json",
     output: Annotated[
-        str | None, typer.Option("--output", "-o", help="Write here instead of stdout (required for sqlite).", metavar="FILE")
+        str | None, Opt("--output", "-o", help="Write here instead of stdout (required for sqlite).", metavar="FILE")
     ] = None,
     file: FileOpt = None,
     bom: BomOpt = False,
@@ -655,7 +646,7 @@ def cache_info() -> None:
     print(f"cache: {state}\nfolder: {folder if folder else '(none: no HOME or XDG_CACHE_HOME)'}")
     for item in files:
         fresh = "fresh" if item.fresh else "stale"
-        print(f"{item.path.name}\t{item.size}\t{fresh}\t{os.pathsep.join(item.bases)}")
+        print(f"{os.path.basename(item.path)}\t{item.size}\t{fresh}\t{os.pathsep.join(item.bases)}")
     finish(ExitStatus.OK)
 
 
@@ -763,6 +754,8 @@ def _chronological(records: list[Record], since: str | None, until: str | None) 
 def _get(index: Index, record_id: str) -> Record:
     record = index.get(record_id)
     if record is None:
+        import difflib
+
         close = difflib.get_close_matches(record_id, index.ids(), n=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise UsageError(f"no record with id '{record_id}'{hint}")
@@ -775,16 +768,14 @@ def _get(index: Index, record_id: str) -> Record:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `facts`; return the exit status instead of raising."""
     harden_streams()
-    from typer.main import get_command
-
     args = list(sys.argv[1:] if argv is None else argv)
-    name = next((a for a in args if not a.startswith("-")), None)
-    completing = any(key.startswith("_FACTS_COMPLETE") for key in os.environ)
-    known = name in COMMANDS or name == "cache"
-    command = get_command(build_app(only=name if known and not completing else None))
     try:
-        result = command.main(args=args, prog_name="facts", standalone_mode=False)
-        code = int(result) if isinstance(result, int) else 0
+        try:
+            code = _run_fast(args)
+            if code is None:
+                code = _run_typer(args)
+        except Done as done:
+            code = done.code
     except FactsError as exc:
         _error(str(exc))
         code = int(exc.exit_status)
@@ -793,26 +784,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `facts`: the help, as click prints it
-            print(exc.format_message(), file=sys.stderr)  # type: ignore[attr-defined]
-            code = int(ExitStatus.ERROR)
-        elif isinstance(exc, typer.TyperException) and hasattr(exc, "format_message"):  # click's usage errors
-            _error(_usage_message(exc, command, args))
-            code = int(ExitStatus.ERROR)
-        elif isinstance(exc, typer.Abort):
-            code = 1
-        elif isinstance(exc, OSError) and getattr(exc, "errno", None) == 32:
+        if isinstance(exc, OSError) and getattr(exc, "errno", None) == 32:
             return _quiet_pipe()
-        else:
-            if os.environ.get("FACTS_DEBUG"):
-                raise
-            _error(f"internal error: {type(exc).__name__}: {exc} (set FACTS_DEBUG=1 for a traceback)")
-            code = int(ExitStatus.ERROR)
+        if os.environ.get("FACTS_DEBUG"):
+            raise
+        _error(f"internal error: {type(exc).__name__}: {exc} (set FACTS_DEBUG=1 for a traceback)")
+        code = int(ExitStatus.ERROR)
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         return _quiet_pipe()
     return code
+
+
+def _run_fast(args: list[str]) -> int | None:
+    """A valid command line runs without Typer; None hands it to Typer (see argv.py)."""
+    if not args or any(key.startswith("_FACTS_COMPLETE") for key in os.environ):
+        return None
+    func = COMMANDS.get(args[0])
+    if func is None:
+        return None
+    kwargs = parse(func, args[1:])
+    if kwargs is None:
+        return None
+    func(**kwargs)
+    return 0
+
+
+def _run_typer(args: list[str]) -> int:
+    import typer
+    from typer.main import get_command
+
+    name = next((a for a in args if not a.startswith("-")), None)
+    completing = any(key.startswith("_FACTS_COMPLETE") for key in os.environ)
+    known = name in COMMANDS or name == "cache"
+    command = get_command(build_app(only=name if known and not completing else None))
+    try:
+        result = command.main(args=args, prog_name="facts", standalone_mode=False)
+        return int(result) if isinstance(result, int) else 0
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        return 1
+    except typer.TyperException as exc:  # click's usage errors
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `facts`: the help, as click prints it
+            print(exc.format_message(), file=sys.stderr)
+            return int(ExitStatus.ERROR)
+        if not hasattr(exc, "format_message"):
+            raise
+        _error(_usage_message(exc, command, args))
+        return int(ExitStatus.ERROR)
 
 
 def _usage_message(exc: Exception, command: Any, args: Sequence[str]) -> str:

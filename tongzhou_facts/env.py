@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 from typing import TextIO
 
@@ -43,7 +42,7 @@ class Environment:
         color = is_terminal and not no_color and "NO_COLOR" not in os.environ and term != "dumb"
         if os.environ.get("NO_COLOR", None) == "":
             color = is_terminal and not no_color and term != "dumb"  # NO_COLOR counts only when set to something
-        width = shutil.get_terminal_size((100, 24)).columns if is_terminal else 100
+        width = _terminal_width() if is_terminal else 100
         encoding = (getattr(stdout, "encoding", None) or "ascii").lower().replace("-", "")
         return cls(stdout, sys.stderr, is_terminal, color, max(width, 20), encoding.startswith("utf"))
 
@@ -55,3 +54,17 @@ def harden_streams() -> None:
         if reconfigure is not None:
             with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="backslashreplace")
+
+
+def _terminal_width() -> int:
+    """COLUMNS, else the terminal's width, else 100 (shutil's logic, without importing shutil)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 100
+    except (AttributeError, ValueError, OSError):
+        return 100

@@ -53,7 +53,8 @@ def write_sqlite(index: Index, output: str) -> int:
             "CREATE VIRTUAL TABLE records_fts USING fts5(name, name_en, aliases, quote, content='records', tokenize='trigram')"
         )
         db.execute(
-            "INSERT INTO records_fts(rowid, name, name_en, aliases, quote) SELECT rowid, name, name_en, aliases, quote FROM records"
+            "INSERT INTO records_fts(rowid, name, name_en, aliases, quote) "
+            "SELECT rowid, name, name_en, aliases, quote FROM records"
         )
         db.commit()
         db.close()

@@ -9,10 +9,9 @@ wrong characters (农贸市厂 → 农贸市场), and one missing, extra or wron
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import UsageError
 from ..index import Index
@@ -31,8 +30,7 @@ PINYIN_COLUMNS = ("py", "py_alias", "py_tags", "ini", "ini_alias")
 TYPO_COLUMNS = ("name", "en", "aliases")
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One search result: the record and how it matched."""
 
     record: Record
@@ -188,6 +186,8 @@ def _one_edit_candidates(index: Index, text: str) -> set[int]:
 
 def suggestions(index: Index, query: str, count: int = 3) -> list[str]:
     """The names nearest to a query that found nothing, for a 'did you mean' line."""
+    import difflib
+
     whole = normalize(query)
     if not whole:
         return []

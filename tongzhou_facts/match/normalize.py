@@ -11,11 +11,11 @@ thousands separators go (2,600 → 2600) and dotted dates become ISO (2023.12.28
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent / "data"  # importlib.resources alone costs 18 ms to import
+DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")  # not importlib.resources: 18 ms
 _NOT_WORD = re.compile(r"[^\w%.:\-]+|_")
 _LOOSE_POINT = re.compile(r"(?<![0-9])[.:\-]|[.:\-](?![0-9])")
 _SPACES = re.compile(r"\s+")
@@ -28,10 +28,15 @@ _CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
 _LATIN = re.compile(r"[a-z]")
 
 
+def _read(name: str) -> str:
+    with open(os.path.join(DATA, name), encoding="utf-8") as handle:
+        return handle.read()
+
+
 @functools.cache
 def t2s_table() -> dict[int, str]:
     """Traditional -> simplified, one character to one (OpenCC's tables, generated)."""
-    text = (DATA / "t2s.txt").read_text(encoding="utf-8").strip()
+    text = _read("t2s.txt").strip()
     return {ord(text[i]): text[i + 1] for i in range(0, len(text) - 1, 2)}
 
 
@@ -39,7 +44,7 @@ def t2s_table() -> dict[int, str]:
 def spellings() -> dict[str, str]:
     """British -> American spellings (data/spelling.txt), so centre and center meet."""
     pairs = {}
-    for line in (DATA / "spelling.txt").read_text(encoding="utf-8").splitlines():
+    for line in _read("spelling.txt").splitlines():
         if line.strip() and not line.startswith("#"):
             british, american = line.split()
             pairs[british] = american

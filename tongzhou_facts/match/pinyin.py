@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 
-from .normalize import DATA, is_cjk
+from .normalize import _read, is_cjk
 
 MAX_READINGS = 3  # per character: more is noise from rare literary readings
 MAX_VARIANTS = 12  # per string: bounds the index size for long names
@@ -22,7 +22,7 @@ MAX_VARIANTS = 12  # per string: bounds the index size for long names
 @functools.cache
 def table() -> dict[str, tuple[str, ...]]:
     """Character -> its toneless readings, the most common first."""
-    text = (DATA / "pinyin.txt").read_text(encoding="utf-8")
+    text = _read("pinyin.txt")
     found: dict[str, tuple[str, ...]] = {}
     for line in text.splitlines():
         rank, reading, chars = line.split("\t")

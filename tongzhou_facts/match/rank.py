@@ -12,7 +12,7 @@ match within one edit (a missing, extra or wrong character).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .docs import FIELDS, SEPARATOR
 
@@ -21,8 +21,7 @@ METHODS = ("direct", "pinyin", "homophone", "typo")
 DIRECT, PINYIN, HOMOPHONE, TYPO = range(4)
 
 
-@dataclass(frozen=True, order=True)
-class Match:
+class Match(NamedTuple):
     """A comparable match: a smaller Match ranks first.
 
     `fuzzy` (0 or 1) comes first: a fallback match (same sound typed with other
