@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 SUFFIX = ".sqlite"
 STALE_TEMP_SECONDS = 600
+#: Cache files this process opened: dropped if one turns out broken mid-command (see `drop_opened`).
+OPENED: list[str] = []
 
 
 def cache_dir() -> str | None:
@@ -75,7 +77,8 @@ def open_cached(path: str, key: str) -> Index | None:
     except sqlite3.Error:
         db.close()
         return None
-    return Index(db, str(path))
+    OPENED.append(path)
+    return Index(db, path)
 
 
 def store(base: Base, path: str, key: str) -> bool:
@@ -141,11 +144,14 @@ def open_index(paths: Sequence[str]) -> Index:
     return Index.build(base)
 
 
-def invalidate(index: Index) -> None:
-    """Drop a cache file found broken mid-command, so the retry rebuilds it."""
-    if index.origin != ":memory:":
+def drop_opened() -> bool:
+    """Delete the cache files this process opened (one was found broken); True if there were any."""
+    dropped = False
+    while OPENED:
         with contextlib.suppress(OSError):
-            os.unlink(index.origin)
+            os.unlink(OPENED.pop())
+            dropped = True
+    return dropped
 
 
 class CacheFile:

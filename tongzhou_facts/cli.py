@@ -770,12 +770,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     harden_streams()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        try:
-            code = _run_fast(args)
-            if code is None:
-                code = _run_typer(args)
-        except Done as done:
-            code = done.code
+        code = _run(args)
     except FactsError as exc:
         _error(str(exc))
         code = int(exc.exit_status)
@@ -795,6 +790,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _quiet_pipe()
     return code
+
+
+def _run(args: list[str]) -> int:
+    """Run once; if a cache file proves broken mid-command (a truncated file reads fine at
+    first), delete it and run again from the TOML: a bad cache is never an error."""
+    import sqlite3
+
+    from . import cache
+
+    for attempt in (1, 2):
+        try:
+            code = _run_fast(args)
+            return _run_typer(args) if code is None else code
+        except Done as done:
+            return done.code
+        except sqlite3.DatabaseError:
+            if attempt == 2 or not cache.drop_opened():
+                raise
+    raise AssertionError("unreachable")
 
 
 def _run_fast(args: list[str]) -> int | None:

@@ -9,6 +9,7 @@ are decoded.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -59,7 +60,7 @@ class Index:
         db.executescript(SCHEMA)
         meta = {
             "format": FORMAT_VERSION,
-            "paths": json.dumps(base.paths, ensure_ascii=False),
+            "paths": json.dumps([os.path.abspath(p) for p in base.paths], ensure_ascii=False),
             "sources": json.dumps([s.to_dict() for s in base.sources.values()], ensure_ascii=False, default=str),
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())

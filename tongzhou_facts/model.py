@@ -113,8 +113,10 @@ FIELD_ORDER: tuple[str, ...] = (
     "note",
 )
 
-#: Qualifiers written after the number (6.5%以上); all others go before it (约70亿元).
+#: Qualifiers written after the number (6.5%以上) and before it (约70亿元); any other
+#: (百余, which the text writes instead of a number) follows in brackets: 100名(百余).
 SUFFIX_QUALIFIERS = frozenset({"以上", "以下", "左右", "余", "多"})
+PREFIX_QUALIFIERS = frozenset({"预计", "约", "近", "突破", "超", "超过", "逾", "达", "计划", "不到", "不足", "最高", "最低"})
 
 DateValue = dt.date | str
 
@@ -197,8 +199,11 @@ class Record:
         out: dict[str, Any] = {}
         for key in FIELD_ORDER:
             value = self.kind if key == "kind" else self.data.get(key)
-            if value is not None:
-                out[key] = iso(value) if isinstance(value, dt.date) else value
+            if value is None:
+                continue
+            if key == "qualifier":  # a string or a list in the base; always a list out, for stable types
+                value = list(as_tuple(value))
+            out[key] = iso(value) if isinstance(value, dt.date) else value
         for key, value in self.data.items():  # keys outside FIELD_ORDER keep their place at the end
             if key not in out:
                 out[key] = value

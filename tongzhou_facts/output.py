@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from .errors import UsageError
-from .model import FIELD_ORDER, SUFFIX_QUALIFIERS, Record
+from .model import FIELD_ORDER, PREFIX_QUALIFIERS, SUFFIX_QUALIFIERS, Record
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl")
 VIRTUAL = ("figure", "when")
@@ -126,9 +126,11 @@ def number(value: Any) -> str:
 
 
 def with_qualifiers(amount: str, qualifiers: Iterable[str]) -> str:
-    before = "".join(q for q in qualifiers if q not in SUFFIX_QUALIFIERS)
+    qualifiers = list(qualifiers)
+    before = "".join(q for q in qualifiers if q in PREFIX_QUALIFIERS)
     after = "".join(q for q in qualifiers if q in SUFFIX_QUALIFIERS)
-    return f"{before}{amount}{after}"
+    other = "".join(q for q in qualifiers if q not in PREFIX_QUALIFIERS and q not in SUFFIX_QUALIFIERS)
+    return f"{before}{amount}{after}" + (f"({other})" if other else "")
 
 
 def figure(record: Record) -> str:

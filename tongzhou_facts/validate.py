@@ -59,7 +59,7 @@ class LineFinder:
                 self.headers.setdefault(found.group(1), []).append(number)
             if _ANY_HEADER.match(line):
                 starts.append(number)
-        for here, after in zip(starts, [*starts[1:], len(self.lines) + 1], strict=True):
+        for here, after in zip(starts, [*starts[1:], len(self.lines) + 1]):
             self.block_end[here] = after
 
     def table(self, table: str, index: int) -> int:
@@ -293,9 +293,9 @@ def _date_problem(value: Any) -> str | None:
     found = PARTIAL_DATE.match(value)
     if not found:
         return f'malformed date {value!r}: use 2023-12-13, "2023-12" or "2023"'
-    year, month, day = (int(g) if g else None for g in found.groups())
+    year, month, day = (int(g) if g is not None else None for g in found.groups())
     try:
-        dt.date(year or 1, month or 1, day or 1)
+        dt.date(year or 0, 1 if month is None else month, 1 if day is None else day)
     except ValueError:
         return f"impossible date {value!r}"
     return None

@@ -1,0 +1,478 @@
+"""The speed and memory benchmark of `facts`, measured as whole processes.
+
+    python benchmarks/run.py                          # 1,000, 10,000 and 100,000 records
+    python benchmarks/run.py --sizes 1000,10000 --runs 10 --json results.json
+
+Every number is a whole `facts` process started the way a user starts it (the venv's
+`facts` script, via subprocess): interpreter start-up and imports count. Time is
+`time.perf_counter()` around the child; peak memory is the child's own max RSS, read
+with `os.wait4` (per child, unlike the running maximum of RUSAGE_CHILDREN).
+
+What it measures, in one run, with a private XDG_CACHE_HOME in a temporary folder:
+
+* the floor: `python -c "import typer, rich.console, rich.table"` with the venv's
+  python (median of --runs): what any Typer + Rich CLI pays before doing anything;
+* the bundled base, cache warm: `facts search 异质结` with stdout to /dev/null (a pipe
+  as far as `facts` can tell: plain output), and `facts search 异质结 --format table`,
+  each as a median and as a ratio to the floor (targets <= 0.85 and <= 1.15);
+* for each size, a base from benchmarks/generate.py (seed 0):
+  - cold: the first `facts search 异质结 -f BASE` with no cache (the cache folder is
+    emptied before each of --cold-runs runs): read, parse, validate, build the index;
+  - warm: the same search again with the cache in place (median of --runs), and its
+    ratio to the bundled warm search (target <= 1.5);
+  - tomllib: the time `tomllib.loads` takes on that file's text, measured inside a
+    child process (median of --parse-runs), and cold / tomllib (target <= 3);
+  - peak RSS of the cold and warm runs (target <= 300 MB each).
+
+Bytecode: this environment may set PYTHONDONTWRITEBYTECODE=1, which makes every run
+recompile the package (an editable install) and so look slower than it is for users.
+Children run with PYTHONDONTWRITEBYTECODE removed from their environment, and each
+measurement starts with one discarded warm-up run, so the .pyc files exist (it writes
+__pycache__ folders in the package and the venv, as any first run does for a user).
+
+The OS page cache is warm for every file (the bases were just written): "cold" means
+no facts cache, not a cold disk. hyperfine (if installed) can cross-check a warm number:
+    hyperfine -N --warmup 3 '.venv/bin/facts search 异质结'
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+QUERY = "异质结"
+FLOOR_CODE = "import typer, rich.console, rich.table"
+PARSE_CODE = (
+    "import sys, time, tomllib\n"
+    "text = open(sys.argv[1], 'rb').read().decode('utf-8')\n"
+    "start = time.perf_counter()\n"
+    "tomllib.loads(text)\n"
+    "print(time.perf_counter() - start)\n"
+)
+
+#: name -> (limit, description); a ratio or megabytes, lower is better.
+TARGETS: dict[str, tuple[float, str]] = {
+    "piped_vs_floor": (0.85, "bundled `facts search` piped / floor"),
+    "table_vs_floor": (1.15, "bundled `facts search --format table` / floor"),
+    "warm_vs_bundled": (1.5, "warm search / bundled warm search"),
+    "cold_vs_tomllib": (3.0, "cold search / tomllib.loads of the file"),
+    "cold_rss_mb": (300.0, "peak RSS of a cold search, MB"),
+    "warm_rss_mb": (300.0, "peak RSS of a warm search, MB"),
+}
+
+
+# ---------------------------------------------------------------------------- running children
+
+
+class Child:
+    """One finished child process: wall time, peak RSS, exit status, captured stdout."""
+
+    __slots__ = ("code", "out", "rss_kb", "seconds")
+
+    def __init__(self, seconds: float, rss_kb: int, code: int, out: str) -> None:
+        self.seconds, self.rss_kb, self.code, self.out = seconds, rss_kb, code, out
+
+
+def run_child(argv: list[str], env: dict[str, str], capture: bool = False) -> Child:
+    """Run argv to completion; stdout goes to /dev/null (not a terminal) unless captured."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    out = proc.stdout.read().decode("utf-8", "replace") if proc.stdout is not None else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
+    if proc.stdout is not None:
+        proc.stdout.close()
+    return Child(seconds, usage.ru_maxrss, proc.returncode, out)  # ru_maxrss is in KB on Linux
+
+
+def checked(argv: list[str], env: dict[str, str], capture: bool = False) -> Child:
+    child = run_child(argv, env, capture)
+    if child.code != 0:
+        result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+        sys.exit(f"benchmark: {' '.join(argv)} exited {child.code}:\n{result.stderr.strip()}")
+    return child
+
+
+def repeat(argv: list[str], env: dict[str, str], runs: int, warmup: int = 1) -> list[Child]:
+    for _ in range(warmup):
+        checked(argv, env)
+    return [checked(argv, env) for _ in range(runs)]
+
+
+def interleave(commands: list[list[str]], env: dict[str, str], runs: int) -> list[list[Child]]:
+    """Each command once per round, after one warm-up run of each."""
+    for argv in commands:
+        checked(argv, env)
+    found: list[list[Child]] = [[] for _ in commands]
+    for _ in range(runs):
+        for argv, into in zip(commands, found, strict=True):
+            into.append(checked(argv, env))
+    return found
+
+
+def median(children: list[Child]) -> float:
+    return statistics.median(c.seconds for c in children)
+
+
+def peak_mb(children: list[Child]) -> float:
+    return max(c.rss_kb for c in children) / 1024
+
+
+# ---------------------------------------------------------------------------- the machine
+
+
+def machine(python: str, env: dict[str, str]) -> dict[str, Any]:
+    model = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as handle:
+            kb = int(handle.readline().split()[1])
+            memory = f"{kb / 1048576:.1f} GB"
+    except (OSError, ValueError, IndexError):
+        pass
+    probe = (
+        "import json, platform, sqlite3, sys\n"
+        "from importlib.metadata import version\n"
+        "print(json.dumps({'python': platform.python_version(), 'implementation': platform.python_implementation(),"
+        " 'typer': version('typer'), 'rich': version('rich'), 'sqlite': sqlite3.sqlite_version,"
+        " 'facts': version('tongzhou-facts')}))"
+    )
+    versions = json.loads(checked([python, "-c", probe], env, capture=True).out)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count() or 0
+    return {
+        "git": git_state(),
+        "load_average": os.getloadavg()[0],
+        "nproc": cpus,
+        "cpu": model or platform.processor(),
+        "memory": memory,
+        "kernel": f"{platform.system()} {platform.release()}",
+        **versions,
+    }
+
+
+def git_state() -> str:
+    """The commit measured, and whether the working tree differs from it."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
+
+
+# ---------------------------------------------------------------------------- the benchmark
+
+
+def bundled_records() -> int:
+    text = (ROOT / "facts.toml").read_text(encoding="utf-8")
+    return sum(text.count(f"\n[[{table}]]") for table in ("metrics", "projects", "milestones"))
+
+
+def child_env(cache_home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in (
+        "PYTHONDONTWRITEBYTECODE",
+        "FACTS_NO_CACHE",
+        "FACTS_FILE",
+        "FACTS_DEBUG",
+        "FACTS_MAX_MB",
+        "PYTHONPROFILEIMPORTTIME",
+    ):
+        env.pop(name, None)
+    env["XDG_CACHE_HOME"] = str(cache_home)
+    env["NO_COLOR"] = "1"
+    return env
+
+
+def clear_cache(cache_home: Path) -> None:
+    shutil.rmtree(cache_home / "tongzhou-facts", ignore_errors=True)
+
+
+def generate_base(n: int, folder: Path) -> Path:
+    sys.path.insert(0, str(HERE))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(HERE))
+    path = folder / f"facts-{n}.toml"
+    path.write_text(generate(n, 0), encoding="utf-8")
+    return path
+
+
+def bench(args: argparse.Namespace) -> dict[str, Any]:
+    venv = Path(args.venv).resolve()
+    python = str(venv / "bin" / "python")
+    facts = str(venv / "bin" / "facts")
+    for program in (python, facts):
+        if not os.access(program, os.X_OK):
+            sys.exit(f"benchmark: {program} not found (install with: python3 -m venv .venv && .venv/bin/pip install -e .)")
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    temp = Path(tempfile.mkdtemp(prefix="facts-bench-"))
+    cache_home = temp / "cache"
+    env = child_env(cache_home)
+    say = print if not args.quiet else (lambda *a, **k: None)
+
+    info = machine(python, env)
+    say(f"facts benchmark, {dt.datetime.now().isoformat(timespec='seconds')}")
+    say(f"machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']} RAM, {info['kernel']}")
+    say(
+        f"python {info['python']} ({info['implementation']}), typer {info['typer']}, rich {info['rich']}, "
+        f"sqlite {info['sqlite']}, tongzhou-facts {info['facts']}"
+    )
+    say(
+        "children run without PYTHONDONTWRITEBYTECODE (set here: "
+        f"{'yes' if 'PYTHONDONTWRITEBYTECODE' in os.environ else 'no'}), after one warm-up run each, "
+        "so bytecode is cached as it is for users"
+    )
+    say(f"code: {ROOT} at {info['git']}")
+    busy = " (the machine is busy: expect noise)" if info["load_average"] > 0.5 else ""
+    say(f"load average (1 min) at start: {info['load_average']:.2f}{busy}")
+    say(f"runs: {args.runs} (warm), {args.cold_runs} (cold), {args.parse_runs} (tomllib); temp folder {temp}\n")
+
+    results: dict[str, Any] = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": info, "query": QUERY}
+    results["settings"] = {"runs": args.runs, "cold_runs": args.cold_runs, "parse_runs": args.parse_runs, "sizes": sizes}
+    try:
+        # Warm-up: compile every module a cold and a warm run import (load, validate, index, match, render).
+        clear_cache(cache_home)
+        checked([facts, "search", QUERY], env)
+        checked([facts, "search", QUERY, "--format", "table"], env)
+
+        # Interleaved, so a busy moment on the machine weighs on the floor and on facts alike.
+        floor, piped, table = interleave(
+            [[python, "-c", FLOOR_CODE], [facts, "search", QUERY], [facts, "search", QUERY, "--format", "table"]],
+            env,
+            args.runs,
+        )
+        results["bundled"] = {
+            "records": bundled_records(),
+            "floor_s": median(floor),
+            "floor_rss_mb": peak_mb(floor),
+            "piped_s": median(piped),
+            "piped_rss_mb": peak_mb(piped),
+            "table_s": median(table),
+            "table_rss_mb": peak_mb(table),
+            "piped_vs_floor": median(piped) / median(floor),
+            "table_vs_floor": median(table) / median(floor),
+        }
+        b = results["bundled"]
+        say(f"  floor {b['floor_s'] * 1000:.1f} ms, piped {b['piped_s'] * 1000:.1f} ms, table {b['table_s'] * 1000:.1f} ms")
+
+        results["sizes"] = []
+        for n in sizes:
+            started = time.perf_counter()
+            base = generate_base(n, temp)
+            generated = time.perf_counter() - started
+            command = [facts, "search", QUERY, "-f", str(base)]
+            # Cold runs alternate with tomllib runs, and warm runs with the bundled search, so that
+            # each ratio compares numbers taken under the same load.
+            cold: list[Child] = []
+            parse: list[Child] = []
+            for i in range(max(args.cold_runs, args.parse_runs)):
+                if i < args.cold_runs:
+                    clear_cache(cache_home)
+                    cold.append(checked(command, env))
+                if i < args.parse_runs:
+                    parse.append(checked([python, "-c", PARSE_CODE, str(base)], env, capture=True))
+            parse_s = statistics.median(float(c.out) for c in parse)
+            warm, reference = interleave([command, [facts, "search", QUERY]], env, args.runs)
+            hits = checked(command, env, capture=True).out.count("\n")
+            cache_files = list((cache_home / "tongzhou-facts").glob("*.sqlite"))
+            row = {
+                "records": n,
+                "file_mb": base.stat().st_size / 1e6,
+                "generate_s": generated,
+                "hits": hits,
+                "cold_s": median(cold),
+                "cold_min_s": min(c.seconds for c in cold),
+                "cold_rss_mb": peak_mb(cold),
+                "warm_s": median(warm),
+                "warm_rss_mb": peak_mb(warm),
+                "tomllib_s": parse_s,
+                "tomllib_process_s": median(parse),
+                "tomllib_rss_mb": peak_mb(parse),
+                "cache_mb": sum(p.stat().st_size for p in cache_files) / 1e6,
+                "bundled_s": median(reference),
+                "warm_vs_bundled": median(warm) / median(reference),
+                "cold_vs_tomllib": median(cold) / parse_s,
+            }
+            results["sizes"].append(row)
+            say(
+                f"  {n:>7} records: cold {row['cold_s']:.2f} s, warm {row['warm_s'] * 1000:.0f} ms, "
+                f"tomllib {row['tomllib_s']:.2f} s, {row['hits']} hits"
+            )
+            if not args.keep:
+                base.unlink()
+    finally:
+        if args.keep:
+            say(f"kept {temp}")
+        else:
+            shutil.rmtree(temp, ignore_errors=True)
+    results["load_average_end"] = os.getloadavg()[0]
+    results["checks"] = checks(results)
+    say("")
+    say(report(results))
+    return results
+
+
+# ---------------------------------------------------------------------------- the report
+
+
+def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+
+    def check(name: str, value: float, where: str) -> None:
+        limit, what = TARGETS[name]
+        out.append({"target": name, "where": where, "value": value, "limit": limit, "pass": value <= limit, "what": what})
+
+    bundled = results["bundled"]
+    check("piped_vs_floor", bundled["piped_vs_floor"], "bundled")
+    check("table_vs_floor", bundled["table_vs_floor"], "bundled")
+    for row in results["sizes"]:
+        where = f"{row['records']} records"
+        for name in ("warm_vs_bundled", "cold_vs_tomllib", "cold_rss_mb", "warm_rss_mb"):
+            check(name, row[name], where)
+    return out
+
+
+def markdown(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    """A Markdown table padded to line up in a terminal too."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        return (
+            "| "
+            + " | ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+            + " |"
+        )
+
+    rule = "|" + "|".join("-" * (w + 1) + ":" if i in right else "-" * (w + 2) for i, w in enumerate(widths)) + "|"
+    return [line(header), rule, *(line(r) for r in rows)]
+
+
+def report(results: dict[str, Any]) -> str:
+    info = results["machine"]
+    b = results["bundled"]
+    t = TARGETS
+    lines = [
+        f"Results ({results['date']}; {info['nproc']} CPUs, {info['cpu']}; python {info['python']}, "
+        f"typer {info['typer']}, rich {info['rich']}; warm numbers are medians of {results['settings']['runs']} runs, "
+        f"cold of {results['settings']['cold_runs']}, tomllib of {results['settings']['parse_runs']}; "
+        f"code {info['git']}; load average {info['load_average']:.2f} at start, {results['load_average_end']:.2f} at end)",
+        "",
+    ]
+    lines += markdown(
+        [f"bundled base ({b['records']} records), cache warm", "median", "peak RSS", "/ floor", "target"],
+        [
+            [f'floor: python -c "{FLOOR_CODE}"', f"{b['floor_s'] * 1000:.1f} ms", f"{b['floor_rss_mb']:.1f} MB", "1.00", ""],
+            [f"facts search {QUERY} (piped: plain)", f"{b['piped_s'] * 1000:.1f} ms", f"{b['piped_rss_mb']:.1f} MB",
+             f"{b['piped_vs_floor']:.2f}", f"<= {t['piped_vs_floor'][0]:.2f}"],
+            [f"facts search {QUERY} --format table", f"{b['table_s'] * 1000:.1f} ms", f"{b['table_rss_mb']:.1f} MB",
+             f"{b['table_vs_floor']:.2f}", f"<= {t['table_vs_floor'][0]:.2f}"],
+        ],
+        {1, 2, 3, 4},
+    )  # fmt: skip
+    lines.append("")
+    header = [
+        "records", "file MB", "cache MB", "cold s", "cold RSS MB", "warm ms", "warm RSS MB", "bundled ms", "warm / bundled",
+        "tomllib.loads s", "tomllib RSS MB", "cold / tomllib", "cold / tomllib process",
+    ]  # fmt: skip
+    rows = [
+        [
+            str(r["records"]),
+            f"{r['file_mb']:.1f}",
+            f"{r['cache_mb']:.1f}",
+            f"{r['cold_s']:.2f}",
+            f"{r['cold_rss_mb']:.0f}",
+            f"{r['warm_s'] * 1000:.1f}",
+            f"{r['warm_rss_mb']:.0f}",
+            f"{r['bundled_s'] * 1000:.1f}",
+            f"{r['warm_vs_bundled']:.2f}",
+            f"{r['tomllib_s']:.3f}",
+            f"{r['tomllib_rss_mb']:.0f}",
+            f"{r['cold_vs_tomllib']:.2f}",
+            f"{r['cold_s'] / r['tomllib_process_s']:.2f}",
+        ]
+        for r in results["sizes"]
+    ]
+    lines += markdown(header, rows, set(range(len(header))))
+    lines += [
+        "",
+        "bundled ms: the bundled piped search again, run alternately with the warm runs of that size (the ratio's",
+        "denominator). tomllib.loads s: the parse alone, timed inside a child, run alternately with the cold runs;",
+        "cold / tomllib is the target's ratio. The last column divides by the whole tomllib child (start-up, read,",
+        "parse) instead, for comparison.",
+        "",
+        "Targets:",
+    ]
+    for c in results["checks"]:
+        unit = " MB" if c["target"].endswith("_mb") else ""
+        verdict = "PASS" if c["pass"] else "FAIL"
+        lines.append(f"  {verdict}  {c['where']:>15}: {c['what']}: {c['value']:.2f}{unit} (target <= {c['limit']:g}{unit})")
+    passed = sum(c["pass"] for c in results["checks"])
+    lines.append(f"  {passed} of {len(results['checks'])} targets pass")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--sizes", default="1000,10000,100000", help="base sizes in records, comma-separated (default 1000,10000,100000)"
+    )
+    parser.add_argument("--runs", type=int, default=15, help="runs per warm measurement (median; default 15)")
+    parser.add_argument("--cold-runs", type=int, default=3, help="cold runs per size (default 3)")
+    parser.add_argument("--parse-runs", type=int, default=3, help="tomllib runs per size (default 3)")
+    parser.add_argument(
+        "--venv", default=str(ROOT / ".venv"), help="the virtual environment with facts installed (default .venv)"
+    )
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder with the bases and the cache")
+    parser.add_argument("--quiet", action="store_true", help="print only the final table")
+    args = parser.parse_args(argv)
+    if min(args.runs, args.cold_runs, args.parse_runs) < 1:
+        parser.error("every run count must be at least 1")
+    results = bench(args)
+    if args.quiet:
+        print(report(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"\nwrote {args.json}")
+    return 0 if all(c["pass"] for c in results["checks"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
