@@ -5,8 +5,10 @@
 
 Every number is a whole `facts` process started the way a user starts it (the venv's
 `facts` script, via subprocess): interpreter start-up and imports count. Time is
-`time.perf_counter()` around the child; peak memory is the child's own max RSS, read
-with `os.wait4` (per child, unlike the running maximum of RUSAGE_CHILDREN).
+`time.perf_counter()` around fork, exec and wait of the child; peak memory is the child's
+own max RSS from `os.wait4` (per child, unlike the running maximum of RUSAGE_CHILDREN). Both
+are taken by a small launcher process (see LAUNCHER) so the benchmark's own memory does not
+leak into the children's numbers.
 
 What it measures, in one run, with a private XDG_CACHE_HOME in a temporary folder:
 
@@ -38,6 +40,7 @@ no facts cache, not a cold disk. hyperfine (if installed) can cross-check a warm
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -86,23 +89,49 @@ class Child:
         self.seconds, self.rss_kb, self.code, self.out = seconds, rss_kb, code, out
 
 
+#: Runs one command and writes "seconds max_rss_kb exit_status" to a file. The measured process is
+#: forked from this small launcher (python -S -I, about 8 MB), not from the benchmark: on Linux a
+#: child's max RSS starts at its parent's RSS at fork, so forking from a benchmark that holds a
+#: 33 MB base in memory would add that to every number. The launcher's own start-up is not timed.
+LAUNCHER = """
+import os, sys, time
+result, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+with open(result, "w") as handle:
+    handle.write(f"{seconds} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+_RESULT: list[str] = []
+
+
 def run_child(argv: list[str], env: dict[str, str], capture: bool = False) -> Child:
     """Run argv to completion; stdout goes to /dev/null (not a terminal) unless captured."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        argv,
+    if not _RESULT:
+        handle, name = tempfile.mkstemp(prefix="facts-bench-", suffix=".txt")
+        os.close(handle)
+        _RESULT.append(name)
+    result = _RESULT[0]
+    proc = subprocess.run(
+        [sys.executable, "-S", "-I", "-c", LAUNCHER, result, *argv],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        check=False,
     )
-    out = proc.stdout.read().decode("utf-8", "replace") if proc.stdout is not None else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
-    if proc.stdout is not None:
-        proc.stdout.close()
-    return Child(seconds, usage.ru_maxrss, proc.returncode, out)  # ru_maxrss is in KB on Linux
+    if proc.returncode != 0:
+        return Child(0.0, 0, proc.returncode, "")
+    with open(result, encoding="utf-8") as handle:
+        seconds, rss_kb, code = handle.read().split()
+    out = proc.stdout.decode("utf-8", "replace") if capture else ""
+    return Child(float(seconds), int(rss_kb), int(code), out)  # ru_maxrss is in KB on Linux
 
 
 def checked(argv: list[str], env: dict[str, str], capture: bool = False) -> Child:
@@ -338,6 +367,9 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             if not args.keep:
                 base.unlink()
     finally:
+        for name in _RESULT:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
         if args.keep:
             say(f"kept {temp}")
         else:

@@ -899,7 +899,15 @@ class BrokenStdout(io.TextIOBase):
         raise io.UnsupportedOperation("no file descriptor")
 
 
-@pytest.mark.parametrize("args", [["list"], ["list", "--format", "jsonl"], ["export", "--format", "jsonl"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["list", "--format", "jsonl"],
+        ["export", "--format", "jsonl"],
+        ["list", "--format", "jsonl", "--format", "jsonl"],  # a command line left to Typer, not the fast parser
+    ],
+)
 def test_main_returns_quietly_on_a_broken_pipe(capsys, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
     monkeypatch.setattr(sys, "stdout", BrokenStdout())
     try:

@@ -83,9 +83,18 @@ def write_hostile_base(path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The hostile base, and a cache folder its tests share (indexing 100,000-character names takes seconds)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    return write_hostile_base(folder / "hostile.toml"), folder / "cache"
+
+
 @pytest.fixture
-def hostile(tmp_path: Path) -> Path:
-    return write_hostile_base(tmp_path / "hostile.toml")
+def hostile(hostile_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    path, cache = hostile_files
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    return path
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str, str]:
@@ -121,14 +130,15 @@ def check_output(fmt: str, out: str, keys: list[str]) -> None:
     if fmt in ("plain", "tsv", "table"):
         assert_terminal_safe(out)
     if fmt in ("plain", "tsv"):
-        lines = out.splitlines()
+        lines = out.split("\n")
+        assert lines.pop() == ""
         assert len(lines) == len(keys) + (fmt == "tsv")
         assert [line.split("\t")[0] for line in lines[fmt == "tsv" :]] == [record_id(k) for k in keys]
     elif fmt == "json":
         objects = json.loads(out)
         assert [o["name"] for o in objects] == [hostile_name(k) for k in keys]
     elif fmt == "jsonl":
-        objects = [json.loads(line) for line in out.splitlines()]
+        objects = [json.loads(line) for line in out.split("\n")[:-1]]
         assert [o["name"] for o in objects] == [hostile_name(k) for k in keys]
     elif fmt == "csv":
         rows = read_csv(out)
@@ -160,16 +170,26 @@ def test_list(capsys: pytest.CaptureFixture[str], hostile: Path, fmt: str) -> No
     check_output(fmt, out, list(HOSTILE))
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+EVERY_FIELD = "id,name,name_en,aliases,qualifier,place,quote,note,figure"
+
+
+@pytest.mark.parametrize("fmt", ["plain", "tsv", "json", "jsonl", "csv"])
 def test_list_every_field(capsys: pytest.CaptureFixture[str], hostile: Path, fmt: str) -> None:
-    fields = "id,name,name_en,aliases,qualifier,place,quote,note,figure"
-    code, out, err = run(capsys, "list", "-f", hostile, "--format", fmt, "--fields", fields, "--lang", "en")
+    code, out, err = run(capsys, "list", "-f", hostile, "--format", fmt, "--fields", EVERY_FIELD, "--lang", "en")
     assert code == 0, err
     assert_clean_stderr(err)
-    if fmt in ("plain", "tsv", "table"):
+    if fmt in ("plain", "tsv"):
         assert_terminal_safe(out)
-    if fmt == "table":
-        assert "[bold]" in out and "[link=http://x]" in out
+        assert out.count("\n") == len(HOSTILE) + (fmt == "tsv")
+
+
+@pytest.mark.parametrize("key", [k for k in HOSTILE if not k.startswith("long")])
+def test_table_of_every_field(capsys: pytest.CaptureFixture[str], hostile: Path, key: str) -> None:
+    code, out, err = run(capsys, "search", TAGS[key], "-f", hostile, "--format", "table", "--fields", EVERY_FIELD)
+    assert code == 0, err
+    assert_clean_stderr(err)
+    assert_terminal_safe(out)
+    assert record_id(key) in out
 
 
 @pytest.mark.parametrize("key", list(HOSTILE))
@@ -226,8 +246,10 @@ def test_table_in_a_colour_terminal(capsys: pytest.CaptureFixture[str], hostile:
         assert "\x1b[" in out, "no colour at all: the test does not test a terminal"
         assert "\x1b[31m色" not in out and "\x1b]0;" not in out and "\x07" not in out
         assert "\u202e" not in out and "\x9b" not in out
-        if args[0] != "show" or "markup" in args[-1]:
-            assert "[bold]" in out
+        if args[0] != "list":
+            assert "\\u001b[31m" in out or "[bold]粗体[/]" in out  # the data, shown as typed
+        if args[-1] in (TAGS["markup"], record_id("ansi")):
+            assert "[bold]" in out  # a name, or the source title: markup shown, not applied
 
 
 def test_hostile_base_through_a_real_terminal_pipe(tmp_path: Path) -> None:
@@ -249,10 +271,15 @@ def test_hostile_base_through_a_real_terminal_pipe(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def all_ids() -> list[str]:
+def all_records() -> list[dict[str, object]]:
     import tongzhou_facts as tf
 
-    return [r.id for r in tf.load(BASE).records]
+    return [r.to_dict() for r in tf.load(BASE).records]
+
+
+@pytest.fixture(scope="module")
+def all_ids(all_records: list[dict[str, object]]) -> list[str]:
+    return [str(r["id"]) for r in all_records]
 
 
 def search_json(capsys: pytest.CaptureFixture[str], query: str, *more: str) -> tuple[int, list[dict[str, object]] | None, str]:
@@ -265,17 +292,49 @@ def search_json(capsys: pytest.CaptureFixture[str], query: str, *more: str) -> t
     return code, json.loads(out), err
 
 
-@pytest.mark.parametrize("query", [".*", "(", "[", ")", "]", "+", "?", "|", "\\", "^$", "a.*b", ".", "(通州段)", "3.0", "(.*)"])
-def test_regex_metacharacters_are_literal(capsys: pytest.CaptureFixture[str], query: str, all_ids: list[str]) -> None:
+PATTERN_ONLY = [".*", "(", "[", ")", "]", "+", "?", "|", "\\", "^$", ".", "(.*)", "[^]*", "$", "*?"]
+#: (query with regex syntax, the same words without it)
+PATTERN_WITH_WORDS = [
+    ("(通州段)", "通州段"),
+    ("异质结.*", "异质结"),
+    ("^异质结$", "异质结"),
+    ("[医院]", "医院"),
+    ("hosp.*al", "hosp al"),
+    ("医|院", "医 院"),
+    ("[^a]*", "a"),
+    ("\\d+", "d"),
+    ("3.0.*", "3.0"),
+]
+
+
+@pytest.mark.parametrize("query", PATTERN_ONLY)
+def test_regex_metacharacters_are_not_a_pattern(capsys: pytest.CaptureFixture[str], query: str, all_ids: list[str]) -> None:
     code, hits, _ = search_json(capsys, query, "--limit", "1000")
     if code == 2:
         return  # refused as a query of nothing but punctuation: fine
     assert hits is not None
     assert len(hits) < len(all_ids), f"{query!r} matched every record: read as a pattern"
     for hit in hits:
-        text = json.dumps(hit, ensure_ascii=False)
-        literal = [piece for piece in re.split(r"[^\w]+", query) if piece]
-        assert all(piece in text for piece in literal), (query, hit["id"])
+        assert query in json.dumps(hit, ensure_ascii=False), (query, hit["id"])
+
+
+@pytest.mark.parametrize(("query", "words"), PATTERN_WITH_WORDS)
+def test_regex_metacharacters_around_words_are_literal(
+    capsys: pytest.CaptureFixture[str], query: str, words: str, all_records: list[dict[str, object]]
+) -> None:
+    """Syntax never widens a search (as `医|院` or `.*` would), and text holding the query literally is found."""
+    _, hits, _ = search_json(capsys, query, "--limit", "1000")
+    _, plain, _ = search_json(capsys, words, "--limit", "1000")
+    found = {str(h["id"]) for h in hits or []}
+    assert found <= {str(h["id"]) for h in plain or []}
+    literal = {str(r["id"]) for r in all_records if query in str(r["name"])}
+    assert literal <= found
+
+
+def test_a_dot_inside_a_number_is_literal(capsys: pytest.CaptureFixture[str]) -> None:
+    code, hits, _ = search_json(capsys, "3.0")
+    assert code == 0 and hits
+    assert "3.0" in hits[0]["name"]
 
 
 SQL_QUERIES = [

@@ -184,7 +184,14 @@ def typer_function(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(**kwargs: Any) -> Any:
-        return func(**kwargs)
+        import typer
+
+        from .errors import Done
+
+        try:
+            return func(**kwargs)
+        except Done as done:  # the app also runs under Typer's own runners (tests, tools)
+            raise typer.Exit(done.code) from None
 
     wrapper.__signature__ = signature.replace(parameters=parameters, return_annotation=None)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in parameters}

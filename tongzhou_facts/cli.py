@@ -19,7 +19,7 @@ from . import __version__
 from .argv import Arg, Opt, parse, typer_function
 from .cache import open_index
 from .env import Environment, harden_streams
-from .errors import ExitStatus, FactsError, UsageError
+from .errors import Done, ExitStatus, FactsError, UsageError
 from .index import Index
 from .load import bundled_path
 from .model import KINDS, Record
@@ -157,14 +157,6 @@ def index_for(files: Sequence[str] | None) -> Index:
     return open_index(base_paths(files))
 
 
-class Done(Exception):
-    """A command's normal end, with its exit status (Typer's Exit, without importing Typer)."""
-
-    def __init__(self, code: ExitStatus) -> None:
-        super().__init__(int(code))
-        self.code = int(code)
-
-
 def finish(code: ExitStatus) -> NoReturn:
     raise Done(code)
 
@@ -198,9 +190,12 @@ LIST_FIELDS = ("id", "kind", "name", "figure", "when")
 
 
 def _print_version(value: bool) -> None:
+    """--version: an eager option, so it only ever runs under Typer."""
     if value:
+        import typer
+
         print(f"facts {__version__}")
-        finish(ExitStatus.OK)
+        raise typer.Exit(0)
 
 
 def main_options(
@@ -614,6 +609,8 @@ def export(
         print(f"facts: wrote {count} records to {output}", file=sys.stderr)
         finish(ExitStatus.OK)
     records = index.records()
+    if output and os.path.isdir(output):
+        raise UsageError(f"cannot write {output}: is a directory")
     if output:
         import tempfile
 
@@ -638,7 +635,10 @@ def export(
 
 @command("info", CACHE_COMMANDS)
 def cache_info() -> None:
-    """Where the cache is, and which bases it holds."""
+    """Where the cache is, and which bases it holds.
+
+    facts cache info · XDG_CACHE_HOME=/tmp/c facts cache info
+    """
     from . import cache
 
     folder, files = cache.info()
@@ -652,7 +652,10 @@ def cache_info() -> None:
 
 @command("clear", CACHE_COMMANDS)
 def cache_clear() -> None:
-    """Delete every cache file (they are rebuilt when next needed)."""
+    """Delete every cache file (they are rebuilt when next needed).
+
+    facts cache clear · FACTS_NO_CACHE=1 facts search 异质结 (no cache at all)
+    """
     from . import cache
 
     removed = cache.clear()
@@ -768,7 +771,7 @@ def _get(index: Index, record_id: str) -> Record:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `facts`; return the exit status instead of raising."""
     harden_streams()
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = [_utf8(arg) for arg in (sys.argv[1:] if argv is None else argv)]
     try:
         code = _run(args)
     except FactsError as exc:
@@ -836,6 +839,10 @@ def _run_typer(args: list[str]) -> int:
     try:
         result = command.main(args=args, prog_name="facts", standalone_mode=False)
         return int(result) if isinstance(result, int) else 0
+    except SystemExit as exc:  # click's own broken-pipe handling exits; we end quietly instead
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            return _quiet_pipe()
+        return int(exc.code or 0) if isinstance(exc.code, int) or exc.code is None else int(ExitStatus.ERROR)
     except typer.Exit as exc:
         return int(exc.exit_code)
     except typer.Abort:
@@ -848,6 +855,13 @@ def _run_typer(args: list[str]) -> int:
             raise
         _error(_usage_message(exc, command, args))
         return int(ExitStatus.ERROR)
+
+
+def _utf8(arg: str) -> str:
+    """Arguments decoded under a C locale (surrogate escapes) read as the UTF-8 they are."""
+    if any("\udc80" <= char <= "\udcff" for char in arg):
+        return os.fsencode(arg).decode("utf-8", "replace")
+    return arg
 
 
 def _usage_message(exc: Exception, command: Any, args: Sequence[str]) -> str:

@@ -42,7 +42,7 @@ class Environment:
         color = is_terminal and not no_color and "NO_COLOR" not in os.environ and term != "dumb"
         if os.environ.get("NO_COLOR", None) == "":
             color = is_terminal and not no_color and term != "dumb"  # NO_COLOR counts only when set to something
-        width = _terminal_width() if is_terminal else 100
+        width = _terminal_width()  # COLUMNS, else the terminal, else 100
         encoding = (getattr(stdout, "encoding", None) or "ascii").lower().replace("-", "")
         return cls(stdout, sys.stderr, is_terminal, color, max(width, 20), encoding.startswith("utf"))
 

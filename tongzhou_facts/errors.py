@@ -35,5 +35,13 @@ class BaseError(FactsError):
     """A fact base that cannot be read, parsed or validated."""
 
 
+class Done(Exception):
+    """A command's normal end with its exit status: Typer's Exit, without importing Typer."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(int(code))
+        self.code = int(code)
+
+
 class UsageError(FactsError):
     """Bad arguments: an unknown id, an empty query, incomparable units."""

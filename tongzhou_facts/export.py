@@ -22,6 +22,8 @@ LIST_KEYS = {"aliases", "tags", "companies", "people", "related", "evidence", "q
 
 def write_sqlite(index: Index, output: str) -> int:
     records = index.records()
+    if os.path.isdir(output):
+        raise UsageError(f"cannot write {output}: is a directory")
     folder = os.path.dirname(os.path.abspath(output))
     try:
         handle, tmp = tempfile.mkstemp(suffix=".tmp", dir=folder)

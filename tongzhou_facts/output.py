@@ -179,7 +179,10 @@ def json_value(record: Record, field: str, lang: str) -> Any:
 
 def record_object(record: Record, fields: Sequence[str] | None, lang: str = "zh") -> dict[str, Any]:
     if fields is None:
-        return record.to_dict()
+        data = record.to_dict()
+        if lang == "en" and data.get("name_en"):  # --lang en: `name` is the English name in every format
+            data["name"] = data["name_en"]
+        return data
     return {field: json_value(record, field, lang) for field in fields}
 
 

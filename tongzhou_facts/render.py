@@ -21,9 +21,12 @@ from .model import Record, Source
 from .output import cell, figure, headers, safe, text_of
 
 MATCH_STYLE = "bold yellow"
+KIND_ZH = {"metric": "指标", "project": "项目", "milestone": "事件"}  # short, so ids stay whole in 80 columns
 KIND_STYLE = {"metric": "cyan", "project": "green", "milestone": "magenta"}
-#: Columns that keep their width; the others fold long Chinese text onto more lines.
-NARROW = {"id", "kind", "year", "date", "when", "value", "unit", "figure", "status", "category", "qualifier"}
+#: Short columns that never fold; the others (names, ids, quotes) share the rest and fold.
+NARROW = {"id", "kind", "year", "date", "when", "value", "unit", "figure", "status", "category", "qualifier", "measure", "phases"}
+#: How much of the free width each folding column gets.
+SHARE = {"name": 3, "name_en": 3, "quote": 4}
 
 
 def console(env: Environment) -> Console:
@@ -60,21 +63,40 @@ def table(
     highlights: Mapping[str, Sequence[tuple[int, int]]] | None = None,
     caption: str | None = None,
 ) -> None:
-    grid = Table(box=_box(env), header_style="bold", caption=caption, caption_justify="left", expand=False)
+    from rich.cells import cell_len
+
+    def natural(field: str) -> int:
+        label = headers([field], lang)[0]
+        return max([cell_len(label), *(cell_len(cell(r, field, lang)) for r in records)])
+
+    # Short columns never fold and ids are for copying: if they leave too little room for
+    # the names, drop the kind column first, then let the ids fold.
+    fields = list(fields)
+    folding = [f for f in fields if f in SHARE]
+    fixed = sum(natural(f) + 1 for f in fields if f not in SHARE)
+    room = env.width - fixed - len(folding)
+    if folding and room < 12 * len(folding) and "kind" in fields and len(fields) > 2:
+        fields.remove("kind")
+        room += natural("kind") + 1
+    fold_ids = bool(folding) and room < 12 * len(folding)
+    grid = Table(
+        box=_box(env),
+        header_style="bold",
+        caption=caption,
+        caption_justify="left",
+        pad_edge=False,
+        show_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+    )
     for field, label in zip(fields, headers(fields, lang), strict=True):
         justify: Literal["left", "right"] = "right" if field in ("value", "investment", "capacity", "year") else "left"
-        grid.add_column(
-            label,
-            justify=justify,
-            overflow="fold",
-            no_wrap=field in ("id",),
-            ratio=None if field in NARROW else 1,
-            min_width=4,
-        )
+        narrow = field in NARROW and not (field == "id" and fold_ids)
+        grid.add_column(label, justify=justify, overflow="fold", no_wrap=narrow, ratio=SHARE.get(field), min_width=4)
     for record in records:
         row = []
         for field in fields:
-            value = cell(record, field, lang)
+            value = KIND_ZH.get(record.kind, record.kind) if field == "kind" and lang == "zh" else cell(record, field, lang)
             style = KIND_STYLE.get(record.kind, "") if field == "kind" else ("bold" if field == "figure" else "")
             spans = (highlights or {}).get(record.id, ()) if field == "name" and lang != "en" else ()
             row.append(_text(value, style, spans))

@@ -59,7 +59,7 @@ class LineFinder:
                 self.headers.setdefault(found.group(1), []).append(number)
             if _ANY_HEADER.match(line):
                 starts.append(number)
-        for here, after in zip(starts, [*starts[1:], len(self.lines) + 1]):
+        for here, after in zip(starts, [*starts[1:], len(self.lines) + 1], strict=False):
             self.block_end[here] = after
 
     def table(self, table: str, index: int) -> int:
