@@ -13,7 +13,6 @@ import re
 import subprocess
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,11 @@ import pytest
 from tongzhou_facts.cli import main
 
 from .conftest import INVALID_CORPUS, needs_shared, subprocess_env
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 CORPUS_FILES = sorted(INVALID_CORPUS.rglob("*.toml")) if INVALID_CORPUS.is_dir() else []
 #: A few corpus files (syntax, encoding, NUL byte, end of file) run through a real process.
@@ -306,8 +310,24 @@ def test_top_level_shape_violation(capsys: pytest.CaptureFixture[str], tmp_path:
     assert f"'{key}'" in message, message
 
 
+@pytest.mark.parametrize("key", ["value", "investment", "capacity"])
+@pytest.mark.parametrize("number", ["99999999999999999999", "-9223372036854775809"])
+def test_integer_beyond_64_bits(capsys: pytest.CaptureFixture[str], tmp_path: Path, key: str, number: str) -> None:
+    """TOML integers are 64-bit: a larger one is refused with a clear error, or kept exactly; never a crash."""
+    table = "metrics" if key == "value" else "projects"
+    text, _ = base_with(table, id='"x-1"', **{key: number})
+    path = write(tmp_path / "base.toml", text)
+    code, out, err = run(capsys, "list", "-f", path)
+    if code == 2:
+        message = error_line(code, out, err, path)
+        assert location(message, path)[0] == text.splitlines().index(f"{key} = {number}") + 1, message
+    else:
+        assert (code, err) == (0, ""), (code, err)
+        assert run(capsys, "get", "x-1", key, "-f", path)[:2] == (0, number + "\n")
+
+
 def test_toml_date_literal_that_cannot_exist(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    text, start = base_with("milestones", id='"ms-x"', date="2023-02-30")
+    text, _start = base_with("milestones", id='"ms-x"', date="2023-02-30")
     path = write(tmp_path / "base.toml", text)
     message = error_line(*run(capsys, "list", "-f", path), path)
     line, column = location(message, path)
@@ -439,7 +459,7 @@ def test_bom_crlf_and_both_read_like_the_plain_file(capsys: pytest.CaptureFixtur
 
 
 def test_errors_in_a_bom_crlf_file_point_at_the_right_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    text, start = base_with("metrics", id='"m-x"', year='"2023"')
+    text, _start = base_with("metrics", id='"m-x"', year='"2023"')
     want = text.splitlines().index('year = "2023"') + 1
     lf = write(tmp_path / "lf.toml", text)
     both = write(tmp_path / "both.toml", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
@@ -545,7 +565,7 @@ def test_check_reports_every_problem_of_one_record(capsys: pytest.CaptureFixture
     """A record with a bad value and an undefined source has two problems; both are listed."""
     text, _ = base_with("metrics", id='"m-x"', value="nan", source='"nope"')
     path = write(tmp_path / "base.toml", text)
-    code, out, err = run(capsys, "check", path)
+    code, out, _err = run(capsys, "check", path)
     assert code == 1
     assert any(": m-x: value" in line for line in out.splitlines()), out
     assert any(": m-x: " in line and "nope" in line for line in out.splitlines()), out
@@ -555,7 +575,7 @@ def test_check_reports_a_duplicate_of_a_broken_record(capsys: pytest.CaptureFixt
     """Two records share an id; the first also has a bad date. Both problems are listed."""
     text = valid_base() + "\n" + block("milestones", id='"ms-x"', date='"2023-02-30"') + "\n" + block("milestones", id='"ms-x"')
     path = write(tmp_path / "base.toml", text)
-    code, out, err = run(capsys, "check", path)
+    code, out, _err = run(capsys, "check", path)
     assert code == 1
     assert any(": ms-x: date" in line for line in out.splitlines()), out
     assert any(": ms-x: " in line and "duplicate" in line for line in out.splitlines()), out

@@ -860,7 +860,10 @@ def _run_typer(args: list[str]) -> int:
 def _utf8(arg: str) -> str:
     """Arguments decoded under a C locale (surrogate escapes) read as the UTF-8 they are."""
     if any("\udc80" <= char <= "\udcff" for char in arg):
-        return os.fsencode(arg).decode("utf-8", "replace")
+        try:
+            return os.fsencode(arg).decode("utf-8")
+        except UnicodeDecodeError:  # not UTF-8 at all (a Latin-1 file name): keep it as the OS gave it
+            return arg
     return arg
 
 

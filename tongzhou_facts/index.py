@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .load import Base
 
 #: Bump when the schema below or the search fields change: old cache files are then ignored.
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "8"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -33,10 +33,14 @@ CREATE TABLE docs (
     py TEXT, py_alias TEXT, py_tags TEXT, ini TEXT, ini_alias TEXT
 );
 CREATE VIRTUAL TABLE fts USING fts5(
-    name, en, aliases, tags, quote, extra, py, py_alias, py_tags, ini, ini_alias,
+    name, en, aliases, tags, quote, extra,
     content='docs', content_rowid='n', tokenize='trigram'
 );
 """
+BATCH = 2000
+#: The columns of the trigram index (the first of DOC_COLUMNS). The pinyin columns are not
+#: in it: they triple the index's size and build time, and a Latin query scans them (in C).
+FTS_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra")
 DOC_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra", "py", "py_alias", "py_tags", "ini", "ini_alias")
 
 
@@ -64,30 +68,36 @@ class Index:
             "sources": json.dumps([s.to_dict() for s in base.sources.values()], ensure_ascii=False, default=str),
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-        rows = []
-        docs = []
-        for n, record in enumerate(base.records, 1):
-            data = record.to_dict()
-            value = data.get("value")
-            rows.append(
-                (
-                    n,
-                    record.id,
-                    record.kind,
-                    record.year,
-                    data.get("category"),
-                    data.get("place"),
-                    data.get("date"),
-                    data.get("unit"),
-                    value,
-                    json.dumps(data, ensure_ascii=False),
+        marks = ",".join("?" * (len(DOC_COLUMNS) + 1))
+        fts_marks = ",".join("?" * (len(FTS_COLUMNS) + 1))
+        for start in range(0, len(base.records), BATCH):  # in batches: a 100,000-record base stays in budget
+            rows = []
+            docs = []
+            for n, record in enumerate(base.records[start : start + BATCH], start + 1):
+                data = record.to_dict()
+                rows.append(
+                    (
+                        n,
+                        record.id,
+                        record.kind,
+                        record.year,
+                        data.get("category"),
+                        data.get("place"),
+                        data.get("date"),
+                        data.get("unit"),
+                        data.get("value"),
+                        json.dumps(data, ensure_ascii=False),
+                    )
                 )
-            )
-            fields = searchable(record)
-            docs.append((n, *(fields[c] for c in DOC_COLUMNS)))
-        db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-        db.executemany(f"INSERT INTO docs VALUES ({','.join('?' * (len(DOC_COLUMNS) + 1))})", docs)
-        db.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
+                fields = searchable(record)
+                docs.append((n, *(fields[c] for c in DOC_COLUMNS)))
+            db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            db.executemany(f"INSERT INTO docs VALUES ({marks})", docs)
+            db.executemany(f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES ({fts_marks})", (
+                (doc[0], *doc[1 : len(FTS_COLUMNS) + 1]) for doc in docs
+            ))
+            db.commit()  # FTS5 holds pending terms in memory until a commit
+        db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         db.commit()
         return cls(db, target)
 

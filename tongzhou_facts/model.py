@@ -113,6 +113,8 @@ FIELD_ORDER: tuple[str, ...] = (
     "note",
 )
 
+_ORDER = {key: place for place, key in enumerate(FIELD_ORDER)}
+
 #: Qualifiers written after the number (6.5%以上) and before it (约70亿元); any other
 #: (百余, which the text writes instead of a number) follows in brackets: 100名(百余).
 SUFFIX_QUALIFIERS = frozenset({"以上", "以下", "左右", "余", "多"})
@@ -195,18 +197,18 @@ class Record:
         return as_tuple(self.data.get("tags"))
 
     def to_dict(self) -> dict[str, Any]:
-        """The record as plain JSON-ready data, keys in FIELD_ORDER."""
+        """The record as plain JSON-ready data, keys in FIELD_ORDER (others at the end)."""
+        data = self.data
         out: dict[str, Any] = {}
-        for key in FIELD_ORDER:
-            value = self.kind if key == "kind" else self.data.get(key)
+        for key in sorted(("kind", *data), key=lambda k: _ORDER.get(k, len(_ORDER))):
+            value = self.kind if key == "kind" else data[key]
             if value is None:
                 continue
             if key == "qualifier":  # a string or a list in the base; always a list out, for stable types
                 value = list(as_tuple(value))
-            out[key] = iso(value) if isinstance(value, dt.date) else value
-        for key, value in self.data.items():  # keys outside FIELD_ORDER keep their place at the end
-            if key not in out:
-                out[key] = value
+            elif isinstance(value, dt.date):
+                value = iso(value)
+            out[key] = value
         return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,30 +38,33 @@ from .model import (
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?\Z")
 TABLES = ("sources", *KINDS)
-_HEADER = re.compile(r"^\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]")
-_ANY_HEADER = re.compile(r"^\s*\[")
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\]", re.M)
+_ANY_HEADER = re.compile(r"^[ \t]*\[", re.M)
 
 
 class LineFinder:
     """Maps the n-th `[[table]]` of a file, and a key inside it, to a line number.
 
-    tomllib keeps no positions, so this scans the text once for the headers; a base
-    written with inline arrays (`metrics = [{...}]`) falls back to the array's line.
+    tomllib keeps no positions, so this scans the text once for the headers (in C, with
+    a regex); the lines themselves are split only when a problem needs a key's line. A
+    base written with inline arrays (`metrics = [{...}]`) falls back to the array's line.
     """
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
+        self.text = text
         self.headers: dict[str, list[int]] = {}
-        self.block_end: dict[int, int] = {}
-        starts: list[int] = []
-        for number, line in enumerate(self.lines, 1):
-            found = _HEADER.match(line)
-            if found:
-                self.headers.setdefault(found.group(1), []).append(number)
-            if _ANY_HEADER.match(line):
-                starts.append(number)
-        for here, after in zip(starts, [*starts[1:], len(self.lines) + 1], strict=False):
-            self.block_end[here] = after
+        number, last = 1, 0
+        for found in _HEADER.finditer(text):
+            number += text.count("\n", last, found.start())
+            last = found.start()
+            self.headers.setdefault(found.group(1), []).append(number)
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
 
     def table(self, table: str, index: int) -> int:
         found = self.headers.get(table, [])
@@ -69,7 +73,9 @@ class LineFinder:
         return self.top_key(table)
 
     def top_key(self, key: str) -> int:
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        """The line of `key = …`, `[key]` or `[[key]]`."""
+        name = re.escape(key)
+        pattern = re.compile(rf"^\s*(?:{name}\s*=|\[\[?\s*{name}\s*\]\]?)")
         for number, line in enumerate(self.lines, 1):
             if pattern.match(line):
                 return number
@@ -81,8 +87,11 @@ class LineFinder:
         if not start or index >= len(found):
             return start
         pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        for number in range(start, self.block_end.get(start, start + 1)):
-            if pattern.match(self.lines[number - 1]):
+        for number in range(start + 1, len(self.lines) + 1):
+            line = self.lines[number - 1]
+            if _ANY_HEADER.match(line):
+                break
+            if pattern.match(line):
                 return number
         return start
 
@@ -93,7 +102,7 @@ def validate_documents(documents: Sequence[tuple[str, str, Mapping[str, Any]]]) 
     problems: list[Problem] = []
     seen: dict[str, tuple[str, int]] = {}
     pending: list[tuple[Record, LineFinder, str, int]] = []
-    source_refs: list[tuple[str, int, str, str]] = []
+    references: list[tuple[str, LineFinder, str, int, str, str]] = []
 
     for path, text, data in documents:
         lines = LineFinder(text)
@@ -120,30 +129,40 @@ def validate_documents(documents: Sequence[tuple[str, str, Mapping[str, Any]]]) 
             for index, table in enumerate(_tables(data, table_name)):
                 line = lines.table(table_name, index)
                 record = _check_record(kind, table, path, line, lines, table_name, index, problems)
-                if record is None:
-                    continue
-                if not _claim(record.id, path, line, seen, problems):
+                # A broken record still claims its id and has its source checked: `check` lists every problem.
+                record_id = table.get("id")
+                claimed = (
+                    isinstance(record_id, str)
+                    and bool(ID_PATTERN.match(record_id))
+                    and _claim(record_id, path, line, seen, problems)
+                )
+                source_id = table.get("source")
+                if isinstance(source_id, str):
+                    label = record_id if isinstance(record_id, str) and record_id else f"{table_name}[{index}]"
+                    references.append((path, lines, table_name, index, label, source_id))
+                if record is None or not claimed:
                     continue
                 base.records.append(record)
                 pending.append((record, lines, table_name, index))
-                source_refs.append((path, lines.key(table_name, index, "source"), record.id, record.data["source"]))
 
     ids = {record.id: record for record in base.records}
-    for path, line, record_id, source_id in source_refs:
+    for path, lines, table_name, index, label, source_id in references:
         if source_id not in base.sources:
             hint = _did_you_mean(source_id, base.sources)
-            problems.append(Problem(path, line, record_id, f"source '{source_id}' is not defined in [[sources]]{hint}"))
+            line = lines.key(table_name, index, "source")
+            problems.append(Problem(path, line, label, f"source '{source_id}' is not defined in [[sources]]{hint}"))
     for record, lines, table_name, index in pending:
         for key in ("related", "project"):
             targets = record.data.get(key)
             if targets is None:
                 continue
-            line = lines.key(table_name, index, key)
             for target in [targets] if isinstance(targets, str) else targets:
-                if target not in ids:
+                if target not in ids:  # the line is looked up only for a problem: it splits the file
                     hint = _did_you_mean(target, ids)
+                    line = lines.key(table_name, index, key)
                     problems.append(Problem(record.path, line, record.id, f"{key}: no record has id '{target}'{hint}"))
                 elif key == "project" and ids[target].kind != "project":
+                    line = lines.key(table_name, index, key)
                     problems.append(
                         Problem(record.path, line, record.id, f"project: '{target}' is a {ids[target].kind}, not a project")
                     )
@@ -204,7 +223,7 @@ def _check_record(
 ) -> Record | None:
     label = table.get("id") if isinstance(table.get("id"), str) and table.get("id") else f"{table_name}[{index}]"
     required, optional = KIND_KEYS[kind]
-    schema = {**REQUIRED, **required, **OPTIONAL, **optional}
+    schema = _schema(kind)
     ok = True
     for key in (*REQUIRED, *required):
         if key not in table:
@@ -216,18 +235,26 @@ def _check_record(
             ok = False
     for key, value in table.items():
         expected = schema.get(key)
-        key_line = lines.key(table_name, index, key)
         if expected is None:
-            problems.append(Problem(path, key_line, str(label), f"unknown key '{key}' for a {kind}{_did_you_mean(key, schema)}"))
+            line_of_key = lines.key(table_name, index, key)
+            problems.append(
+                Problem(path, line_of_key, str(label), f"unknown key '{key}' for a {kind}{_did_you_mean(key, schema)}")
+            )
             ok = False
             continue
         message = _type_problem(value, expected)
         if message:
-            problems.append(Problem(path, key_line, str(label), f"{key}: {message}"))
+            problems.append(Problem(path, lines.key(table_name, index, key), str(label), f"{key}: {message}"))
             ok = False
     if not ok:
         return None
-    return Record(kind=kind, id=table["id"], name=table["name"], year=table["year"], data=dict(table), path=path, line=line)
+    return Record(kind=kind, id=table["id"], name=table["name"], year=table["year"], data=table, path=path, line=line)
+
+
+@functools.cache
+def _schema(kind: str) -> dict[str, str]:
+    required, optional = KIND_KEYS[kind]
+    return {**REQUIRED, **required, **OPTIONAL, **optional}
 
 
 def _type_problem(value: Any, expected: str) -> str | None:
@@ -249,6 +276,8 @@ def _type_problem(value: Any, expected: str) -> str | None:
     if expected == NUM:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return f"must be a number, not {_describe(value)}"
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            return f"{value} is beyond the 64-bit integers TOML allows"
         return None if math.isfinite(value) else f"must be a finite number, not {value}"
     if expected == STRS:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

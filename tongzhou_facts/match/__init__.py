@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from ..errors import UsageError
-from ..index import Index
+from ..index import FTS_COLUMNS, Index
 from ..model import Record
 from .normalize import has_cjk, is_cjk, normalize
 from .normalize import terms as query_terms
@@ -23,6 +23,7 @@ from .rank import DIRECT, HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, 
 FALLBACK_BELOW = 3
 MAX_QUERY = 1000  # characters; longer is not a query anyone types
 MAX_CANDIDATES = 20000
+MAX_FUZZY = 40  # characters: nobody types a one-edit typo into a paragraph, and its patterns grow with it
 _LATIN_ONLY = re.compile(r"[a-z0-9 ]+\Z")
 _HAS_LATIN = re.compile(r"[a-z]")
 ALL_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra", "py", "py_alias", "py_tags", "ini", "ini_alias")
@@ -85,22 +86,30 @@ def _filter(index: Index, kind: str | None, year: int | None) -> set[int] | None
 
 
 def _containing(index: Index, text: str, columns: Iterable[str]) -> set[int]:
-    """Rows whose given columns contain `text`: the trigram index for 3+ characters, a scan below."""
+    """Rows whose given columns contain `text`: the trigram index for 3+ characters, a scan otherwise.
+
+    Initials (川姜 -> cj) are short, so they are never in the trigram index: always scanned.
+    """
     columns = tuple(columns)
-    if len(text) >= 3:
+    indexed = [c for c in columns if c in FTS_COLUMNS] if len(text) >= 3 else []
+    scanned = [c for c in columns if c not in indexed]
+    found: set[int] = set()
+    if indexed:
         phrase = '"' + text.replace('"', '""') + '"'
-        expression = "{" + " ".join(columns) + "} : " + phrase
+        expression = "{" + " ".join(indexed) + "} : " + phrase
         sql = "SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?"
-        return {row[0] for row in index.db.execute(sql, (expression, MAX_CANDIDATES))}
-    condition = " OR ".join(f"instr({column}, ?) > 0" for column in columns)
-    sql = f"SELECT n FROM docs WHERE {condition} LIMIT ?"
-    return {row[0] for row in index.db.execute(sql, (*([text] * len(columns)), MAX_CANDIDATES))}
+        found |= {row[0] for row in index.db.execute(sql, (expression, MAX_CANDIDATES))}
+    if scanned:
+        condition = " OR ".join(f"instr({column}, ?) > 0" for column in scanned)
+        sql = f"SELECT n FROM docs WHERE {condition} LIMIT ?"
+        found |= {row[0] for row in index.db.execute(sql, (*([text] * len(scanned)), MAX_CANDIDATES))}
+    return found
 
 
 def _pinyin_forms(text: str) -> list[str]:
     from .pinyin import variants
 
-    return variants(text.replace(" ", ""))
+    return list(variants(text.replace(" ", "")))
 
 
 def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> None:
@@ -136,7 +145,7 @@ def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches
     whole = "".join(terms)
     candidates: set[int] = set()
     forms: list[str] = []
-    loose = _HAS_LATIN.search(whole) is not None and len(whole) >= 2
+    loose = _HAS_LATIN.search(whole) is not None and 2 <= len(whole) <= MAX_FUZZY
     if loose:  # pinyin typed loosely: checked against every name (bounded), in Python
         sql = f"SELECT n FROM docs WHERE instr(ini, ?) > 0 OR instr(ini_alias, ?) > 0 LIMIT {MAX_CANDIDATES}"
         candidates |= {row[0] for row in index.db.execute(sql, (whole[0], whole[0]))}
@@ -146,7 +155,7 @@ def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches
             if len(form) >= 4:
                 candidates |= _containing(index, form, PINYIN_COLUMNS[:3])
     spaced = " ".join(terms)
-    typo_ok = len(spaced) >= (3 if has_cjk(spaced) else 4)
+    typo_ok = (3 if has_cjk(spaced) else 4) <= len(spaced) <= MAX_FUZZY
     if typo_ok:
         candidates |= _one_edit_candidates(index, spaced)
     if allowed is not None:

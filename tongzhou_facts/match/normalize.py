@@ -16,14 +16,16 @@ import re
 import unicodedata
 
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")  # not importlib.resources: 18 ms
-_NOT_WORD = re.compile(r"[^\w%.:\-]+|_")
-_LOOSE_POINT = re.compile(r"(?<![0-9])[.:\-]|[.:\-](?![0-9])")
-_SPACES = re.compile(r"\s+")
+#: Joins the values of one field (aliases, tags…) so a field is normalised in one call;
+#: a private-use character: kept by every step below, never typed in a query.
+SEPARATOR = "\ue000"
+#: Punctuation, symbols and spaces, in one pass: a '.', ':' or '-' survives only inside a number.
+_NOT_WORD = re.compile(r"(?:[^\w%.:\-\ue000]|_|(?<![0-9])[.:\-]|[.:\-](?![0-9]))+")
 _EDGE_SPACE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
 _PLURAL = re.compile(r"(?<![a-z])([a-z]{3,}?)(ies|sses|s)(?![a-z])")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _DOTTED_DATE = re.compile(r"(?<!\d)(\d{4})[./](\d{1,2})[./](\d{1,2})(?!\d)")
-_WORD = re.compile(r"[a-z]+")
+_PLAIN_CJK = re.compile(r"[\u4e00-\u9fff]+")  # NFKC, case folding and punctuation leave these as they are
 _CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
 _LATIN = re.compile(r"[a-z]")
 
@@ -41,6 +43,12 @@ def t2s_table() -> dict[int, str]:
 
 
 @functools.cache
+def _traditional() -> re.Pattern[str]:
+    """Any character the traditional -> simplified map would change."""
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in t2s_table()) + "]")
+
+
+@functools.cache
 def spellings() -> dict[str, str]:
     """British -> American spellings (data/spelling.txt), so centre and center meet."""
     pairs = {}
@@ -51,9 +59,13 @@ def spellings() -> dict[str, str]:
     return pairs
 
 
+@functools.cache
+def _british() -> re.Pattern[str]:
+    return re.compile(r"(?<![a-z])(?:" + "|".join(sorted(spellings(), key=len, reverse=True)) + r")(?![a-z])")
+
+
 def _american(found: re.Match[str]) -> str:
-    word = found.group()
-    return spellings().get(word, word)
+    return spellings()[found.group()]
 
 
 def _iso_date(found: re.Match[str]) -> str:
@@ -72,18 +84,22 @@ def _singular(found: re.Match[str]) -> str:
 
 def normalize(text: str) -> str:
     """The searchable form of `text` (see the module docstring)."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if has_cjk(text):
+    if _PLAIN_CJK.fullmatch(text):  # most names, aliases and tags: only the character map applies
+        return text.translate(t2s_table()) if _traditional().search(text) else text
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold()
+    if _traditional().search(text):  # a C scan; translate() is a slower per-character map
         text = text.translate(t2s_table())
     if "," in text:
         text = _THOUSANDS.sub("", text)  # 2,600 -> 2600
-    text = _DOTTED_DATE.sub(_iso_date, text)  # 2023.12.28, 2023/12/28 -> 2023-12-28
+    if "." in text or "/" in text:
+        text = _DOTTED_DATE.sub(_iso_date, text)  # 2023.12.28, 2023/12/28 -> 2023-12-28
     text = _NOT_WORD.sub(" ", text)
-    text = _LOOSE_POINT.sub(" ", text)
-    text = _SPACES.sub(" ", text).strip()
-    text = _EDGE_SPACE.sub("", text)
+    if " " in text:
+        text = _EDGE_SPACE.sub("", text.strip())
     if _LATIN.search(text):
-        text = _WORD.sub(_american, text)
+        text = _british().sub(_american, text)
         text = _PLURAL.sub(_singular, text)
     return text
 

@@ -15,8 +15,9 @@ import functools
 
 from .normalize import _read, is_cjk
 
-MAX_READINGS = 3  # per character: more is noise from rare literary readings
-MAX_VARIANTS = 12  # per string: bounds the index size for long names
+MAX_READINGS = 2  # per character: more is noise from rare literary readings
+MAX_VARIANTS = 6  # per string: bounds the index size for long names
+WINDOW = 4  # characters kept on each side of an alternate reading
 
 
 @functools.cache
@@ -38,8 +39,21 @@ def readings(char: str) -> tuple[str, ...]:
     return table().get(char, ())
 
 
-def variants(text: str) -> list[str]:
-    """Pinyin spellings of `text` (already normalised): common first, then one per alternate reading."""
+def _spell(common: list[str], alternates: list[tuple[int, str]]) -> tuple[str, ...]:
+    """The common spelling, then for each alternate reading the few characters around it.
+
+    A window, not a whole copy: a long name with several 多音字 would otherwise be indexed
+    many times over, and queries span a few syllables, not a whole name.
+    """
+    out = ["".join(common)]
+    for index, other in alternates[: MAX_VARIANTS - 1]:
+        out.append("".join(common[max(0, index - WINDOW) : index]) + other + "".join(common[index + 1 : index + 1 + WINDOW]))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # names, tags and places repeat across a big base
+def variants(text: str) -> tuple[str, ...]:
+    """Pinyin spellings of `text` (already normalised): the common one, then around each alternate reading."""
     readings_of = table()
     common: list[str] = []
     alternates: list[tuple[int, str]] = []
@@ -50,13 +64,11 @@ def variants(text: str) -> list[str]:
             continue
         common.append(found[0])
         alternates.extend((index, other) for other in found[1:])
-    out = ["".join(common)]
-    for index, other in alternates[: MAX_VARIANTS - 1]:
-        out.append("".join(common[:index]) + other + "".join(common[index + 1 :]))
-    return out
+    return _spell(common, alternates)
 
 
-def initials(text: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def initials(text: str) -> tuple[str, ...]:
     """The first letters of each character's readings (川姜 → cj), with the same variants."""
     readings_of = table()
     common: list[str] = []
@@ -69,10 +81,7 @@ def initials(text: str) -> list[str]:
             continue
         alternates.extend((len(common), other[0]) for other in found[1:] if other[0] != found[0][0])
         common.append(found[0][0])
-    out = ["".join(common)]
-    for index, other in alternates[: MAX_VARIANTS - 1]:
-        out.append("".join(common[:index]) + other + "".join(common[index + 1 :]))
-    return out
+    return _spell(common, alternates)
 
 
 def spelled_span(query: str, text: str) -> tuple[int, int] | None:
