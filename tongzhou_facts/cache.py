@@ -48,7 +48,7 @@ def file_key(paths: Sequence[str]) -> str:
     for path in paths:
         info = os.stat(path)
         parts.append([os.path.realpath(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev])
-    return json.dumps(parts, ensure_ascii=False)
+    return json.dumps(parts)  # ASCII: a path that is not UTF-8 (surrogate escapes) must still store
 
 
 def cache_path(paths: Sequence[str]) -> str | None:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .load import Base
 
 #: Bump when the schema below or the search fields change: old cache files are then ignored.
-FORMAT_VERSION = "8"
+FORMAT_VERSION = "9"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,7 +64,7 @@ class Index:
         db.executescript(SCHEMA)
         meta = {
             "format": FORMAT_VERSION,
-            "paths": json.dumps([os.path.abspath(p) for p in base.paths], ensure_ascii=False),
+            "paths": json.dumps([os.path.abspath(p) for p in base.paths]),
             "sources": json.dumps([s.to_dict() for s in base.sources.values()], ensure_ascii=False, default=str),
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -93,9 +93,10 @@ class Index:
                 docs.append((n, *(fields[c] for c in DOC_COLUMNS)))
             db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
             db.executemany(f"INSERT INTO docs VALUES ({marks})", docs)
-            db.executemany(f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES ({fts_marks})", (
-                (doc[0], *doc[1 : len(FTS_COLUMNS) + 1]) for doc in docs
-            ))
+            db.executemany(
+                f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES ({fts_marks})",
+                ((doc[0], *doc[1 : len(FTS_COLUMNS) + 1]) for doc in docs),
+            )
             db.commit()  # FTS5 holds pending terms in memory until a commit
         db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         db.commit()
@@ -134,6 +135,8 @@ class Index:
         return found
 
     def get(self, record_id: str) -> Record | None:
+        if not record_id.isascii() and any("\ud800" <= c <= "\udfff" for c in record_id):
+            return None  # a lone surrogate (an undecodable argument) is in no UTF-8 base
         row = self.db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()
         return record_from_dict(json.loads(row[0])) if row else None
 

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from ..model import Record, iso
-from .normalize import SEPARATOR, has_cjk, normalize
+from .normalize import FIELD_SEPARATOR, SEPARATOR, has_cjk, normalize
 from .pinyin import initials, variants
 
 #: Field name -> weight rank (lower is stronger). `en` is a name: it ranks with it.
@@ -64,17 +64,15 @@ def searchable(record: Record) -> dict[str, str]:
             extra.append(entry["role"])
     quote = [data["quote"], *data.get("evidence", ())]
 
-    def join(values: list[str]) -> str:  # one normalize() call per field: the index build's main cost
-        text = normalize(SEPARATOR.join(values))
-        return SEPARATOR.join(filter(None, text.split(SEPARATOR)))
-
+    # One normalize() call for the whole record: it is the index build's main cost.
+    raw = FIELD_SEPARATOR.join(
+        SEPARATOR.join(values)
+        for values in ([record.name], [str(data.get("name_en") or "")], list(record.aliases()), tags, quote, extra)
+    )
+    pieces = normalize(raw).split(FIELD_SEPARATOR)
     fields = {
-        "name": normalize(record.name),
-        "en": normalize(str(data.get("name_en") or "")),
-        "aliases": join(list(record.aliases())),
-        "tags": join(tags),
-        "quote": join(quote),
-        "extra": join(extra),
+        key: SEPARATOR.join(filter(None, piece.split(SEPARATOR)))
+        for key, piece in zip(("name", "en", "aliases", "tags", "quote", "extra"), pieces, strict=True)
     }
     cjk_aliases = [v for v in fields["aliases"].split(SEPARATOR) if has_cjk(v)]
     cjk_tags = [v for v in fields["tags"].split(SEPARATOR) if has_cjk(v)]

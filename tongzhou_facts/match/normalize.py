@@ -19,8 +19,9 @@ DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
 #: Joins the values of one field (aliases, tags…) so a field is normalised in one call;
 #: a private-use character: kept by every step below, never typed in a query.
 SEPARATOR = "\ue000"
+FIELD_SEPARATOR = "\ue001"  # the same, between the fields of one record
 #: Punctuation, symbols and spaces, in one pass: a '.', ':' or '-' survives only inside a number.
-_NOT_WORD = re.compile(r"(?:[^\w%.:\-\ue000]|_|(?<![0-9])[.:\-]|[.:\-](?![0-9]))+")
+_NOT_WORD = re.compile(r"(?:[^\w%.:\-\ue000\ue001]|_|(?<![0-9])[.:\-]|[.:\-](?![0-9]))+")
 _EDGE_SPACE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
 _PLURAL = re.compile(r"(?<![a-z])([a-z]{3,}?)(ies|sses|s)(?![a-z])")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
