@@ -5,13 +5,14 @@
 The base is valid (`facts check` passes) and looks like the real one: 60% metrics,
 20% projects, 20% milestones, one [[sources]] table; Chinese names built from the
 towns of 通州区, its industries and its indicators, years 2015-2024, the units of the
-bundled base, quotes of about 40-120 Chinese characters, English names, aliases, tags,
-dates on milestones, status and investment on projects, and unique ids. A few records
-(5 + N // 10000) mention 异质结, so `facts search 异质结` finds something at every
-size without matching a large share of the base.
+bundled base, quotes of 28-120 Chinese characters (mean 40, median 34), English names,
+aliases, tags, dates on milestones, status and investment on projects, and unique ids.
+A few records (5 + N // 10000) mention 异质结, so `facts search 异质结` finds something
+at every size without matching a large share of the base.
 
 The same N and seed always give the same bytes. Importable: `generate(n, seed) -> str`.
-The 100,000-record base is about 27 MB.
+The 100,000-record base is 32.7 MB (seed 0). Longer quotes, or English names and aliases
+on every record as in the real base, would make it 40-48 MB: see QUOTE_MIN and the shares.
 """
 
 from __future__ import annotations
@@ -218,7 +219,7 @@ METRIC_CLAUSES = ["增幅位居全市前列", "较上年提高1.2个百分点", 
 HJT_CLAUSES = ["异质结完整产业链加快形成", "异质结电池项目建设进展顺利", "一批异质结产业链重点企业招引落户"]
 VERBS = ["实现", "完成", "达到", "突破", "累计达", "达"]
 #: Quote lengths in characters: a target of QUOTE_MIN + (QUOTE_MAX - QUOTE_MIN) * random() ** QUOTE_SKEW,
-#: rounded up to a whole clause (mean about 40, median 35, 90% under 60, at most QUOTE_MAX).
+#: rounded up to a whole clause (mean 40, median 34, 90% under 60, at most QUOTE_MAX).
 #: These and the shares below set the file size: 100,000 records come to about 33 MB. The real
 #: base is denser (480 bytes a record: 48 MB at 100,000), so optional keys are rarer here.
 QUOTE_MIN = 28

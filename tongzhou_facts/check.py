@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import BaseError, UsageError
-from .load import Problem, parse_toml, read_text
+from .load import Problem, decode, parse_toml, read_bytes
 from .validate import check_quotes, validate_documents
 
 
@@ -45,8 +45,9 @@ def run_check(paths: Sequence[str], sources: Sequence[str]) -> tuple[list[Proble
     problems: list[Problem] = []
     parsed: list[tuple[str, str, dict[str, Any]]] = []
     for path in paths:
-        text = read_text(path)  # unreadable: BaseError, exit 2
-        try:
+        raw = read_bytes(path)  # cannot be read at all: BaseError, exit 2
+        try:  # read, but not UTF-8 or not TOML: a problem like any other
+            text = decode(raw, path)
             parsed.append((path, text, parse_toml(text, path)))
         except BaseError as error:
             problems.append(_problem_from(error))

@@ -56,8 +56,6 @@ class Index:
 
     @classmethod
     def build(cls, base: Base, target: str = ":memory:") -> Index:
-        from .match.docs import searchable
-
         db = sqlite3.connect(target)
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
@@ -70,27 +68,7 @@ class Index:
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         marks = ",".join("?" * (len(DOC_COLUMNS) + 1))
         fts_marks = ",".join("?" * (len(FTS_COLUMNS) + 1))
-        for start in range(0, len(base.records), BATCH):  # in batches: a 100,000-record base stays in budget
-            rows = []
-            docs = []
-            for n, record in enumerate(base.records[start : start + BATCH], start + 1):
-                data = record.to_dict()
-                rows.append(
-                    (
-                        n,
-                        record.id,
-                        record.kind,
-                        record.year,
-                        data.get("category"),
-                        data.get("place"),
-                        data.get("date"),
-                        data.get("unit"),
-                        data.get("value"),
-                        json.dumps(data, ensure_ascii=False),
-                    )
-                )
-                fields = searchable(record)
-                docs.append((n, *(fields[c] for c in DOC_COLUMNS)))
+        for rows, docs in _prepared(base.records):  # in batches: a 100,000-record base stays in budget
             db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
             db.executemany(f"INSERT INTO docs VALUES ({marks})", docs)
             db.executemany(
@@ -158,6 +136,66 @@ class Index:
 
     def close(self) -> None:
         self.db.close()
+
+
+#: The records being indexed, for forked workers (they inherit it; nothing is pickled out).
+_RECORDS: list[Record] = []
+PARALLEL_FROM = 20000  # records: below this a worker process costs more than it saves
+
+Prepared = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def _prepare(span: tuple[int, int]) -> Prepared:
+    """The `records` and `docs` rows of records[start:end] (numbered from start + 1)."""
+    from .match.docs import searchable
+
+    start, end = span
+    rows = []
+    docs = []
+    for n, record in enumerate(_RECORDS[start:end], start + 1):
+        data = record.to_dict()
+        rows.append(
+            (
+                n,
+                record.id,
+                record.kind,
+                record.year,
+                data.get("category"),
+                data.get("place"),
+                data.get("date"),
+                data.get("unit"),
+                data.get("value"),
+                json.dumps(data, ensure_ascii=False),
+            )
+        )
+        fields = searchable(record)
+        docs.append((n, *(fields[c] for c in DOC_COLUMNS)))
+    return rows, docs
+
+
+def _prepared(records: list[Record]) -> Iterator[Prepared]:
+    """Batches of rows, in order. A big base is prepared by two forked workers while this
+    process writes: normalising and spelling 100,000 records is most of a cold build."""
+    global _RECORDS
+    spans = [(start, min(start + BATCH, len(records))) for start in range(0, len(records), BATCH)]
+    _RECORDS = records
+    try:
+        workers = min(os.cpu_count() or 1, 2)
+        if len(records) >= PARALLEL_FROM and workers > 1 and hasattr(os, "fork"):
+            import multiprocessing
+
+            try:
+                pool = multiprocessing.get_context("fork").Pool(workers)
+            except (OSError, ValueError):
+                pool = None
+            if pool is not None:
+                with pool:
+                    yield from pool.imap(_prepare, spans)
+                return
+        for span in spans:
+            yield _prepare(span)
+    finally:
+        _RECORDS = []
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:

@@ -89,6 +89,11 @@ def max_bytes() -> int:
 
 def read_text(path: str | os.PathLike[str]) -> str:
     """The file's text, or a `BaseError` that says in one line why it cannot be read."""
+    return decode(read_bytes(path), os.fspath(path))
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes, or a `BaseError` when it is missing, not a file, unreadable or too big."""
     name = os.fspath(path)
     try:
         info = os.stat(name)
@@ -116,7 +121,7 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise BaseError("permission denied", name) from None
     except OSError as exc:
         raise BaseError(f"cannot read: {exc.strerror or exc}", name) from None
-    return decode(raw, name)
+    return raw
 
 
 def decode(raw: bytes, name: str) -> str:

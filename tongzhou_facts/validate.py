@@ -222,7 +222,7 @@ def _check_record(
     problems: list[Problem],
 ) -> Record | None:
     label = table.get("id") if isinstance(table.get("id"), str) and table.get("id") else f"{table_name}[{index}]"
-    required, optional = KIND_KEYS[kind]
+    required = KIND_KEYS[kind][0]
     schema = _schema(kind)
     ok = True
     for key in (*REQUIRED, *required):
