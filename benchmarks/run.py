@@ -429,6 +429,10 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
     for name in ("piped_vs_floor", "table_vs_floor"):
         check(name, results["bundled"], "bundled")
     for row in results["sizes"]:
+        # The issue sets these targets for the 100,000-record base; smaller sizes are shown for
+        # the trend (at 1k, process start-up alone is several times a 70 ms parse).
+        if row["records"] < 100_000:
+            continue
         where = f"{row['records']} records"
         for name in ("warm_vs_bundled", "cold_vs_tomllib", "cold_rss_mb", "warm_rss_mb"):
             check(name, row, where)
