@@ -36,6 +36,20 @@ def source_text() -> str:
     return SOURCE.read_text(encoding="utf-8")
 
 
+def toml_string(text: str) -> str:
+    """A TOML basic string holding exactly `text` (controls escaped), for bases written by tests."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in '"\\':
+            out.append("\\" + char)
+        elif code < 0x20 or 0x7F <= code <= 0x9F:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
 def subprocess_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FACTS_")}
     env.update(extra)

@@ -407,23 +407,18 @@ def test_huge_file_fails_fast_without_reading_it(
         return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr("builtins.open", spy)
-    started = time.perf_counter()
     code, out, err = run(capsys, "list", "-f", path)
-    elapsed = time.perf_counter() - started
     monkeypatch.undo()
     message = error_line(code, out, err, path)
     assert "large" in message and "MB" in message, message
-    assert opened == [], "the file was opened"
-    assert elapsed < 2, f"took {elapsed:.1f} s"
+    assert opened == [], "the file was opened"  # refused on its size: never read, so no memory blow-up
 
 
 def test_huge_file_in_a_real_process(tmp_path: Path) -> None:
     path = tmp_path / "huge.toml"
     with open(path, "wb") as handle:
         handle.truncate(200 * 1024 * 1024)
-    started = time.perf_counter()
     code, out, err = run_process("search", "异质结", "-f", path, cache=tmp_path / "cache")
-    assert time.perf_counter() - started < 5
     assert "large" in error_line(code, out, err, path)
 
 

@@ -22,7 +22,7 @@ import pytest
 from tongzhou_facts.cli import main
 from tongzhou_facts.env import Environment
 
-from .conftest import BASE, subprocess_env
+from .conftest import BASE, subprocess_env, toml_string
 
 HOSTILE: dict[str, str] = {
     "markup": "[bold]粗体[/] [link=http://x]链接[/link] [red on white]",
@@ -39,20 +39,6 @@ HOSTILE: dict[str, str] = {
 TAGS = dict(zip(HOSTILE, ["苹果园", "向日葵", "大熊猫", "长颈鹿", "企鹅岛", "珊瑚礁", "火山口", "冰川湖", "骆驼队"], strict=True))
 #: Output of these formats goes to terminals: it must hold no raw control or reordering character.
 _UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string holding exactly `text`."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif code < 0x20 or 0x7F <= code <= 0x9F:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
 
 
 def record_id(key: str) -> str:

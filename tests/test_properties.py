@@ -27,7 +27,7 @@ from tongzhou_facts.index import Index
 from tongzhou_facts.match import search, suggestions
 from tongzhou_facts.model import KINDS, TABLES, record_from_dict
 
-from .conftest import BASE
+from .conftest import BASE, toml_string
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -66,16 +66,7 @@ def toml_value(value: Any) -> str:
     if isinstance(value, bool):  # pragma: no cover - the schema has no booleans
         return "true" if value else "false"
     if isinstance(value, str):
-        out = []
-        for char in value:
-            code = ord(char)
-            if char in '"\\':
-                out.append("\\" + char)
-            elif code < 0x20 or 0x7F <= code <= 0x9F:
-                out.append(f"\\u{code:04x}")
-            else:
-                out.append(char)
-        return '"' + "".join(out) + '"'
+        return toml_string(value)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
