@@ -35,9 +35,6 @@ class Match(NamedTuple):
     length: int  # of the matched value: a tighter fit ranks first
     field: str = ""
 
-    def describe(self) -> str:
-        return f"{TIERS[self.tier] if self.tier < len(TIERS) else 'fuzzy'} {self.field} ({METHODS[self.method]})"
-
 
 def values(text: str) -> list[str]:
     return text.split(SEPARATOR) if text else []
