@@ -36,6 +36,21 @@ def source_text() -> str:
     return SOURCE.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def module_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("facts-cache")
+
+
+@pytest.fixture
+def module_cache(isolated_cache: Path, module_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never ~/.cache, but one cache folder for a whole module, so the bundled base is indexed once.
+
+    A module opts in with ``pytestmark = pytest.mark.usefixtures("module_cache")``.
+    """
+    monkeypatch.setenv("XDG_CACHE_HOME", str(module_cache_dir))
+    return module_cache_dir
+
+
 def toml_string(text: str) -> str:
     """A TOML basic string holding exactly `text` (controls escaped), for bases written by tests."""
     out = []

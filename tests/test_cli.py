@@ -84,6 +84,8 @@ LISTING = {
 }
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl")
 
+pytestmark = pytest.mark.usefixtures("module_cache")
+
 
 # ---------------------------------------------------------------------------- helpers
 
@@ -100,17 +102,6 @@ class Run:
 
     def json(self) -> object:
         return json.loads(self.out)
-
-
-@pytest.fixture(scope="module")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("facts-cache-cli")
-
-
-@pytest.fixture(autouse=True)
-def one_cache_for_the_module(isolated_cache: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never ~/.cache, but one cache folder for the module, so the bundled base is indexed once, not per test."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(shared_cache))
 
 
 @pytest.fixture

@@ -40,16 +40,7 @@ CASES = {
 }
 STYLES = {"plain": [], "table": ["--format", "table"]}
 
-
-@pytest.fixture(scope="module")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("facts-cache-golden")
-
-
-@pytest.fixture(autouse=True)
-def one_cache_for_the_module(isolated_cache: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never ~/.cache, but one cache folder for all snapshots, so the index is built once."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(shared_cache))
+pytestmark = pytest.mark.usefixtures("module_cache")
 
 
 def run_facts(args: list[str]) -> subprocess.CompletedProcess[bytes]:

@@ -24,7 +24,10 @@ import tongzhou_facts as tf
 
 from .conftest import ROOT, subprocess_env
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty and shell")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty and shell"),
+    pytest.mark.usefixtures("module_cache"),
+]
 
 FACTS = str(Path(sys.executable).with_name("facts"))
 if not Path(FACTS).exists():  # pragma: no cover - a venv without the console script
@@ -33,17 +36,6 @@ if not Path(FACTS).exists():  # pragma: no cover - a venv without the console sc
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 BOX_DRAWING = re.compile("[\u2500-\u257f]")
 TIMEOUT = 30
-
-
-@pytest.fixture(scope="module")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("facts-cache-terminal")
-
-
-@pytest.fixture(autouse=True)
-def one_cache_for_the_module(isolated_cache: Path, shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Still never ~/.cache, but one cache folder for the whole module: each run need not rebuild the index."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(shared_cache))
 
 
 @pytest.fixture(scope="module")
