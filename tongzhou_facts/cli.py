@@ -221,7 +221,14 @@ def search(
 ) -> None:
     """Find facts by Chinese, pinyin, English, number or date, best match first.
 
-    facts search 异质结 · facts search chuanjiang · facts search 醫保 · facts search "hospital beds" · facts search 2023-12-28
+    Examples:
+
+    \b
+      facts search 异质结
+      facts search chuanjiang
+      facts search 醫保
+      facts search "hospital beds"
+      facts search 2023-12-28
     """
     from .match import search as find
     from .match import suggestions
@@ -260,7 +267,11 @@ def list_(
 ) -> None:
     """Every fact of the base, filtered and sorted.
 
-    facts list --kind project · facts list --category health --format csv --bom > health.csv
+    Examples:
+
+    \b
+      facts list --kind project
+      facts list --category health --format csv --bom > health.csv
     """
     out = Output(fmt, fields, lang, no_color, bom)
     _check_kind(kind)
@@ -288,7 +299,12 @@ def metrics(
 ) -> None:
     """Numbers: levels, growth rates, shares and counts, with their qualifiers (预计, 约, 以上…).
 
-    facts metrics --year 2023 · facts metrics --unit % --sort value -r · facts metrics --min 100亿元
+    Examples:
+
+    \b
+      facts metrics --year 2023
+      facts metrics --unit % --sort value -r
+      facts metrics --min 100亿元
     """
     from . import units
 
@@ -329,7 +345,11 @@ def projects(
 ) -> None:
     """Named projects and facilities with their status, investment and capacity.
 
-    facts projects --status 开工 · facts projects --min-investment 50亿元
+    Examples:
+
+    \b
+      facts projects --status 开工
+      facts projects --min-investment 50亿元
     """
     from . import units
 
@@ -365,7 +385,11 @@ def milestones(
 ) -> None:
     """Events, honours and rankings in date order (a year-only fact sorts at its year's start).
 
-    facts milestones --since 2023-12 · facts milestones --category honour
+    Examples:
+
+    \b
+      facts milestones --since 2023-12
+      facts milestones --category honour
     """
     out = Output(fmt, fields, lang, no_color, bom)
     records = _chronological(_select(index_for(file), kind="milestone", year=year, category=category), since, until)
@@ -385,7 +409,11 @@ def timeline(
 ) -> None:
     """The dated milestones drawn on a time axis (plain date lines when piped).
 
-    facts timeline · facts timeline --since 2023-09
+    Examples:
+
+    \b
+      facts timeline
+      facts timeline --since 2023-09
     """
     out = Output(fmt, fields, lang, no_color)
     dated = [r for r in _select(index_for(file), kind="milestone", year=year) if r.date]
@@ -414,7 +442,12 @@ def chart(
 ) -> None:
     """A bar chart of comparable metrics (one unit), largest first.
 
-    facts chart · facts chart --measure growth · facts chart --unit 亿元
+    Examples:
+
+    \b
+      facts chart
+      facts chart --measure growth
+      facts chart --unit 亿元
     """
     from . import units
 
@@ -445,7 +478,11 @@ def show(
 ) -> None:
     """One fact as a card: every field, the quote and its source.
 
-    facts show gdp-2023 · facts show gdp-2023 --format json
+    Examples:
+
+    \b
+      facts show gdp-2023
+      facts show gdp-2023 --format json
     """
     out = Output(fmt, None, lang, no_color)
     index = index_for(file)
@@ -480,7 +517,12 @@ def get(
 ) -> None:
     """The bare value of one field, for scripts: nothing but the value and a newline.
 
-    facts get gdp-2023 value  →  1730 · facts get gdp-2023 quote · facts get gdp-2023 (the record as JSON)
+    Examples:
+
+    \b
+      facts get gdp-2023 value  →  1730
+      facts get gdp-2023 quote
+      facts get gdp-2023 (the record as JSON)
     """
     import json
 
@@ -516,7 +558,11 @@ def stats(
 ) -> None:
     """How many facts there are, by kind, category, year and place.
 
-    facts stats · facts stats --format json
+    Examples:
+
+    \b
+      facts stats
+      facts stats --format json
     """
     out = Output(fmt, None, lang, no_color)
     records = index_for(file).records()
@@ -570,7 +616,11 @@ def check(
 ) -> None:
     """Validate bases: TOML syntax, keys and types, ids, sources, dates, numbers, and quotes.
 
-    facts check · facts check my.toml --source ../shared/sources/tongzhou-2023-review.txt
+    Examples:
+
+    \b
+      facts check
+      facts check my.toml --source ../shared/sources/tongzhou-2023-review.txt
 
     Prints one line per problem, `path:line: id: message`; exit 0 clean, 1 problems, 2 could not run.
     """
@@ -595,7 +645,11 @@ def export(
 ) -> None:
     """The whole base as JSON, JSON Lines, CSV, or an SQLite database with a full-text index.
 
-    facts export --format csv --bom -o facts.csv · facts export --format sqlite -o facts.db && datasette facts.db
+    Examples:
+
+    \b
+      facts export --format csv --bom -o facts.csv
+      facts export --format sqlite -o facts.db && datasette facts.db
     """
     if fmt not in ("json", "jsonl", "csv", "sqlite"):
         raise UsageError(f"unknown export format '{fmt}' (json, jsonl, csv or sqlite)")
@@ -637,7 +691,11 @@ def export(
 def cache_info() -> None:
     """Where the cache is, and which bases it holds.
 
-    facts cache info · XDG_CACHE_HOME=/tmp/c facts cache info
+    Examples:
+
+    \b
+      facts cache info
+      XDG_CACHE_HOME=/tmp/c facts cache info
     """
     from . import cache
 
@@ -654,7 +712,11 @@ def cache_info() -> None:
 def cache_clear() -> None:
     """Delete every cache file (they are rebuilt when next needed).
 
-    facts cache clear · FACTS_NO_CACHE=1 facts search 异质结 (no cache at all)
+    Examples:
+
+    \b
+      facts cache clear
+      FACTS_NO_CACHE=1 facts search 异质结 (no cache at all)
     """
     from . import cache
 
