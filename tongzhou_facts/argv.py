@@ -124,7 +124,8 @@ def parse(func: Callable[..., Any], args: Sequence[str]) -> dict[str, Any] | Non
             if token == "--":
                 only_args = True
                 continue
-            flag, equals, attached = token.partition("=")
+            # Click splits "--opt=value" but not "-o=value" (there "=value" is the value): so do we.
+            flag, equals, attached = token.partition("=") if token.startswith("--") else (token, "", "")
             spec = by_flag.get(flag)
             if spec is None:
                 return None  # --help, a typo, a short-option cluster: Typer's job

@@ -53,6 +53,9 @@ def run_check(paths: Sequence[str], sources: Sequence[str]) -> tuple[list[Proble
             problems.append(_problem_from(error))
     base, found = validate_documents(parsed)
     problems.extend(found)
+    unknown = [key for key in texts if key is not None and key not in base.sources]
+    if unknown:
+        raise UsageError(f"--source {unknown[0]}=…: no [[sources]] table has that id (ids: {', '.join(base.sources) or 'none'})")
     if texts:
         problems.extend(check_quotes(base, texts))
     files = f"{len(paths)} file" + ("s" if len(paths) != 1 else "")

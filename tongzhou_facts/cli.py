@@ -34,7 +34,7 @@ APP_HELP = (
     "  facts get gdp-2023 value\n\n"
     "  facts list --format json | jq '.[].name'\n\n"
     "Piped output is plain tab-separated lines; a terminal gets tables. The base is the bundled one, "
-    "or --file/-f PATH (repeatable), or FACTS_FILE (a list of paths separated like PATH)."
+    "or each command's --file/-f PATH (repeatable), or FACTS_FILE (a list of paths separated like PATH)."
 )
 
 #: name -> command function; build_app() turns them into a Typer app.
@@ -76,7 +76,9 @@ def build_app(only: str | None = None) -> Any:
             application.command(name)(typer_function(func))
     if only is None or only == "cache":
         cache_app = typer.Typer(
-            help="The derived index kept between runs (under $XDG_CACHE_HOME/tongzhou-facts).", no_args_is_help=True
+            help="The derived index kept between runs (under $XDG_CACHE_HOME/tongzhou-facts).\n\n"
+            "Examples:\n\n\b\n  facts cache info\n  facts cache clear",
+            no_args_is_help=True,
         )
         for name, func in CACHE_COMMANDS.items():
             cache_app.command(name)(typer_function(func))
@@ -144,6 +146,10 @@ class Output:
     def env(self) -> Environment:
         return Environment.detect(no_color=self.no_color)
 
+    def format_for(self, env: Environment) -> str:
+        """The chosen format, else a table on a terminal and plain lines in a pipe."""
+        return self.fmt or ("table" if env.is_terminal else "plain")
+
 
 def base_paths(files: Sequence[str] | None) -> list[str]:
     if files:
@@ -170,7 +176,7 @@ def emit(
     """Print records in the chosen format; exit 0, or 1 when there are none."""
     env = out.env()
     fields = parse_fields(out.fields, default_fields)
-    fmt = out.fmt or ("table" if env.is_terminal else "plain")
+    fmt = out.format_for(env)
     if not records:
         if fmt == "json":
             env.stdout.write("[]\n")
@@ -243,7 +249,7 @@ def search(
         if near:
             print(f"facts: nothing matched {text!r}; did you mean: {', '.join(near)}?", file=sys.stderr)
     highlights = None
-    if (out.fmt or ("table" if out.env().is_terminal else "plain")) == "table":
+    if out.format_for(out.env()) == "table":
         from .match.highlight import spans
 
         highlights = {hit.record.id: spans(hit.record.name, hit.terms) for hit in hits}
@@ -286,7 +292,9 @@ def metrics(
     unit: Annotated[
         str | None, Opt("--unit", help="Only this unit, e.g. 亿元 or %.", autocompletion=_complete_column("unit"))
     ] = None,
-    min_: Annotated[str | None, Opt("--min", help="At least this much, with a unit: 100亿元, 1万人, 50%.")] = None,
+    min_: Annotated[
+        str | None, Opt("--min", help="At least this much: 100亿元, 1万人, 50%; a bare number: values as written.")
+    ] = None,
     max_: Annotated[str | None, Opt("--max", help="At most this much, with a unit.")] = None,
     sort: Annotated[str | None, Opt("--sort", help="Sort by this field; 'value' compares across 万/亿.", metavar="KEY")] = None,
     reverse: Annotated[bool, Opt("--reverse", "-r", help="Reverse the order.")] = False,
@@ -309,7 +317,9 @@ def metrics(
     from . import units
 
     out = Output(fmt, fields, lang, no_color, bom)
-    records = _select(index_for(file), kind="metric", year=year, category=category)
+    index = index_for(file)
+    records = _select(index, kind="metric", year=year, category=category)
+    base_units = {row[0] for row in index.db.execute("SELECT DISTINCT unit FROM records WHERE kind = 'metric'")}
     if unit is not None:
         wanted = units.canonical_unit(unit)
         records = [r for r in records if r.unit == wanted]
@@ -317,7 +327,7 @@ def metrics(
         if raw is None:
             continue
         bound = units.parse_quantity(raw)
-        units.check_known(bound, {str(r.unit) for r in records})
+        units.check_known(bound, base_units)  # an error only if no metric of the base could compare
         records = [
             r
             for r in records
@@ -416,14 +426,14 @@ def timeline(
       facts timeline --since 2023-09
     """
     out = Output(fmt, fields, lang, no_color)
-    dated = [r for r in _select(index_for(file), kind="milestone", year=year) if r.date]
-    undated = _select(index_for(file), kind="milestone", year=year)
+    every = _select(index_for(file), kind="milestone", year=year)
+    dated = [r for r in every if r.date]
     records = _chronological(dated, since, until)
     env = out.env()
-    if records and (out.fmt or ("table" if env.is_terminal else "plain")) == "table" and out.fields is None:
+    if records and out.format_for(env) == "table" and out.fields is None:
         from . import render
 
-        render.timeline(records, env, lang, undated=len(undated) - len(dated))
+        render.timeline(records, env, lang, undated=len(every) - len(dated))
         finish(ExitStatus.OK)
     emit(records, ("when", "id", "name"), out)
 
@@ -460,10 +470,10 @@ def chart(
     ]
     records.sort(key=lambda r: -(units.in_unit(float(r.value or 0), str(r.unit), wanted) or 0))
     env = out.env()
-    if records and (out.fmt or ("table" if env.is_terminal else "plain")) == "table" and out.fields is None:
+    if records and out.format_for(env) == "table" and out.fields is None:
         from . import render
 
-        render.chart(records, env, lang)
+        render.chart(records, [units.in_unit(float(r.value or 0), str(r.unit), wanted) or 0.0 for r in records], env, lang)
         finish(ExitStatus.OK)
     emit(records, ("name", "value", "unit", "id"), out)
 
@@ -488,7 +498,7 @@ def show(
     index = index_for(file)
     record = _get(index, record_id)
     env = out.env()
-    fmt_ = out.fmt or ("table" if env.is_terminal else "plain")
+    fmt_ = out.format_for(env)
     source = index.sources().get(str(record.get("source")))
     if fmt_ == "table":
         from . import render
@@ -535,7 +545,11 @@ def get(
     if field in ("figure", "when"):
         from .output import cell
 
-        print(cell(record, field))
+        shown = cell(record, field)
+        if not shown:
+            print(f"facts: {record_id} has no {field}", file=sys.stderr)
+            finish(ExitStatus.NOTHING)
+        print(shown)
         finish(ExitStatus.OK)
     value = record.to_dict().get(field)
     if value is None:
@@ -574,7 +588,7 @@ def stats(
     }
     ordered = {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in groups.items()}
     env = out.env()
-    fmt_ = out.fmt or ("table" if env.is_terminal else "plain")
+    fmt_ = out.format_for(env)
     if not records:
         finish(ExitStatus.NOTHING)
     if fmt_ == "table":

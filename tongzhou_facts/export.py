@@ -32,7 +32,7 @@ def write_sqlite(index: Index, output: str) -> int:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     try:
         db = sqlite3.connect(tmp)
-        columns = [key for key in FIELD_ORDER]
+        columns = list(FIELD_ORDER)
         definitions = ", ".join(f"[{c}] {_sql_type(c)}" for c in columns)
         db.execute(f"CREATE TABLE records ({definitions})")
         db.execute("CREATE TABLE sources (id TEXT PRIMARY KEY, title TEXT, json TEXT)")

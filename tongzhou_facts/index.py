@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .load import Base
 
 #: Bump when the schema below or the search fields change: old cache files are then ignored.
-FORMAT_VERSION = "9"
+FORMAT_VERSION = "11"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -94,10 +94,6 @@ class Index:
                 for s in items
             }
         return self._sources
-
-    def paths(self) -> list[str]:
-        raw = self.db.execute("SELECT value FROM meta WHERE key='paths'").fetchone()
-        return list(json.loads(raw[0])) if raw else []
 
     def records(self, where: str = "", params: Sequence[Any] = ()) -> list[Record]:
         """Records in base order, optionally filtered by an SQL condition on `records`."""

@@ -118,7 +118,7 @@ _ORDER = {key: place for place, key in enumerate(FIELD_ORDER)}
 #: Qualifiers written after the number (6.5%以上) and before it (约70亿元); any other
 #: (百余, which the text writes instead of a number) follows in brackets: 100名(百余).
 SUFFIX_QUALIFIERS = frozenset({"以上", "以下", "左右", "余", "多"})
-PREFIX_QUALIFIERS = frozenset({"预计", "约", "近", "突破", "超", "超过", "逾", "达", "计划", "不到", "不足", "最高", "最低"})
+PREFIX_QUALIFIERS = frozenset({"预计", "约", "近", "突破", "超", "超过", "逾", "计划", "不到", "不足", "最高", "最低"})
 
 DateValue = dt.date | str
 

@@ -61,7 +61,6 @@ def table(
     env: Environment,
     lang: str = "zh",
     highlights: Mapping[str, Sequence[tuple[int, int]]] | None = None,
-    caption: str | None = None,
 ) -> None:
     from rich.cells import cell_len
 
@@ -82,8 +81,6 @@ def table(
     grid = Table(
         box=_box(env),
         header_style="bold",
-        caption=caption,
-        caption_justify="left",
         pad_edge=False,
         show_edge=False,
         padding=(0, 1),
@@ -174,10 +171,9 @@ def timeline(records: Sequence[Record], env: Environment, lang: str = "zh", unda
         out.print(Text(note, style="dim"))
 
 
-def chart(records: Sequence[Record], env: Environment, lang: str = "zh") -> None:
-    """Horizontal bars for metrics of one unit, largest first."""
+def chart(records: Sequence[Record], values: Sequence[float], env: Environment, lang: str = "zh") -> None:
+    """Horizontal bars for metrics of one unit, largest first; `values` are in that unit (3.6万亩 is 36000亩)."""
     out = console(env)
-    values = [float(r.value or 0) for r in records]
     top = max(values) or 1.0
     grid = Table(box=None, show_header=False, padding=(0, 1))
     grid.add_column(overflow="fold", ratio=2)

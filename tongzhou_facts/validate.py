@@ -157,7 +157,10 @@ def validate_documents(documents: Sequence[tuple[str, str, Mapping[str, Any]]]) 
             if targets is None:
                 continue
             for target in [targets] if isinstance(targets, str) else targets:
-                if target not in ids:  # the line is looked up only for a problem: it splits the file
+                if target == record.id:
+                    line = lines.key(table_name, index, key)
+                    problems.append(Problem(record.path, line, record.id, f"{key}: points at itself"))
+                elif target not in ids:  # the line is looked up only for a problem: it splits the file
                     hint = _did_you_mean(target, ids)
                     line = lines.key(table_name, index, key)
                     problems.append(Problem(record.path, line, record.id, f"{key}: no record has id '{target}'{hint}"))

@@ -11,17 +11,12 @@ import datetime as dt
 from typing import Any
 
 from ..model import Record, iso
+from ..output import number
 from .normalize import FIELD_SEPARATOR, SEPARATOR, has_cjk, normalize
 from .pinyin import initials, variants
 
 #: Field name -> weight rank (lower is stronger). `en` is a name: it ranks with it.
 FIELDS: dict[str, int] = {"name": 0, "en": 0, "aliases": 1, "tags": 2, "quote": 3, "extra": 4}
-PINYIN_FIELDS: dict[str, int] = {"py": 0, "py_alias": 1, "py_tags": 2, "ini": 0, "ini_alias": 1}
-
-
-def number_forms(value: float | int) -> list[str]:
-    text = f"{value:g}" if isinstance(value, float) else str(value)
-    return [text]
 
 
 def date_forms(value: Any) -> list[str]:
@@ -46,12 +41,11 @@ def searchable(record: Record) -> dict[str, str]:
         tags.extend(entry["name"] for entry in data.get(key, ()))
     extra: list[str] = []
     for number_key, unit_key in (("value", "unit"), ("investment", "investment_unit"), ("capacity", "capacity_unit")):
-        number = data.get(number_key)
-        if number is None:
+        value = data.get(number_key)
+        if value is None:
             continue
         unit = str(data.get(unit_key) or "")
-        for form in number_forms(number):
-            extra.append(form + unit)
+        extra.append(number(value) + unit)
     if data.get("phases"):
         extra.append(f"{data['phases']}期")
     if data.get("date") is not None:
@@ -65,9 +59,10 @@ def searchable(record: Record) -> dict[str, str]:
     quote = [data["quote"], *data.get("evidence", ())]
 
     # One normalize() call for the whole record: it is the index build's main cost.
+    groups = ([record.name], [str(data.get("name_en") or "")], list(record.aliases()), tags, quote, extra)
+    # The separators are private-use characters; should the data hold them, they become spaces.
     raw = FIELD_SEPARATOR.join(
-        SEPARATOR.join(values)
-        for values in ([record.name], [str(data.get("name_en") or "")], list(record.aliases()), tags, quote, extra)
+        SEPARATOR.join(v.replace(SEPARATOR, " ").replace(FIELD_SEPARATOR, " ") for v in values) for values in groups
     )
     pieces = normalize(raw).split(FIELD_SEPARATOR)
     fields = {

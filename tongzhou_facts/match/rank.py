@@ -16,8 +16,6 @@ from typing import NamedTuple
 
 from .docs import FIELDS, SEPARATOR
 
-TIERS = ("exact", "prefix", "substring", "all terms", "partial")
-METHODS = ("direct", "pinyin", "homophone", "typo")
 DIRECT, PINYIN, HOMOPHONE, TYPO = range(4)
 
 
