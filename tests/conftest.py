@@ -51,6 +51,15 @@ def module_cache(isolated_cache: Path, module_cache_dir: Path, monkeypatch: pyte
     return module_cache_dir
 
 
+def cache_file(base: Path) -> Path:
+    """Where the cache of the base at `base` lives (under the test's XDG_CACHE_HOME)."""
+    from tongzhou_facts import cache
+
+    found = cache.cache_path([str(base)])
+    assert found is not None
+    return Path(found)
+
+
 def toml_string(text: str) -> str:
     """A TOML basic string holding exactly `text` (controls escaped), for bases written by tests."""
     out = []

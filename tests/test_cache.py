@@ -13,7 +13,7 @@ from tongzhou_facts import cache
 from tongzhou_facts.cli import main
 from tongzhou_facts.match import search
 
-from .conftest import BASE
+from .conftest import BASE, cache_file
 
 
 @pytest.fixture
@@ -23,19 +23,13 @@ def base_copy(tmp_path: Path) -> Path:
     return target
 
 
-def cached_file(path: Path) -> Path:
-    found = cache.cache_path([str(path)])
-    assert found is not None
-    return Path(found)
-
-
 def test_first_run_writes_one_cache_file_and_reuses_it(base_copy: Path) -> None:
     index = cache.open_index([str(base_copy)])
-    assert index.origin == str(cached_file(base_copy))
-    first = cached_file(base_copy).stat().st_mtime_ns
+    assert index.origin == str(cache_file(base_copy))
+    first = cache_file(base_copy).stat().st_mtime_ns
     again = cache.open_index([str(base_copy)])
     assert again.origin == index.origin
-    assert cached_file(base_copy).stat().st_mtime_ns == first  # read, not rewritten
+    assert cache_file(base_copy).stat().st_mtime_ns == first  # read, not rewritten
 
 
 def test_edit_is_seen_at_once(base_copy: Path) -> None:
@@ -63,14 +57,14 @@ def test_key_includes_the_index_format(base_copy: Path, monkeypatch: pytest.Monk
     old = cache.file_key([str(base_copy)])
     monkeypatch.setattr(cache, "FORMAT_VERSION", "older")
     assert cache.file_key([str(base_copy)]) != old
-    assert cache.open_cached(str(cached_file(base_copy)), cache.file_key([str(base_copy)])) is None
+    assert cache.open_cached(str(cache_file(base_copy)), cache.file_key([str(base_copy)])) is None
 
 
 def test_no_cache_variable(base_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FACTS_NO_CACHE", "1")
     index = cache.open_index([str(base_copy)])
     assert index.origin == ":memory:"
-    assert not cached_file(base_copy).exists()
+    assert not cache_file(base_copy).exists()
 
 
 def test_cache_folder_that_cannot_be_made_means_no_cache(
@@ -86,7 +80,7 @@ def test_cache_folder_that_cannot_be_made_means_no_cache(
 
 def test_corrupt_cache_is_rebuilt(base_copy: Path) -> None:
     cache.open_index([str(base_copy)])
-    path = cached_file(base_copy)
+    path = cache_file(base_copy)
     path.write_bytes(b"garbage" * 1000)
     index = cache.open_index([str(base_copy)])
     assert index.get("gdp-2023").value == 1730
@@ -94,7 +88,7 @@ def test_corrupt_cache_is_rebuilt(base_copy: Path) -> None:
 
 def test_truncated_cache_is_dropped_mid_command(base_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cache.open_index([str(base_copy)])
-    path = cached_file(base_copy)
+    path = cache_file(base_copy)
     size = path.stat().st_size
     with open(path, "r+b") as handle:  # keep page 1 (the schema and meta) so it opens, lose the rest
         handle.truncate(size // 4)
@@ -106,7 +100,7 @@ def test_truncated_cache_is_dropped_mid_command(base_copy: Path, capsys: pytest.
 
 
 def test_foreign_sqlite_file_is_ignored(base_copy: Path) -> None:
-    path = cached_file(base_copy)
+    path = cache_file(base_copy)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE other (x)")
@@ -119,9 +113,9 @@ def test_info_and_clear(base_copy: Path, capsys: pytest.CaptureFixture[str]) -> 
     cache.open_index([str(base_copy)])
     assert main(["cache", "info"]) == 0
     out = capsys.readouterr().out
-    assert cached_file(base_copy).name in out and "fresh" in out and str(base_copy) in out
+    assert cache_file(base_copy).name in out and "fresh" in out and str(base_copy) in out
     assert main(["cache", "clear"]) == 0
-    assert not cached_file(base_copy).exists()
+    assert not cache_file(base_copy).exists()
 
 
 def test_stale_temporary_files_are_swept(base_copy: Path) -> None:

@@ -23,7 +23,7 @@ import pytest
 from tongzhou_facts import cache
 from tongzhou_facts.cli import main
 
-from .conftest import BASE, SOURCE, subprocess_env
+from .conftest import BASE, SOURCE, cache_file, subprocess_env
 
 QUERIES: list[tuple[str, ...]] = [
     ("search", "异质结", "--format", "json"),
@@ -88,12 +88,6 @@ def copy_base(folder: Path, name: str = "facts.toml") -> Path:
     target = folder / name
     shutil.copyfile(BASE, target)
     return target
-
-
-def cache_file(base: Path) -> Path:
-    found = cache.cache_path([str(base)])
-    assert found is not None
-    return Path(found)
 
 
 def assert_cache_sound(base: Path, records: int) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .files import replacing
 from .index import FORMAT_VERSION, Index
 
 if TYPE_CHECKING:
@@ -83,25 +84,17 @@ def open_cached(path: str, key: str) -> Index | None:
 
 def store(base: Base, path: str, key: str) -> bool:
     """Write a new cache file atomically; False (and no file) when the folder will not take it."""
-    tmp_name = ""
     try:
         folder = os.path.dirname(path)
         os.makedirs(folder, exist_ok=True)
         _remove_stale_temps(folder)
-        import tempfile  # only when writing: a few ms of start-up otherwise
-
-        handle, tmp_name = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=folder)
-        os.close(handle)
-        built = Index.build(base, tmp_name)
-        built.db.execute("INSERT INTO meta VALUES ('key', ?)", (key,))
-        built.db.commit()
-        built.close()
-        os.replace(tmp_name, path)
+        with replacing(path) as tmp:
+            built = Index.build(base, tmp)
+            built.db.execute("INSERT INTO meta VALUES ('key', ?)", (key,))
+            built.db.commit()
+            built.close()
         return True
     except (OSError, sqlite3.Error):
-        if tmp_name:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
         return False
 
 

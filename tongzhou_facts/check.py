@@ -15,13 +15,9 @@ from .load import Problem, decode, parse_toml, read_bytes
 from .validate import check_quotes, validate_documents
 
 
-def _problem_from(error: BaseError) -> Problem:
-    location = error.location or ""
-    path, _, rest = location.partition(":")
-    line = int(rest.split(":")[0]) if rest and rest.split(":")[0].isdigit() else 0
-    column = rest.split(":")[1] if rest.count(":") >= 1 else ""
-    message = f"column {column}: {error.message}" if column else error.message
-    return Problem(path, line, "", message)
+def _problem_from(error: BaseError, path: str) -> Problem:
+    message = f"column {error.column}: {error.message}" if error.column else error.message
+    return Problem(path, error.line, "", message)
 
 
 def source_texts(specs: Sequence[str]) -> dict[str | None, str]:
@@ -50,7 +46,7 @@ def run_check(paths: Sequence[str], sources: Sequence[str]) -> tuple[list[Proble
             text = decode(raw, path)
             parsed.append((path, text, parse_toml(text, path)))
         except BaseError as error:
-            problems.append(_problem_from(error))
+            problems.append(_problem_from(error, path))
     base, found = validate_documents(parsed)
     problems.extend(found)
     unknown = [key for key in texts if key is not None and key not in base.sources]

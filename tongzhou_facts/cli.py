@@ -13,7 +13,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, NoReturn, TextIO, cast
+from typing import Annotated, Any, NoReturn
 
 from . import __version__
 from .argv import Arg, Opt, parse, typer_function
@@ -677,24 +677,13 @@ def export(
         print(f"facts: wrote {count} records to {output}", file=sys.stderr)
         finish(ExitStatus.OK)
     records = index.records()
-    if output and os.path.isdir(output):
-        raise UsageError(f"cannot write {output}: is a directory")
     if output:
-        import tempfile
+        from .files import replacing
 
-        folder = os.path.dirname(os.path.abspath(output))
         try:
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", newline="", dir=folder, delete=False, suffix=".tmp"
-            ) as handle:
-                write(records, fmt, [], cast(TextIO, handle), all_fields=True, bom=bom)
+            with replacing(output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+                write(records, fmt, [], handle, all_fields=True, bom=bom)
         except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-        try:
-            os.replace(handle.name, output)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(handle.name)
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
         print(f"facts: wrote {len(records)} records to {output}", file=sys.stderr)
         finish(ExitStatus.OK if records else ExitStatus.NOTHING)
@@ -768,9 +757,7 @@ def _sort_key(field: str) -> Callable[[Record], tuple[int, Any]]:
 
     def key(record: Record) -> tuple[int, Any]:
         if field == "value" and record.value is not None:
-            family = units.family_of(str(record.unit))
-            factor = units.FAMILIES.get(family, {}).get(str(record.unit), 1)
-            return (0, float(record.value) * factor)
+            return (0, units.to_base(float(record.value), str(record.unit)))
         if field == "when":
             return (0, record.date or str(record.year))
         value = record.to_dict().get(field) if field != "figure" else figure(record)

@@ -16,16 +16,24 @@ class ExitStatus(enum.IntEnum):
 class FactsError(Exception):
     """An error meant for the user: one line, no traceback.
 
-    `location` is ``path`` or ``path:line`` or ``path:line:column`` when the error
-    points into a file, so editors and terminals can jump to it.
+    When it points into a file, `path`, `line` and `column` say where (0: not known);
+    it prints as ``path:line:column: message`` so editors and terminals can jump there.
     """
 
     exit_status = ExitStatus.ERROR
 
-    def __init__(self, message: str, location: str | None = None) -> None:
+    def __init__(self, message: str, path: str | None = None, line: int = 0, column: int = 0) -> None:
         super().__init__(message)
         self.message = message
-        self.location = location
+        self.path = path
+        self.line = line
+        self.column = column
+
+    @property
+    def location(self) -> str | None:
+        if self.path is None:
+            return None
+        return self.path + (f":{self.line}" if self.line else "") + (f":{self.column}" if self.line and self.column else "")
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message

@@ -7,31 +7,32 @@ trigram tokenizer, so Chinese substrings are searchable (`WHERE records_fts MATC
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sqlite3
-import tempfile
 
 from .errors import UsageError
+from .files import replacing
 from .index import Index
-from .model import FIELD_ORDER
+from .model import FIELD_ORDER, Record
 
 LIST_KEYS = {"aliases", "tags", "companies", "people", "related", "evidence", "qualifier"}
 
 
 def write_sqlite(index: Index, output: str) -> int:
     records = index.records()
-    if os.path.isdir(output):
-        raise UsageError(f"cannot write {output}: is a directory")
-    folder = os.path.dirname(os.path.abspath(output))
     try:
-        handle, tmp = tempfile.mkstemp(suffix=".tmp", dir=folder)
-        os.close(handle)
+        with replacing(output) as tmp:
+            _write(index, records, tmp)
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    except sqlite3.Error as exc:
+        raise UsageError(f"cannot write {output}: {exc}") from None
+    return len(records)
+
+
+def _write(index: Index, records: list[Record], path: str) -> None:
+    db = sqlite3.connect(path)
     try:
-        db = sqlite3.connect(tmp)
         columns = list(FIELD_ORDER)
         definitions = ", ".join(f"[{c}] {_sql_type(c)}" for c in columns)
         db.execute(f"CREATE TABLE records ({definitions})")
@@ -59,13 +60,8 @@ def write_sqlite(index: Index, output: str) -> int:
             "SELECT rowid, name, name_en, aliases, quote FROM records"
         )
         db.commit()
+    finally:
         db.close()
-        os.replace(tmp, output)
-    except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise UsageError(f"cannot write {output}: {exc}") from None
-    return len(records)
 
 
 def _sql_type(column: str) -> str:

@@ -134,7 +134,9 @@ def decode(raw: bytes, name: str) -> str:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise BaseError(
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); a fact base is UTF-8 TOML",
-            f"{name}:{line}:{column}",
+            name,
+            line,
+            column,
         ) from None
 
 
@@ -146,22 +148,20 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
 
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise BaseError("binary data (a NUL byte); a fact base is UTF-8 TOML", f"{name}:{line}")
+        raise BaseError("binary data (a NUL byte); a fact base is UTF-8 TOML", name, line)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc.args[0]) if exc.args else str(exc)
+        line = column = 0
         found = _TOML_POSITION.search(message)
         if found:
             message = message[: found.start()]
-            where = f"{name}:{found.group(1)}:{found.group(2)}"
-        else:
-            if _TOML_END.search(message):
-                message = _TOML_END.sub("", message) + " at end of file"
-                where = f"{name}:{text.count(chr(10)) + 1}"
-            else:
-                where = name
-        raise BaseError(f"invalid TOML: {message}", where) from None
+            line, column = int(found.group(1)), int(found.group(2))
+        elif _TOML_END.search(message):
+            message = _TOML_END.sub("", message) + " at end of file"
+            line = text.count("\n") + 1
+        raise BaseError(f"invalid TOML: {message}", name, line, column) from None
     except (RecursionError, MemoryError):
         raise BaseError("invalid TOML: nested too deeply to read", name) from None
 
@@ -176,9 +176,8 @@ def load_files(paths: Sequence[str | os.PathLike[str]]) -> Base:
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more; run 'facts check')" if len(problems) > 1 else ""
-        location = f"{first.path}:{first.line}" if first.line else first.path
         message = f"{first.id}: {first.message}" if first.id else first.message
-        raise BaseError(message + more, location)
+        raise BaseError(message + more, first.path, first.line)
     return base
 
 

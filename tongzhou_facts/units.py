@@ -71,6 +71,11 @@ def in_unit(value: float, unit: str, target: str) -> float | None:
     return value * factors[unit] / factors[target]
 
 
+def to_base(value: float, unit: str) -> float:
+    """`value unit` in its family's smallest unit (3.6万亩 -> 36000), to order across 万 and 亿."""
+    return value * FAMILIES.get(family_of(unit), {}).get(unit, 1)
+
+
 def compare_key(value: float, unit: str, bound: Quantity) -> float:
     """`value unit` in the bound's unit, or a UsageError naming both units."""
     if not bound.unit:

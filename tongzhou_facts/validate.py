@@ -37,7 +37,7 @@ from .model import (
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?\Z")
-TABLES = ("sources", *KINDS)
+TOP_LEVEL = ("sources", *KINDS)  # the only top-level keys a base may have
 _HEADER = re.compile(r"^[ \t]*\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\]", re.M)
 _ANY_HEADER = re.compile(r"^[ \t]*\[", re.M)
 
@@ -107,8 +107,8 @@ def validate_documents(documents: Sequence[tuple[str, str, Mapping[str, Any]]]) 
     for path, text, data in documents:
         lines = LineFinder(text)
         for key, value in data.items():
-            if key not in TABLES:
-                hint = _did_you_mean(key, TABLES)
+            if key not in TOP_LEVEL:
+                hint = _did_you_mean(key, TOP_LEVEL)
                 problems.append(Problem(path, lines.top_key(key), "", f"unknown top-level key '{key}'{hint}"))
                 continue
             if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):

@@ -15,9 +15,6 @@ from ..output import number
 from .normalize import FIELD_SEPARATOR, SEPARATOR, has_cjk, normalize
 from .pinyin import initials, variants
 
-#: Field name -> weight rank (lower is stronger). `en` is a name: it ranks with it.
-FIELDS: dict[str, int] = {"name": 0, "en": 0, "aliases": 1, "tags": 2, "quote": 3, "extra": 4}
-
 
 def date_forms(value: Any) -> list[str]:
     text = iso(value) if isinstance(value, dt.date) else str(value)

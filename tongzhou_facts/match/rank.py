@@ -14,7 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .docs import FIELDS, SEPARATOR
+from .normalize import SEPARATOR
+
+#: Field name -> weight rank (lower is stronger). `en` is a name: it ranks with it.
+FIELDS: dict[str, int] = {"name": 0, "en": 0, "aliases": 1, "tags": 2, "quote": 3, "extra": 4}
 
 DIRECT, PINYIN, HOMOPHONE, TYPO = range(4)
 
