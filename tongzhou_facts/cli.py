@@ -7,7 +7,6 @@ Errors are one line on stderr, `facts: error: …`; FACTS_DEBUG=1 shows the trac
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import sys
@@ -18,7 +17,7 @@ from typing import Annotated, Any, NoReturn
 from . import __version__
 from .argv import Arg, Opt, parse, typer_function
 from .cache import open_index
-from .env import Environment, harden_streams
+from .env import Environment, harden_streams, say
 from .errors import Done, ExitStatus, FactsError, UsageError
 from .index import Index
 from .load import bundled_path
@@ -247,7 +246,7 @@ def search(
     if not hits:
         near = suggestions(index, text)
         if near:
-            print(f"facts: nothing matched {text!r}; did you mean: {', '.join(near)}?", file=sys.stderr)
+            say(f"facts: nothing matched {text!r}; did you mean: {', '.join(near)}?")
     highlights = None
     if out.format_for(out.env()) == "table":
         from .match.highlight import spans
@@ -547,13 +546,13 @@ def get(
 
         shown = cell(record, field)
         if not shown:
-            print(f"facts: {record_id} has no {field}", file=sys.stderr)
+            say(f"facts: {record_id} has no {field}")
             finish(ExitStatus.NOTHING)
         print(shown)
         finish(ExitStatus.OK)
     value = record.to_dict().get(field)
     if value is None:
-        print(f"facts: {record_id} has no {field}", file=sys.stderr)
+        say(f"facts: {record_id} has no {field}")
         finish(ExitStatus.NOTHING)
     if isinstance(value, list):
         for item in value:
@@ -644,7 +643,7 @@ def check(
     problems, summary = run_check(targets, source or [])
     for problem in problems:
         print(problem)
-    print(f"facts: {summary}", file=sys.stderr)
+    say(f"facts: {summary}")
     finish(ExitStatus.NOTHING if problems else ExitStatus.OK)
 
 
@@ -674,7 +673,7 @@ def export(
         from .export import write_sqlite
 
         count = write_sqlite(index, output)
-        print(f"facts: wrote {count} records to {output}", file=sys.stderr)
+        say(f"facts: wrote {count} records to {output}")
         finish(ExitStatus.OK)
     records = index.records()
     if output:
@@ -685,7 +684,7 @@ def export(
                 write(records, fmt, [], handle, all_fields=True, bom=bom)
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-        print(f"facts: wrote {len(records)} records to {output}", file=sys.stderr)
+        say(f"facts: wrote {len(records)} records to {output}")
         finish(ExitStatus.OK if records else ExitStatus.NOTHING)
     emit(records, [], Output(fmt, None, "zh", True, bom))
 
@@ -724,7 +723,7 @@ def cache_clear() -> None:
     from . import cache
 
     removed = cache.clear()
-    print(f"facts: removed {removed} cache files", file=sys.stderr)
+    say(f"facts: removed {removed} cache files")
     finish(ExitStatus.OK)
 
 
@@ -912,7 +911,7 @@ def _run_typer(args: list[str]) -> int:
         return 1
     except typer.TyperException as exc:  # click's usage errors
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `facts`: the help, as click prints it
-            print(exc.format_message(), file=sys.stderr)
+            say(exc.format_message(), escape=False)
             return int(ExitStatus.ERROR)
         if not hasattr(exc, "format_message"):
             raise
@@ -939,10 +938,7 @@ def _usage_message(exc: Exception, command: Any, args: Sequence[str]) -> str:
 
 
 def _error(message: str) -> None:
-    from .output import safe
-
-    with contextlib.suppress(OSError):
-        print(f"facts: error: {safe(message)}", file=sys.stderr)
+    say(f"facts: error: {message}")
 
 
 def _quiet_pipe() -> int:

@@ -11,6 +11,8 @@ import os
 import sys
 from typing import TextIO
 
+from .escape import safe
+
 
 class Environment:
     __slots__ = ("color", "is_terminal", "stderr", "stdout", "unicode", "width")
@@ -45,6 +47,20 @@ class Environment:
         width = _terminal_width()  # COLUMNS, else the terminal, else 100
         encoding = (getattr(stdout, "encoding", None) or "ascii").lower().replace("-", "")
         return cls(stdout, sys.stderr, is_terminal, color, max(width, 20), encoding.startswith("utf"))
+
+
+def say(message: str, *, escape: bool = True) -> None:
+    """One message on stderr, escaped unless it is our own text (help).
+
+    Never on stdout: with stderr closed (`2>&-`), the message is dropped rather than
+    mixed into the output a script is reading. A failing stderr is not an error either.
+    """
+    stream = sys.stderr
+    if stream is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        stream.write((safe(message) if escape else message) + "\n")
+        stream.flush()
 
 
 def harden_streams() -> None:

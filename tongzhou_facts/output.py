@@ -9,11 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from .errors import UsageError
+from .escape import safe
 from .model import FIELD_ORDER, PREFIX_QUALIFIERS, SUFFIX_QUALIFIERS, Record
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl")
@@ -88,15 +88,6 @@ HEADERS_EN = {
     "figure": "Figure",
     "when": "When",
 }
-
-# C0/C1 controls, DEL, and the bidirectional overrides and isolates that can reorder a line.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-def safe(text: str) -> str:
-    """Text from the data made safe for a terminal and for tab-separated lines."""
-    return _UNSAFE.sub(lambda m: _NAMED.get(m.group(), f"\\u{ord(m.group()):04x}"), text)
 
 
 def parse_fields(raw: str | None, default: Sequence[str]) -> list[str]:
