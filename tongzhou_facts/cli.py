@@ -7,6 +7,7 @@ Errors are one line on stderr, `facts: error: …`; FACTS_DEBUG=1 shows the trac
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -18,7 +19,7 @@ from . import __version__
 from .argv import Arg, Opt, parse, typer_function
 from .cache import open_index
 from .env import Environment, harden_streams, say
-from .errors import Done, ExitStatus, FactsError, UsageError
+from .errors import Done, ExitStatus, FactsError, Terminated, UsageError
 from .index import Index
 from .load import bundled_path
 from .model import KINDS, Record
@@ -830,8 +831,22 @@ def _get(index: Index, record_id: str) -> Record:
 # ---------------------------------------------------------------------------- entry point
 
 
+_terminated = False
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM ends a run the way Ctrl-C does: cleanups run, temporary files go, exit 143."""
+    global _terminated
+    _terminated = True
+    raise Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `facts`; return the exit status instead of raising."""
+    import signal
+
+    with contextlib.suppress(ValueError):  # only the main thread may set handlers (tests run main in others)
+        signal.signal(signal.SIGTERM, _on_sigterm)
     harden_streams()
     args = [_utf8(arg) for arg in (sys.argv[1:] if argv is None else argv)]
     try:
@@ -842,7 +857,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _quiet_pipe()
     except KeyboardInterrupt:
-        return 130
+        return int(ExitStatus.TERMINATED if _terminated else ExitStatus.INTERRUPTED)
     except Exception as exc:
         if isinstance(exc, OSError) and getattr(exc, "errno", None) == 32:
             return _quiet_pipe()
@@ -907,8 +922,8 @@ def _run_typer(args: list[str]) -> int:
         return int(exc.code or 0) if isinstance(exc.code, int) or exc.code is None else int(ExitStatus.ERROR)
     except typer.Exit as exc:
         return int(exc.exit_code)
-    except typer.Abort:
-        return 1
+    except typer.Abort:  # click turns Ctrl-C (and SIGTERM, see _on_sigterm) into Abort
+        return int(ExitStatus.TERMINATED if _terminated else ExitStatus.INTERRUPTED)
     except typer.TyperException as exc:  # click's usage errors
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `facts`: the help, as click prints it
             say(exc.format_message(), escape=False)

@@ -11,6 +11,8 @@ class ExitStatus(enum.IntEnum):
     OK = 0  # results printed / base clean
     NOTHING = 1  # nothing matched (like grep), or `check` found problems
     ERROR = 2  # usage error, or a base that cannot be read or is invalid
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
+    TERMINATED = 143  # SIGTERM (128 + SIGTERM)
 
 
 class FactsError(Exception):
@@ -41,6 +43,11 @@ class FactsError(Exception):
 
 class BaseError(FactsError):
     """A fact base that cannot be read, parsed or validated."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so that every `finally` and
+    temporary-file cleanup runs; the process then exits 143 (128 + SIGTERM)."""
 
 
 class Done(Exception):
