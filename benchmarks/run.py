@@ -259,6 +259,7 @@ def child_env(cache_home: Path) -> dict[str, str]:
         "FACTS_FILE",
         "FACTS_DEBUG",
         "FACTS_MAX_MB",
+        "FACTS_MAX_RECORDS",
         "PYTHONPROFILEIMPORTTIME",
     ):
         env.pop(name, None)

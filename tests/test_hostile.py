@@ -21,6 +21,7 @@ import pytest
 
 from tongzhou_facts.cli import main
 from tongzhou_facts.env import Environment
+from tongzhou_facts.validate import MAX_TEXT
 
 from .conftest import BASE, subprocess_env, toml_string
 
@@ -32,8 +33,8 @@ HOSTILE: dict[str, str] = {
     "bidi": "abc\u202edcba 反转\u2066隔离\u2069\u200f",
     "zero-width": "零\u200b宽\u200c字\u200d符\ufeff",
     "astral": "表情😀𠀀𝔘👨‍👩‍👧",
-    "long": "长" * 100_000,
-    "long-latin": "x" * 99_990 + "[bold]end",
+    "long": "长" * (MAX_TEXT - 10),  # as long as a string of a base may be, with the record's prefix
+    "long-latin": "x" * (MAX_TEXT - 20) + "[bold]end",
 }
 #: A plain word in each record's name, so a search can find it.
 TAGS = dict(zip(HOSTILE, ["苹果园", "向日葵", "大熊猫", "长颈鹿", "企鹅岛", "珊瑚礁", "火山口", "冰川湖", "骆驼队"], strict=True))

@@ -18,6 +18,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 EMPTY = object()  # the default of a required parameter
+#: Parameters that name files: the OS hands over any bytes (a Latin-1 file name is a real
+#: file), so these alone may hold undecodable characters (surrogate escapes).
+PATH_PARAMETERS = frozenset({"file", "output", "paths", "source"})
 
 
 class Param:
@@ -46,13 +49,15 @@ class Arg(Param):
 class Spec:
     """One parameter of a command: its name, what it holds and how it is written."""
 
-    __slots__ = ("default", "flags", "is_arg", "kind", "many", "minimum", "name", "required")
+    __slots__ = ("default", "flags", "is_arg", "kind", "many", "maximum", "metavar", "minimum", "name", "required")
 
     def __init__(self, name: str, hint: Any, param: Param, default: Any) -> None:
         self.name = name
         self.is_arg = isinstance(param, Arg)
         self.flags = param.decls or (f"--{name.replace('_', '-')}",)
         self.minimum = param.settings.get("min")
+        self.maximum = param.settings.get("max")
+        self.metavar = param.settings.get("metavar") or name.upper()
         self.default = default
         self.required = default is EMPTY
         base = _strip_optional(hint)
@@ -96,7 +101,7 @@ def specs(func: Callable[..., Any]) -> tuple[Spec, ...]:
 def _convert(spec: Spec, raw: str) -> Any:
     if spec.kind is int:
         value = int(raw)  # ValueError: Typer reports it properly
-        if spec.minimum is not None and value < spec.minimum:
+        if (spec.minimum is not None and value < spec.minimum) or (spec.maximum is not None and value > spec.maximum):
             raise ValueError(raw)
         return value
     return raw
@@ -170,6 +175,24 @@ def parse(func: Callable[..., Any], args: Sequence[str]) -> dict[str, Any] | Non
     return values
 
 
+def check_text(func: Callable[..., Any], values: dict[str, Any]) -> None:
+    """A usage error for an argument that is not UTF-8 text, before it reaches SQLite or an encoder.
+
+    A C-locale or Latin-1 command line hands undecodable bytes over as lone surrogates;
+    only file paths may keep them.
+    """
+    from .errors import UsageError
+
+    for spec in specs(func):
+        if spec.name in PATH_PARAMETERS:
+            continue
+        value = values.get(spec.name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not item.isascii() and any("\ud800" <= c <= "\udfff" for c in item):
+                label = spec.metavar.strip("[].") if spec.is_arg else spec.flags[0]
+                raise UsageError(f"{label}: not valid UTF-8 text (arguments must be UTF-8)")
+
+
 def typer_function(func: Callable[..., Any]) -> Callable[..., Any]:
     """`func` with its Opt/Arg declarations turned into Typer's, for the full Typer app."""
     import inspect
@@ -190,6 +213,7 @@ def typer_function(func: Callable[..., Any]) -> Callable[..., Any]:
         from .errors import Done
 
         try:
+            check_text(func, kwargs)
             return func(**kwargs)
         except Done as done:  # the app also runs under Typer's own runners (tests, tools)
             raise typer.Exit(done.code) from None

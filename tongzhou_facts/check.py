@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import BaseError, UsageError
-from .load import Problem, decode, parse_toml, read_bytes
+from .load import Problem, count_records, decode, max_records, parse_toml, read_documents, too_many_records
 from .validate import check_quotes, validate_documents
 
 
@@ -40,13 +40,20 @@ def run_check(paths: Sequence[str], sources: Sequence[str]) -> tuple[list[Proble
     texts = source_texts(sources)
     problems: list[Problem] = []
     parsed: list[tuple[str, str, dict[str, Any]]] = []
-    for path in paths:
-        raw = read_bytes(path)  # cannot be read at all: BaseError, exit 2
+    limit = max_records()
+    count = 0
+    documents = read_documents(paths)  # cannot be read at all, or too large: BaseError, exit 2
+    for number, (path, raw) in enumerate(documents, 1):
         try:  # read, but not UTF-8 or not TOML: a problem like any other
             text = decode(raw, path)
-            parsed.append((path, text, parse_toml(text, path)))
+            data = parse_toml(text, path)
         except BaseError as error:
             problems.append(_problem_from(error, path))
+            continue
+        count += count_records(data)
+        if count > limit:  # before validation, the costly part
+            raise too_many_records(count, limit, number < len(documents))
+        parsed.append((path, text, data))
     base, found = validate_documents(parsed)
     problems.extend(found)
     unknown = [key for key in texts if key is not None and key not in base.sources]

@@ -8,22 +8,23 @@ Errors are one line on stderr, `facts: error: …`; FACTS_DEBUG=1 shows the trac
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
+import errno
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Annotated, Any, NoReturn
 
-from . import __version__
-from .argv import Arg, Opt, parse, typer_function
+from . import __version__, query
+from .argv import Arg, Opt, check_text, parse, typer_function
 from .cache import open_index
-from .env import Environment, harden_streams, say
-from .errors import Done, ExitStatus, FactsError, Terminated, UsageError
+from .env import ClosedOutput, Environment, GuardedOutput, harden_streams, occupy_standard_fds, say, silence_stdout
+from .errors import Done, ExitStatus, FactsError, OutputError, Terminated, UsageError
+from .escape import safe
 from .index import Index
 from .load import bundled_path
-from .model import KINDS, Record
-from .output import ALL_FIELDS, FORMATS, figure, parse_fields, record_object, text_of, write
+from .model import FIELD_ORDER, KINDS, Record
+from .output import ALL_FIELDS, FORMATS, parse_fields, present_fields, record_object, text_of, to_json, write
 
 EPILOG = "Exit status: 0 results printed, 1 nothing matched (or check found problems), 2 usage error or unreadable/invalid base."
 
@@ -125,8 +126,12 @@ FieldsOpt = Annotated[str | None, Opt("--fields", help="Comma-separated fields t
 LangOpt = Annotated[str, Opt("--lang", help="zh (default) or en: English names and headers.")]
 NoColorOpt = Annotated[bool, Opt("--no-color", help="No colour (also NO_COLOR, TERM=dumb).")]
 BomOpt = Annotated[bool, Opt("--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel reads Chinese right.")]
+CsvRawOpt = Annotated[
+    bool,
+    Opt("--csv-raw", help="CSV cells exactly as in the base: no ' before a cell starting with = + - @ (formula guard)."),
+]
 KindOpt = Annotated[str | None, Opt("--kind", help="metric, project or milestone.")]
-YearOpt = Annotated[int | None, Opt("--year", help="Only facts about this year.")]
+YearOpt = Annotated[int | None, Opt("--year", help="Only facts about this year.", min=1, max=9999)]
 CategoryOpt = Annotated[
     str | None, Opt("--category", help="e.g. economy, industry, health.", autocompletion=_complete_column("category"))
 ]
@@ -136,8 +141,11 @@ PlaceOpt = Annotated[str | None, Opt("--place", help="A town or area, e.g. 川�
 class Output:
     """The output options every listing command shares."""
 
-    def __init__(self, fmt: str | None, fields: str | None, lang: str, no_color: bool, bom: bool = False) -> None:
+    def __init__(
+        self, fmt: str | None, fields: str | None, lang: str, no_color: bool, bom: bool = False, csv_raw: bool = False
+    ) -> None:
         self.fmt, self.fields, self.lang, self.no_color, self.bom = fmt, fields, lang, no_color, bom
+        self.csv_raw = csv_raw
         if self.fmt is not None and self.fmt not in FORMATS:
             raise UsageError(f"unknown format '{self.fmt}' (formats: {', '.join(FORMATS)})")
         if self.lang not in ("zh", "en"):
@@ -186,7 +194,45 @@ def emit(
 
         render.table(records, fields, env, out.lang, highlights)
     else:
-        write(records, fmt, fields, env.stdout, lang=out.lang, all_fields=out.fields is None, bom=out.bom)
+        write(records, fmt, fields, env.stdout, lang=out.lang, all_fields=out.fields is None, bom=out.bom, csv_raw=out.csv_raw)
+    finish(ExitStatus.OK)
+
+
+def emit_rows(index: Index, rows: Iterable[query.Row], default_fields: Sequence[str], out: Output) -> NoReturn:
+    """`emit` for a stream of rows: written as they are read, so a million records never
+    sit in memory together (a table, drawn whole, is the exception)."""
+    import itertools
+
+    env = out.env()
+    stream = iter(rows)
+    first = next(stream, None)
+    fmt = out.format_for(env)
+    if first is None or fmt == "table":
+        emit([] if first is None else [record for _, record in itertools.chain([first], stream)], default_fields, out)
+    fields = parse_fields(out.fields, default_fields)
+    stream = itertools.chain([first], stream)
+    columns = None
+    if fmt == "csv" and out.fields is None:  # CSV's columns are every key present: read twice
+        from array import array
+
+        numbers = array("q")
+        present: set[str] = set()
+        for n, record in stream:
+            numbers.append(n)
+            present.update(record.to_dict())
+        columns = [key for key in FIELD_ORDER if key in present]
+        stream = index.fetch(numbers)
+    write(
+        query.records(stream),
+        fmt,
+        fields,
+        env.stdout,
+        lang=out.lang,
+        all_fields=out.fields is None,
+        bom=out.bom,
+        csv_raw=out.csv_raw,
+        columns=columns,
+    )
     finish(ExitStatus.OK)
 
 
@@ -224,6 +270,7 @@ def search(
     lang: LangOpt = "zh",
     no_color: NoColorOpt = False,
     bom: BomOpt = False,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Find facts by Chinese, pinyin, English, number or date, best match first.
 
@@ -239,7 +286,7 @@ def search(
     from .match import search as find
     from .match import suggestions
 
-    out = Output(fmt, fields, lang, no_color, bom)
+    out = Output(fmt, fields, lang, no_color, bom, csv_raw)
     _check_kind(kind)
     index = index_for(file)
     text = " ".join(query)
@@ -270,6 +317,7 @@ def list_(
     lang: LangOpt = "zh",
     no_color: NoColorOpt = False,
     bom: BomOpt = False,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Every fact of the base, filtered and sorted.
 
@@ -279,10 +327,11 @@ def list_(
       facts list --kind project
       facts list --category health --format csv --bom > health.csv
     """
-    out = Output(fmt, fields, lang, no_color, bom)
+    out = Output(fmt, fields, lang, no_color, bom, csv_raw)
     _check_kind(kind)
-    records = _select(index_for(file), kind=kind, year=year, category=category, place=place)
-    emit(_sorted(records, sort, reverse), LIST_FIELDS, out)
+    index = index_for(file)
+    rows = query.select(index, kind=kind, year=year, category=category, place=place)
+    emit_rows(index, query.sort_rows(index, rows, sort, reverse), LIST_FIELDS, out)
 
 
 @command()
@@ -304,6 +353,7 @@ def metrics(
     lang: LangOpt = "zh",
     no_color: NoColorOpt = False,
     bom: BomOpt = False,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Numbers: levels, growth rates, shares and counts, with their qualifiers (预计, 约, 以上…).
 
@@ -316,25 +366,16 @@ def metrics(
     """
     from . import units
 
-    out = Output(fmt, fields, lang, no_color, bom)
+    out = Output(fmt, fields, lang, no_color, bom, csv_raw)
     index = index_for(file)
-    records = _select(index, kind="metric", year=year, category=category)
-    base_units = {row[0] for row in index.db.execute("SELECT DISTINCT unit FROM records WHERE kind = 'metric'")}
-    if unit is not None:
-        wanted = units.canonical_unit(unit)
-        records = [r for r in records if r.unit == wanted]
-    for raw, keep in ((min_, lambda a, b: a >= b), (max_, lambda a, b: a <= b)):
-        if raw is None:
-            continue
-        bound = units.parse_quantity(raw)
-        units.check_known(bound, base_units)  # an error only if no metric of the base could compare
-        records = [
-            r
-            for r in records
-            if units.comparable(str(r.unit), bound)
-            and keep(units.compare_key(float(r.value or 0), str(r.unit), bound), bound.value)
-        ]
-    emit(_sorted(records, sort, reverse), ("id", "name", "figure", "year", "category"), out)
+    wanted = units.canonical_unit(unit) if unit is not None else None
+    rows = query.select(index, kind="metric", year=year, category=category, unit=wanted)
+    base_units = index.units("metric")  # a bound is an error only if no metric of the base could compare
+    if min_ is not None:
+        rows = query.at_least(rows, min_, query.metric_value, base_units)
+    if max_ is not None:
+        rows = query.at_most(rows, max_, query.metric_value, base_units)
+    emit_rows(index, query.sort_rows(index, rows, sort, reverse), ("id", "name", "figure", "year", "category"), out)
 
 
 @command()
@@ -352,6 +393,7 @@ def projects(
     lang: LangOpt = "zh",
     no_color: NoColorOpt = False,
     bom: BomOpt = False,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Named projects and facilities with their status, investment and capacity.
 
@@ -361,23 +403,15 @@ def projects(
       facts projects --status 开工
       facts projects --min-investment 50亿元
     """
-    from . import units
 
-    out = Output(fmt, fields, lang, no_color, bom)
-    records = _select(index_for(file), kind="project", year=year, category=category, place=place)
+    out = Output(fmt, fields, lang, no_color, bom, csv_raw)
+    index = index_for(file)
+    rows = query.select(index, kind="project", year=year, category=category, place=place)
     if status:
-        records = [r for r in records if status in str(r.get("status") or "")]
+        rows = ((n, r) for n, r in rows if status in str(r.get("status") or ""))
     if min_investment is not None:
-        bound = units.parse_quantity(min_investment)
-        invested = [r for r in records if r.get("investment") is not None]
-        units.check_known(bound, {str(r.get("investment_unit") or "") for r in invested} or {"亿元"})
-        records = [
-            r
-            for r in invested
-            if units.comparable(str(r.get("investment_unit") or ""), bound)
-            and units.compare_key(float(r.get("investment")), str(r.get("investment_unit") or ""), bound) >= bound.value
-        ]
-    emit(_sorted(records, sort, reverse), ("id", "name", "status", "figure", "when", "place"), out)
+        rows = query.at_least(rows, min_investment, query.investment)
+    emit_rows(index, query.sort_rows(index, rows, sort, reverse), ("id", "name", "status", "figure", "when", "place"), out)
 
 
 @command()
@@ -392,6 +426,7 @@ def milestones(
     lang: LangOpt = "zh",
     no_color: NoColorOpt = False,
     bom: BomOpt = False,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """Events, honours and rankings in date order (a year-only fact sorts at its year's start).
 
@@ -401,9 +436,10 @@ def milestones(
       facts milestones --since 2023-12
       facts milestones --category honour
     """
-    out = Output(fmt, fields, lang, no_color, bom)
-    records = _chronological(_select(index_for(file), kind="milestone", year=year, category=category), since, until)
-    emit(records, ("when", "id", "name", "category", "place"), out)
+    out = Output(fmt, fields, lang, no_color, bom, csv_raw)
+    index = index_for(file)
+    rows = query.chronological(index, query.select(index, kind="milestone", year=year, category=category), since, until)
+    emit_rows(index, rows, ("when", "id", "name", "category", "place"), out)
 
 
 @command()
@@ -426,16 +462,28 @@ def timeline(
       facts timeline --since 2023-09
     """
     out = Output(fmt, fields, lang, no_color)
-    every = _select(index_for(file), kind="milestone", year=year)
-    dated = [r for r in every if r.date]
-    records = _chronological(dated, since, until)
-    env = out.env()
-    if records and out.format_for(env) == "table" and out.fields is None:
-        from . import render
+    index = index_for(file)
+    undated = 0
 
-        render.timeline(records, env, lang, undated=len(every) - len(dated))
-        finish(ExitStatus.OK)
-    emit(records, ("when", "id", "name"), out)
+    def dated() -> Iterator[query.Row]:
+        nonlocal undated
+        for n, record in query.select(index, kind="milestone", year=year):
+            if record.date:
+                yield n, record
+            else:
+                undated += 1
+
+    rows = query.chronological(index, dated(), since, until)  # reads them all (to sort): `undated` is final
+    env = out.env()
+    if out.format_for(env) == "table" and out.fields is None:
+        records = list(query.records(rows))
+        if records:
+            from . import render
+
+            render.timeline(records, env, lang, undated=undated)
+            finish(ExitStatus.OK)
+        rows = iter(())
+    emit_rows(index, rows, ("when", "id", "name"), out)
 
 
 @command()
@@ -462,20 +510,29 @@ def chart(
     from . import units
 
     out = Output(fmt, fields, lang, no_color)
+    index = index_for(file)
     wanted = units.canonical_unit(unit)
-    records = [
-        r
-        for r in _select(index_for(file), kind="metric", year=year, category=category)
-        if units.in_unit(1.0, str(r.unit), wanted) is not None and (measure is None or r.get("measure") == measure)
-    ]
-    records.sort(key=lambda r: -(units.in_unit(float(r.value or 0), str(r.unit), wanted) or 0))
+
+    def in_chart_unit(record: Record) -> float:
+        return units.in_unit(float(record.value or 0), str(record.unit), wanted) or 0.0
+
+    largest_first = sorted(
+        (
+            (-in_chart_unit(r), n)
+            for n, r in query.select(index, kind="metric", year=year, category=category)
+            if units.in_unit(1.0, str(r.unit), wanted) is not None and (measure is None or r.get("measure") == measure)
+        ),
+        key=lambda pair: pair[0],
+    )
+    rows = index.fetch([n for _, n in largest_first])
     env = out.env()
-    if records and out.format_for(env) == "table" and out.fields is None:
+    if largest_first and out.format_for(env) == "table" and out.fields is None:
         from . import render
 
-        render.chart(records, [units.in_unit(float(r.value or 0), str(r.unit), wanted) or 0.0 for r in records], env, lang)
+        records = list(query.records(rows))
+        render.chart(records, [in_chart_unit(r) for r in records], env, lang)
         finish(ExitStatus.OK)
-    emit(records, ("name", "value", "unit", "id"), out)
+    emit_rows(index, rows, ("name", "value", "unit", "id"), out)
 
 
 @command()
@@ -505,12 +562,10 @@ def show(
 
         render.card(record, source, env, lang)
     elif fmt_ in ("json", "jsonl"):
-        import json
-
         obj = record_object(record, None)
         if source is not None:
             obj["source_document"] = source.to_dict()
-        env.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2 if fmt_ == "json" else None, default=str) + "\n")
+        env.stdout.write(to_json(obj, indent=2 if fmt_ == "json" else None) + "\n")
     else:
         write([record], fmt_, [k for k in ALL_FIELDS if k in record.to_dict()], env.stdout, lang=lang, all_fields=False)
     finish(ExitStatus.OK)
@@ -534,11 +589,9 @@ def get(
       facts get gdp-2023 quote
       facts get gdp-2023 (the record as JSON)
     """
-    import json
-
     record = _get(index_for(file), record_id)
     if field is None:
-        print(json.dumps(record.to_dict(), ensure_ascii=False))
+        print(to_json(record.to_dict()))
         finish(ExitStatus.OK)
     if field not in ALL_FIELDS:
         raise UsageError(f"unknown field '{field}' (fields: {', '.join(ALL_FIELDS)})")
@@ -549,7 +602,7 @@ def get(
         if not shown:
             say(f"facts: {record_id} has no {field}")
             finish(ExitStatus.NOTHING)
-        print(shown)
+        print(safe(shown))
         finish(ExitStatus.OK)
     value = record.to_dict().get(field)
     if value is None:
@@ -557,9 +610,10 @@ def get(
         finish(ExitStatus.NOTHING)
     if isinstance(value, list):
         for item in value:
-            print(text_of(item) if not isinstance(item, dict) else "\t".join([item["name"], item.get("role", "")]))
+            parts = [item["name"], item.get("role", "")] if isinstance(item, dict) else [text_of(item)]
+            print("\t".join(safe(str(part)) for part in parts))  # a tab only between name and role
     else:
-        print(text_of(value))
+        print(safe(text_of(value)))
     finish(ExitStatus.OK)
 
 
@@ -569,6 +623,7 @@ def stats(
     fmt: FormatOpt = None,
     lang: LangOpt = "zh",
     no_color: NoColorOpt = False,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """How many facts there are, by kind, category, year and place.
 
@@ -579,40 +634,35 @@ def stats(
       facts stats --format json
     """
     out = Output(fmt, None, lang, no_color)
-    records = index_for(file).records()
-    groups = {
-        "kind": Counter(r.kind for r in records),
-        "category": Counter(str(r.get("category") or "-") for r in records),
-        "year": Counter(str(r.year) for r in records),
-        "place": Counter(str(r.get("place") or "-") for r in records),
-    }
+    index = index_for(file)
+    groups: dict[str, Counter[str]] = {}
+    for column in ("kind", "category", "year", "place"):  # counted by SQLite: no record is read
+        counted: Counter[str] = Counter()
+        for value, n in index.counts(column).items():
+            counted[str(value) if value is not None and value != "" else "-"] += n
+        groups[column] = counted
+    total = sum(groups["kind"].values())
     ordered = {name: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))) for name, c in groups.items()}
     env = out.env()
     fmt_ = out.format_for(env)
-    if not records:
+    if not total:
         finish(ExitStatus.NOTHING)
     if fmt_ == "table":
         from . import render
 
         render.counts(ordered, env, lang)
     elif fmt_ in ("json", "jsonl"):
-        import json
-
-        env.stdout.write(
-            json.dumps({"records": len(records), **ordered}, ensure_ascii=False, indent=2 if fmt_ == "json" else None) + "\n"
-        )
+        env.stdout.write(to_json({"records": total, **ordered}, indent=2 if fmt_ == "json" else None) + "\n")
     else:
-        import csv
-
         rows = [(group, key, str(n)) for group, counts in ordered.items() for key, n in counts.items()]
         if fmt_ == "csv":
-            writer = csv.writer(env.stdout, lineterminator="\r\n")
-            writer.writerow(("group", "key", "count"))
-            writer.writerows(rows)
+            from .output import csv_text
+
+            env.stdout.write(csv_text([("group", "key", "count"), *rows], raw=csv_raw))
         else:
             if fmt_ == "tsv":
                 env.stdout.write("group\tkey\tcount\n")
-            env.stdout.write("".join("\t".join(row) + "\n" for row in rows))
+            env.stdout.write("".join("\t".join(safe(part) for part in row) + "\n" for row in rows))
     finish(ExitStatus.OK)
 
 
@@ -643,7 +693,7 @@ def check(
     targets = list(paths) if paths else base_paths(file)
     problems, summary = run_check(targets, source or [])
     for problem in problems:
-        print(problem)
+        print(safe(str(problem)))  # ids, keys and messages come from the file being checked
     say(f"facts: {summary}")
     finish(ExitStatus.NOTHING if problems else ExitStatus.OK)
 
@@ -656,6 +706,7 @@ def export(
     ] = None,
     file: FileOpt = None,
     bom: BomOpt = False,
+    csv_raw: CsvRawOpt = False,
 ) -> None:
     """The whole base as JSON, JSON Lines, CSV, or an SQLite database with a full-text index.
 
@@ -667,27 +718,29 @@ def export(
     """
     if fmt not in ("json", "jsonl", "csv", "sqlite"):
         raise UsageError(f"unknown export format '{fmt}' (json, jsonl, csv or sqlite)")
-    index = index_for(file)
-    if fmt == "sqlite":
-        if not output:
-            raise UsageError("--format sqlite needs --output FILE")
-        from .export import write_sqlite
+    if fmt == "sqlite" and output is None:
+        raise UsageError("--format sqlite needs --output FILE (or -o - for standard output)")
+    paths = base_paths(file)
+    if output is None:
+        index = open_index(paths)
+        emit_rows(index, index.rows(), [], Output(fmt, None, "zh", True, bom, csv_raw))
+    from . import cache
+    from .files import writing
 
-        count = write_sqlite(index, output)
-        say(f"facts: wrote {count} records to {output}")
-        finish(ExitStatus.OK)
-    records = index.records()
-    if output:
-        from .files import replacing
+    # Never over a base being read (nor the bundled one every later run reads) or the cache.
+    with writing(output, [*paths, bundled_path()], [folder for folder in (cache.cache_dir(),) if folder]) as tmp:
+        index = open_index(paths)
+        if fmt == "sqlite":
+            from .export import write_sqlite
 
-        try:
-            with replacing(output) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
-                write(records, fmt, [], handle, all_fields=True, bom=bom)
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-        say(f"facts: wrote {len(records)} records to {output}")
-        finish(ExitStatus.OK if records else ExitStatus.NOTHING)
-    emit(records, [], Output(fmt, None, "zh", True, bom))
+            count = write_sqlite(index, tmp)
+        else:
+            count = index.count()
+            columns = present_fields(query.records(index.rows())) if fmt == "csv" else None
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
+                write(query.records(index.rows()), fmt, [], handle, all_fields=True, bom=bom, csv_raw=csv_raw, columns=columns)
+    say(f"facts: wrote {count} records to {'standard output' if output == '-' else output}")
+    finish(ExitStatus.OK if count else ExitStatus.NOTHING)
 
 
 @command("info", CACHE_COMMANDS)
@@ -703,11 +756,9 @@ def cache_info() -> None:
     from . import cache
 
     folder, files = cache.info()
-    state = "off (FACTS_NO_CACHE)" if not cache.enabled() else "on"
-    print(f"cache: {state}\nfolder: {folder if folder else '(none: no HOME or XDG_CACHE_HOME)'}")
+    print(f"cache: {cache.status()}\nfolder: {folder if folder else '(none: no HOME or XDG_CACHE_HOME)'}")
     for item in files:
-        fresh = "fresh" if item.fresh else "stale"
-        print(f"{os.path.basename(item.path)}\t{item.size}\t{fresh}\t{os.pathsep.join(item.bases)}")
+        print(f"{os.path.basename(item.path)}\t{item.size}\t{item.state}\t{os.pathsep.join(item.bases)}")
     finish(ExitStatus.OK)
 
 
@@ -724,7 +775,8 @@ def cache_clear() -> None:
     from . import cache
 
     removed = cache.clear()
-    say(f"facts: removed {removed} cache files")
+    refused = cache.refusal() if cache.cache_dir() else ""
+    say(f"facts: removed {removed} cache files" + (f" ({refused}: left as it is)" if refused else ""))
     finish(ExitStatus.OK)
 
 
@@ -736,93 +788,12 @@ def _check_kind(kind: str | None) -> None:
         raise UsageError(f"unknown kind '{kind}' (metric, project or milestone)")
 
 
-def _select(
-    index: Index,
-    *,
-    kind: str | None = None,
-    year: int | None = None,
-    category: str | None = None,
-    place: str | None = None,
-) -> list[Record]:
-    clauses, params = [], []
-    for column, value in (("kind", kind), ("year", year), ("category", category), ("place", place)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    return index.records(" AND ".join(clauses), params)
-
-
-def _sort_key(field: str) -> Callable[[Record], tuple[int, Any]]:
-    from . import units
-
-    def key(record: Record) -> tuple[int, Any]:
-        if field == "value" and record.value is not None:
-            return (0, units.to_base(float(record.value), str(record.unit)))
-        if field == "when":
-            return (0, record.date or str(record.year))
-        value = record.to_dict().get(field) if field != "figure" else figure(record)
-        if value is None or value == "":
-            return (1, "")
-        if isinstance(value, (int, float)):
-            return (0, float(value))
-        return (0, text_of(value))
-
-    return key
-
-
-def _sorted(records: list[Record], sort: str | None, reverse: bool) -> list[Record]:
-    if sort is None:
-        return records[::-1] if reverse else records
-    if sort not in ALL_FIELDS:
-        raise UsageError(f"cannot sort by '{sort}' (fields: {', '.join(ALL_FIELDS)})")
-    key = _sort_key(sort)
-    present = [r for r in records if key(r)[0] == 0]
-    missing = [r for r in records if key(r)[0] == 1]
-    mixed = {type(key(r)[1]) for r in present}
-    if len(mixed) > 1:
-        return sorted(present, key=lambda r: str(key(r)[1]), reverse=reverse) + missing
-    return sorted(present, key=key, reverse=reverse) + missing
-
-
-def _interval(text: str, label: str) -> tuple[dt.date, dt.date]:
-    """A date or partial date as the first and last day it covers."""
-    import calendar
-
-    parts = text.strip().split("-")
-    try:
-        numbers = [int(p) for p in parts]
-        if len(numbers) == 1:
-            return dt.date(numbers[0], 1, 1), dt.date(numbers[0], 12, 31)
-        if len(numbers) == 2:
-            last = calendar.monthrange(numbers[0], numbers[1])[1]
-            return dt.date(numbers[0], numbers[1], 1), dt.date(numbers[0], numbers[1], last)
-        if len(numbers) == 3:
-            day = dt.date(*numbers)
-            return day, day
-    except (ValueError, OverflowError):
-        pass
-    raise UsageError(f"{label}: not a date: {text!r} (write 2023, 2023-12 or 2023-12-13)")
-
-
-def _chronological(records: list[Record], since: str | None, until: str | None) -> list[Record]:
-    """Sorted by date; a fact dated by month or year only counts from its first day."""
-    low = _interval(since, "--since")[0] if since else dt.date.min
-    high = _interval(until, "--until")[1] if until else dt.date.max
-    kept = []
-    for record in records:
-        start = _interval(record.date or str(record.year), record.id)[0]
-        if low <= start <= high:
-            kept.append((start, record))
-    kept.sort(key=lambda pair: pair[0])
-    return [record for _, record in kept]
-
-
 def _get(index: Index, record_id: str) -> Record:
     record = index.get(record_id)
     if record is None:
-        import difflib
+        from .nearest import close_matches, pool_for
 
-        close = difflib.get_close_matches(record_id, index.ids(), n=3, cutoff=0.5)
+        close = close_matches(record_id, pool_for(record_id, index.count(), index.ids_starting), count=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise UsageError(f"no record with id '{record_id}'{hint}")
     return record
@@ -845,12 +816,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run `facts`; return the exit status instead of raising."""
     import signal
 
+    global _terminated
+    _terminated = False
     with contextlib.suppress(ValueError):  # only the main thread may set handlers (tests run main in others)
         signal.signal(signal.SIGTERM, _on_sigterm)
+    occupy_standard_fds()
     harden_streams()
     args = [_utf8(arg) for arg in (sys.argv[1:] if argv is None else argv)]
+    original = sys.stdout
+    sys.stdout = GuardedOutput(original if original is not None else ClosedOutput())
+    try:
+        return _main(args)
+    finally:
+        sys.stdout = original
+
+
+def _main(args: list[str]) -> int:
+    """`main` with standard output guarded: every way a run can end, as an exit status."""
     try:
         code = _run(args)
+        sys.stdout.flush()
+    except OutputError as exc:
+        _error(str(exc))
+        silence_stdout()
+        return int(ExitStatus.ERROR)
     except FactsError as exc:
         _error(str(exc))
         code = int(exc.exit_status)
@@ -859,16 +848,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return int(ExitStatus.TERMINATED if _terminated else ExitStatus.INTERRUPTED)
     except Exception as exc:
-        if isinstance(exc, OSError) and getattr(exc, "errno", None) == 32:
+        if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
             return _quiet_pipe()
         if os.environ.get("FACTS_DEBUG"):
             raise
+        if isinstance(exc, OSError):  # our own file errors are FactsErrors: this is a stream's
+            _error(f"input/output error: {exc.strerror or exc}")
+            silence_stdout()
+            return int(ExitStatus.ERROR)
         _error(f"internal error: {type(exc).__name__}: {exc} (set FACTS_DEBUG=1 for a traceback)")
         code = int(ExitStatus.ERROR)
     try:
         sys.stdout.flush()
     except BrokenPipeError:
         return _quiet_pipe()
+    except OutputError as exc:
+        _error(str(exc))
+        silence_stdout()
+        return int(ExitStatus.ERROR)
     return code
 
 
@@ -901,6 +898,7 @@ def _run_fast(args: list[str]) -> int | None:
     kwargs = parse(func, args[1:])
     if kwargs is None:
         return None
+    check_text(func, kwargs)
     func(**kwargs)
     return 0
 
@@ -958,11 +956,7 @@ def _error(message: str) -> None:
 
 def _quiet_pipe() -> int:
     """The reader went away (`facts list | head -1`): stop quietly, like cat does."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+    silence_stdout()
     return 0
 
 

@@ -7,10 +7,12 @@ tests build one that plays a terminal or a pipe.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
+from .errors import OutputError
 from .escape import safe
 
 
@@ -61,6 +63,88 @@ def say(message: str, *, escape: bool = True) -> None:
     with contextlib.suppress(OSError, ValueError):
         stream.write((safe(message) if escape else message) + "\n")
         stream.flush()
+
+
+class GuardedOutput:
+    """Standard output whose write failures are one `OutputError`, whoever writes.
+
+    print(), the plain and JSON writers, Rich and click all write through `sys.stdout`;
+    wrapping it once is the one error path for a closed, full or failing stdout. A
+    broken pipe stays a `BrokenPipeError`: the reader left, which is not an error.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self.stream.write(text))
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise _output_error(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise _output_error(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+class ClosedOutput:
+    """What `sys.stdout` is when the process was started with it closed (`facts list >&-`)."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _output_error(exc: BaseException) -> OutputError:
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return OutputError(f"cannot write to standard output: {reason}")
+
+
+def occupy_standard_fds() -> None:
+    """Put /dev/null on any of fds 0-2 the process was started without.
+
+    Otherwise the next file opened (a cache database, an export) would get number 1 or 2,
+    and anything written to "stdout" or "stderr" at the C level would land in it.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                opened = os.open(os.devnull, os.O_RDWR)
+                if opened != fd:
+                    os.dup2(opened, fd)
+                    os.close(opened)
+
+
+def silence_stdout() -> None:
+    """Point fd 1 at /dev/null, so what is still buffered for a failed stdout goes nowhere
+    when Python flushes it at exit (instead of a second error and exit status 120)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        fd = sys.stdout.fileno()  # not 1 itself: under a test's captured stdout there is no fd to touch
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
 
 
 def harden_streams() -> None:

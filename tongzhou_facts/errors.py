@@ -58,5 +58,9 @@ class Done(Exception):
         self.code = int(code)
 
 
+class OutputError(FactsError):
+    """Standard output could not be written: closed (`>&-`), a full disk, an I/O error."""
+
+
 class UsageError(FactsError):
     """Bad arguments: an unknown id, an empty query, incomparable units."""

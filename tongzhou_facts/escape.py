@@ -1,4 +1,5 @@
-"""Text from a base made safe for a terminal, a tab-separated line and a JSON document.
+"""Text from a base made safe for a terminal, a tab-separated line, a JSON document and a
+spreadsheet opening a CSV file.
 
 One module, so every path that prints data (stdout, stderr, tables, JSON, `check`,
 `cache info`) escapes the same characters: a hostile base must not be able to move
@@ -31,3 +32,22 @@ def json_safe(document: str) -> str:
     inside strings, where any character may be escaped.
     """
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
+#: What makes a spreadsheet read a CSV cell as a formula (OWASP "CSV Injection"): the four
+#: operators, a tab and a CR (OWASP's list), and LF and NUL (OWASP ASVS 1.2.10 adds NUL).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
+#: A number a spreadsheet reads as a number, not a formula: -3.5, +2, 1e-16, -3.5%.
+_PLAIN_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?%?"
+
+
+def csv_safe(cell: str) -> str:
+    """`cell` made inert for a spreadsheet: a leading `'` before `=`, `+`, `-`, `@`, tab, CR…
+
+    Plain numbers (`-3.5`, `+2`, `-3.5%`) stay as they are: a spreadsheet reads them as
+    numbers. So does a lone `-` (the "none" of `facts stats`): there is no formula in it.
+    The pattern is compiled on first use (re caches it), not at start-up.
+    """
+    if not cell.startswith(_FORMULA_START) or cell == "-" or re.fullmatch(_PLAIN_NUMBER, cell):
+        return cell
+    return "'" + cell

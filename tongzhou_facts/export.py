@@ -9,45 +9,35 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
+from typing import Any
 
 from .errors import UsageError
-from .files import replacing
 from .index import Index
 from .model import FIELD_ORDER, Record
 
 LIST_KEYS = {"aliases", "tags", "companies", "people", "related", "evidence", "qualifier"}
 
 
-def write_sqlite(index: Index, output: str) -> int:
-    records = index.records()
+def write_sqlite(index: Index, path: str) -> int:
+    """Write the database at `path` (a new or empty file: `files.writing` chooses it); the record count."""
     try:
-        with replacing(output) as tmp:
-            _write(index, records, tmp)
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        _write(index, (record for _, record in index.rows()), path)
     except sqlite3.Error as exc:
-        raise UsageError(f"cannot write {output}: {exc}") from None
-    return len(records)
+        raise UsageError(f"cannot write the database: {exc}") from None
+    return index.count()
 
 
-def _write(index: Index, records: list[Record], path: str) -> None:
+def _write(index: Index, records: Iterable[Record], path: str) -> None:
     db = sqlite3.connect(path)
     try:
+        db.execute("PRAGMA journal_mode=OFF")  # a temporary file: no journal to leave behind if killed
         columns = list(FIELD_ORDER)
         definitions = ", ".join(f"[{c}] {_sql_type(c)}" for c in columns)
         db.execute(f"CREATE TABLE records ({definitions})")
         db.execute("CREATE TABLE sources (id TEXT PRIMARY KEY, title TEXT, json TEXT)")
         marks = ", ".join("?" * len(columns))
-        rows = []
-        for record in records:
-            data = record.to_dict()
-            rows.append(
-                [
-                    json.dumps(data.get(c), ensure_ascii=False) if c in LIST_KEYS and data.get(c) is not None else data.get(c)
-                    for c in columns
-                ]
-            )
-        db.executemany(f"INSERT INTO records VALUES ({marks})", rows)
+        db.executemany(f"INSERT INTO records VALUES ({marks})", (_row(record, columns) for record in records))
         db.executemany(
             "INSERT INTO sources VALUES (?, ?, ?)",
             [(s.id, s.title, json.dumps(s.to_dict(), ensure_ascii=False, default=str)) for s in index.sources().values()],
@@ -62,6 +52,14 @@ def _write(index: Index, records: list[Record], path: str) -> None:
         db.commit()
     finally:
         db.close()
+
+
+def _row(record: Record, columns: list[str]) -> list[Any]:
+    data = record.to_dict()
+    return [
+        json.dumps(data.get(c), ensure_ascii=False) if c in LIST_KEYS and data.get(c) is not None else data.get(c)
+        for c in columns
+    ]
 
 
 def _sql_type(column: str) -> str:

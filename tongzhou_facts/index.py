@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .model import Record, Source, record_from_dict
 
 if TYPE_CHECKING:
+    import multiprocessing.pool
+
     from .load import Base
 
 #: Bump when the schema below or the search fields change: old cache files are then ignored.
@@ -68,14 +70,20 @@ class Index:
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         marks = ",".join("?" * (len(DOC_COLUMNS) + 1))
         fts_marks = ",".join("?" * (len(FTS_COLUMNS) + 1))
-        for rows, docs in _prepared(base.records):  # in batches: a 100,000-record base stays in budget
-            db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-            db.executemany(f"INSERT INTO docs VALUES ({marks})", docs)
-            db.executemany(
-                f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES ({fts_marks})",
-                ((doc[0], *doc[1 : len(FTS_COLUMNS) + 1]) for doc in docs),
-            )
-            db.commit()  # FTS5 holds pending terms in memory until a commit
+        batches = _prepared(base.records)
+        try:
+            for rows, docs in batches:  # in batches: a 100,000-record base stays in budget
+                db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+                db.executemany(f"INSERT INTO docs VALUES ({marks})", docs)
+                db.executemany(
+                    f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES ({fts_marks})",
+                    ((doc[0], *doc[1 : len(FTS_COLUMNS) + 1]) for doc in docs),
+                )
+                db.commit()  # FTS5 holds pending terms in memory until a commit
+        except BaseException:
+            batches.close()  # Ctrl-C or SIGTERM while writing: stop the workers now, not at exit
+            db.close()
+            raise
         db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         db.commit()
         return cls(db, target)
@@ -100,6 +108,32 @@ class Index:
         sql = "SELECT json FROM records" + (f" WHERE {where}" if where else "") + " ORDER BY n"
         return [record_from_dict(json.loads(row[0])) for row in self.db.execute(sql, params)]
 
+    def rows(self, where: str = "", params: Sequence[Any] = ()) -> Iterator[tuple[int, Record]]:
+        """(row number, record) pairs in base order, read as they are used: a million records
+        never sit in memory together."""
+        sql = "SELECT n, json FROM records" + (f" WHERE {where}" if where else "") + " ORDER BY n"
+        for n, raw in self.db.execute(sql, params):
+            yield n, record_from_dict(json.loads(raw))
+
+    def fetch(self, numbers: Sequence[int]) -> Iterator[tuple[int, Record]]:
+        """The rows with these numbers, in the order given (a sorted selection), read in chunks."""
+        for chunk in _chunks(numbers, 500):
+            found = self.by_numbers(chunk)
+            for n in chunk:
+                yield n, found[n]
+
+    def counts(self, column: str) -> dict[Any, int]:
+        """How many records have each value of a column (None: the record has none)."""
+        if column not in ("kind", "category", "place", "unit", "year"):
+            raise ValueError(column)
+        return dict(self.db.execute(f"SELECT {column}, count(*) FROM records GROUP BY {column}").fetchall())
+
+    def units(self, kind: str) -> set[str]:
+        """The units the records of a kind are in."""
+        return {
+            row[0] for row in self.db.execute("SELECT DISTINCT unit FROM records WHERE kind = ? AND unit IS NOT NULL", (kind,))
+        }
+
     def by_numbers(self, numbers: Sequence[int]) -> dict[int, Record]:
         found: dict[int, Record] = {}
         for chunk in _chunks(numbers, 500):
@@ -113,6 +147,17 @@ class Index:
             return None  # a lone surrogate (an undecodable argument) is in no UTF-8 base
         row = self.db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()
         return record_from_dict(json.loads(row[0])) if row else None
+
+    def ids_starting(self, prefix: str, limit: int) -> list[str]:
+        """Up to `limit` ids that start with `prefix`, in id order (a range of the id index)."""
+        from .nearest import after_prefix
+
+        if not prefix.isascii() and any("\ud800" <= c <= "\udfff" for c in prefix):
+            return []
+        upper = after_prefix(prefix)
+        sql = "SELECT id FROM records WHERE id >= ?" + (" AND id < ?" if upper is not None else "") + " ORDER BY id LIMIT ?"
+        params = (prefix, upper, limit) if upper is not None else (prefix, limit)
+        return [row[0] for row in self.db.execute(sql, params)]
 
     def ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM records ORDER BY n")]
@@ -169,7 +214,39 @@ def _prepare(span: tuple[int, int]) -> Prepared:
     return rows, docs
 
 
-def _prepared(records: list[Record]) -> Iterator[Prepared]:
+def _pool(workers: int) -> multiprocessing.pool.Pool | None:
+    """Forked workers (None when they cannot be had), made with Ctrl-C and SIGTERM blocked in
+    this thread and left blocked for the caller to unblock inside `with pool`: a worker never
+    runs this process's handlers (a Ctrl-C during the fork would print its traceback), and
+    the pool exists, to be terminated, before either can interrupt this process."""
+    import multiprocessing
+    import signal
+
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    pool = None
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
+    except (OSError, ValueError):
+        pass
+    finally:
+        if pool is None:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
+    return pool
+
+
+def _quiet_worker() -> None:
+    """In each worker: Ctrl-C is the parent's to handle (it reaches the whole process group,
+    and a worker's KeyboardInterrupt would print a traceback); SIGTERM, which the parent's
+    pool sends to end a worker, just ends it (not the parent's handler, which raises)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _prepared(records: list[Record]) -> Generator[Prepared, None, None]:
     """Batches of rows, in order. A big base is prepared by two forked workers while this
     process writes: normalising and spelling 100,000 records is most of a cold build."""
     global _RECORDS
@@ -178,14 +255,13 @@ def _prepared(records: list[Record]) -> Iterator[Prepared]:
     try:
         workers = min(os.cpu_count() or 1, 2)
         if len(records) >= PARALLEL_FROM and workers > 1 and hasattr(os, "fork"):
-            import multiprocessing
+            import signal
 
-            try:
-                pool = multiprocessing.get_context("fork").Pool(workers)
-            except (OSError, ValueError):
-                pool = None
+            pool = _pool(workers)
             if pool is not None:
-                with pool:
+                with pool:  # leaving it, normally or by Ctrl-C/SIGTERM, terminates the workers
+                    # A Ctrl-C or SIGTERM held since the fork is raised here, inside `with`.
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
                     yield from pool.imap(_prepare, spans)
                 return
         for span in spans:

@@ -13,12 +13,20 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .errors import BaseError
-from .model import Record, Source
+from .errors import BaseError, UsageError
+from .model import KINDS, Record, Source
 
-#: Bases larger than this are refused before parsing: tomllib needs about ten times a
-#: file's size in memory, and the speed issue's budget is 300 MB. FACTS_MAX_MB raises it.
+#: Bases larger than this (all their files together) are refused before parsing: tomllib
+#: needs about ten times a file's size in memory, and the speed issue's budget is 300 MB.
+#: FACTS_MAX_MB raises it. A total, not a per-file limit: five files of 6 MB hold as much
+#: memory as one of 30 MB.
 DEFAULT_MAX_MB = 64
+#: Bases with more records than this are refused right after parsing, before validation and
+#: indexing (which cost far more per record than parsing). FACTS_MAX_RECORDS raises it.
+DEFAULT_MAX_RECORDS = 1_000_000
+#: The largest setting taken seriously (1 PB; 1e15 records): anything above is a typo, and
+#: 1e308 MB overflows when turned into bytes.
+_MAX_SETTING = 1e9
 BUNDLED_NAME = "facts.toml"
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -78,13 +86,52 @@ def bundled_path() -> str:
     return packaged if os.path.isfile(packaged) else os.path.join(os.path.dirname(here), BUNDLED_NAME)
 
 
-def max_bytes() -> int:
-    raw = os.environ.get("FACTS_MAX_MB", "")
+def _setting(name: str, default: float, integer: bool) -> float:
+    """A positive, finite number from the environment; empty or unset: the default.
+
+    Anything else is a usage error naming the variable: a limit silently ignored (`abc`)
+    or one that overflows (`inf`, `1e308`) is worse than a clear refusal.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
     try:
-        mb = float(raw) if raw else DEFAULT_MAX_MB
+        number = int(raw) if integer else float(raw)
     except ValueError:
-        mb = DEFAULT_MAX_MB
-    return int(mb * 1024 * 1024)
+        number = -1.0
+    # `not (0 < x <= max)` rather than `x <= 0 or x > max`: also true for nan.
+    if not (0 < number <= _MAX_SETTING):
+        kind, example = ("a whole number of records", "2000000") if integer else ("a number of megabytes", "200")
+        raise UsageError(f"{name} must be {kind} above 0 and at most {_MAX_SETTING:.0f}, not {raw!r} (e.g. {name}={example})")
+    return number
+
+
+def max_bytes() -> int:
+    """The most bytes a base may have, all its files together (FACTS_MAX_MB, in MB)."""
+    return int(_setting("FACTS_MAX_MB", DEFAULT_MAX_MB, integer=False) * 1048576)
+
+
+def max_records() -> int:
+    """The most records a base may have, all its files together (FACTS_MAX_RECORDS)."""
+    return int(_setting("FACTS_MAX_RECORDS", DEFAULT_MAX_RECORDS, integer=True))
+
+
+def check_settings() -> None:
+    """Raise `UsageError` for a malformed FACTS_MAX_MB or FACTS_MAX_RECORDS, on every run
+    (also one served from the cache), so a typo never depends on whether a cache exists."""
+    max_bytes()
+    max_records()
+
+
+def _megabytes(size: float, other: float | None = None) -> str:
+    """Bytes as MB for a message (`6.3`, `200`, `0.05`), with as many decimals as it takes
+    not to read as 0 or as equal to `other` (the limit a total exceeds)."""
+    text = ""
+    for decimals in range(1, 7):
+        text = f"{size / 1048576:.{decimals}f}"
+        if float(text) and (other is None or text != f"{other / 1048576:.{decimals}f}"):
+            break
+    return text.rstrip("0").rstrip(".")
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -92,9 +139,8 @@ def read_text(path: str | os.PathLike[str]) -> str:
     return decode(read_bytes(path), os.fspath(path))
 
 
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The file's bytes, or a `BaseError` when it is missing, not a file, unreadable or too big."""
-    name = os.fspath(path)
+def _stat_file(name: str) -> os.stat_result:
+    """The stat of a regular file, or a `BaseError` saying why it is not one."""
     try:
         info = os.stat(name)
     except FileNotFoundError:
@@ -107,21 +153,95 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
         raise BaseError("is a directory, not a fact base", name)
     if not stat.S_ISREG(info.st_mode):
         raise BaseError("not a regular file", name)
+    return info
+
+
+def _too_large(name: str, size: float, limit: int) -> BaseError:
+    return BaseError(
+        f"file too large ({_megabytes(size, limit)} MB; the limit is {_megabytes(limit)} MB, set FACTS_MAX_MB to raise it)",
+        name,
+    )
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes, or a `BaseError` when it is missing, not a file, unreadable or
+    larger than FACTS_MAX_MB."""
+    name = os.fspath(path)
     limit = max_bytes()
-    if info.st_size > limit:
+    try:
+        return _read(name, _stat_file(name), limit)
+    except _TooLarge as exc:
+        raise _too_large(name, exc.size, limit) from None
+
+
+def read_documents(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[str, bytes]]:
+    """Each file's (name, bytes), within one FACTS_MAX_MB budget for all of them together.
+
+    Every file is checked (exists, is a file) and the sizes added up before any is read,
+    so a base of many files that is too large in total is refused before its bytes are held.
+    """
+    names = [os.fspath(p) for p in paths]
+    if len(names) == 1:
+        return [(names[0], read_bytes(names[0]))]
+    limit = max_bytes()
+    infos = [_stat_file(name) for name in names]
+    total = sum(info.st_size for info in infos)
+    documents = []
+    used = 0
+    try:
+        if total > limit:
+            raise _TooLarge(total)
+        for name, info in zip(names, infos, strict=True):
+            raw = _read(name, info, limit - used)
+            used += len(raw)
+            documents.append((name, raw))
+    except _TooLarge as exc:  # (from _read: a file grew since it was measured)
         raise BaseError(
-            f"file too large ({info.st_size / 1048576:.0f} MB; the limit is "
-            f"{limit / 1048576:.0f} MB, set FACTS_MAX_MB to raise it)",
-            name,
-        )
+            f"base too large: its {len(names)} files come to {_megabytes(max(total, used + exc.size), limit)} MB "
+            f"(the limit is {_megabytes(limit)} MB for all files together, set FACTS_MAX_MB to raise it)"
+        ) from None
+    return documents
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def _read(name: str, info: os.stat_result, limit: int) -> bytes:
+    """The bytes of a file known to be regular; `_TooLarge` past `limit` bytes.
+
+    Read in pieces, never into a buffer of the limit's size (FACTS_MAX_MB=1000000 must not
+    ask for a terabyte): one read of st_size + 1 normally, more only if the file grew.
+    """
+    if info.st_size > limit:
+        raise _TooLarge(info.st_size)
+    chunks = []
+    total = 0
     try:
         with open(name, "rb") as handle:
-            raw = handle.read(limit + 1)
+            while chunk := handle.read(max(info.st_size + 1 - total, 1 << 20)):
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > limit:
+                    raise _TooLarge(total)
     except PermissionError:
         raise BaseError("permission denied", name) from None
     except OSError as exc:
         raise BaseError(f"cannot read: {exc.strerror or exc}", name) from None
-    return raw
+    return b"".join(chunks)  # one chunk: that very object, not a copy
+
+
+def count_records(data: dict[str, Any]) -> int:
+    """The records of one parsed file (its [[metrics]], [[projects]], [[milestones]])."""
+    return sum(len(value) for key in KINDS if isinstance(value := data.get(key), list))
+
+
+def too_many_records(count: int, limit: int, more: bool = False) -> BaseError:
+    """`more`: files are left unread, so there are at least `count` records."""
+    records = f"{count:,} records" + (" or more" if more else "")
+    return BaseError(f"base too large: {records} (the limit is {limit:,}, set FACTS_MAX_RECORDS to raise it)")
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -168,11 +288,34 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
 
 def load_files(paths: Sequence[str | os.PathLike[str]]) -> Base:
     """Load and merge bases; raise `BaseError` on the first problem of any of them."""
+    return load_documents(read_documents(paths))
+
+
+def parse_documents(documents: Sequence[tuple[str, bytes]]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(name, text, data) of each file's bytes; `BaseError` when one is not UTF-8 TOML, or
+    when the records of all of them together pass FACTS_MAX_RECORDS (counted as each file
+    is parsed: a base of two million records stops before validation, the costly part)."""
+    limit = max_records()
+    parsed = []
+    count = 0
+    for number, (name, raw) in enumerate(documents, 1):
+        text = decode(raw, name)
+        data = parse_toml(text, name)
+        count += count_records(data)
+        if count > limit:
+            raise too_many_records(count, limit, number < len(documents))
+        parsed.append((name, text, data))
+    return parsed
+
+
+def load_documents(documents: Sequence[tuple[str, bytes]]) -> Base:
+    """Parse and validate the bytes of files already read (name, bytes), as one merged base.
+
+    Split from `load_files` so the cache can fingerprint exactly the bytes it indexes.
+    """
     from .validate import validate_documents
 
-    documents = [(os.fspath(p), read_text(p)) for p in paths]
-    parsed = [(name, text, parse_toml(text, name)) for name, text in documents]
-    base, problems = validate_documents(parsed)
+    base, problems = validate_documents(parse_documents(documents))
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more; run 'facts check')" if len(problems) > 1 else ""

@@ -6,14 +6,12 @@ fields; this module turns them into text. Rich tables live in render.py.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from .errors import UsageError
-from .escape import safe
+from .escape import csv_safe, json_safe, safe
 from .model import FIELD_ORDER, PREFIX_QUALIFIERS, SUFFIX_QUALIFIERS, Record
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl")
@@ -93,7 +91,9 @@ HEADERS_EN = {
 def parse_fields(raw: str | None, default: Sequence[str]) -> list[str]:
     if not raw:
         return list(default)
-    fields = [f.strip() for f in raw.split(",") if f.strip()]
+    # Each field once, where it first appears: `id,id,…` 10,000 times is one column, not a
+    # table Rich takes a minute to lay out.
+    fields = list(dict.fromkeys(f.strip() for f in raw.split(",") if f.strip()))
     unknown = [f for f in fields if f not in ALL_FIELDS]
     if unknown:
         raise UsageError(f"unknown field '{unknown[0]}' (fields: {', '.join(ALL_FIELDS)})")
@@ -102,18 +102,32 @@ def parse_fields(raw: str | None, default: Sequence[str]) -> list[str]:
     return fields
 
 
+#: Floats in [PLAIN_LOW, PLAIN_HIGH) print as plain decimals; smaller and larger ones in the
+#: shortest exponent form (1e-16, 1e+300) rather than as 0 or as 301 digits.
+PLAIN_LOW, PLAIN_HIGH = 1e-6, 1e16
+
+
 def number(value: Any) -> str:
-    """1730, 6.5, 1.38: as written, never in exponent form or with a trailing .0."""
+    """1730, 6.5, 1.38, 0.00005: as written, no trailing .0; 1e-16 and 1e+300 in exponent form.
+
+    Ints (as TOML gives them) print as written, whatever their size.
+    """
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e16:
-            return str(int(value))
-        text = repr(value)
-        if "e" in text:
-            text = f"{value:.15f}".rstrip("0").rstrip(".")
-        return text
-    return str(value)
+    if not isinstance(value, float):
+        return str(value)
+    if value == 0:
+        return "0"
+    text = repr(value)  # the shortest text that reads back as the same float
+    if not PLAIN_LOW <= abs(value) < PLAIN_HIGH:
+        return text  # 1e-16, 1e+300, nan, inf
+    if value.is_integer():
+        return str(int(value))
+    if "e" in text:  # repr writes 1e-05 from 1e-4 down: the same digits, positionally
+        mantissa, exponent = text.split("e")
+        decimals = len(mantissa.partition(".")[2]) - int(exponent)
+        return f"{value:.{decimals}f}"
+    return text
 
 
 def with_qualifiers(amount: str, qualifiers: Iterable[str]) -> str:
@@ -182,8 +196,41 @@ def headers(fields: Sequence[str], lang: str) -> list[str]:
     return [labels.get(f, f) for f in fields]
 
 
+def to_json(data: Any, indent: int | None = None) -> str:
+    """JSON text for stdout or a file: UTF-8 (Chinese unescaped), and every character a
+    terminal or a JavaScript parser would read as more than text (C1 controls, DEL,
+    U+2028/2029, bidi controls) as a `\\u` escape. Parses back to the same data."""
+    return json_safe(json.dumps(data, ensure_ascii=False, indent=indent, default=str))
+
+
+def csv_text(rows: Iterable[Sequence[str]], *, raw: bool = False, bom: bool = False) -> str:
+    """RFC 4180 CSV with CRLF line ends; unless `raw`, every cell a spreadsheet would run
+    as a formula (`=…`, `+…`, `-…`, `@…`) starts with `'` (escape.csv_safe)."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(row if raw else [csv_safe(c) for c in row])
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def present_fields(records: Iterable[Record]) -> list[str]:
+    """Every key some record has, in schema order: the columns of an every-field CSV."""
+    present: set[str] = set()
+    for record in records:
+        present.update(record.to_dict())
+    return [key for key in FIELD_ORDER if key in present]
+
+
+#: Records formatted per write: the output streams (a million records never sit in memory
+#: as text), in pieces big enough that writing costs nothing per record.
+CHUNK = 1000
+
+
 def write(
-    records: Sequence[Record],
+    records: Iterable[Record],
     fmt: str,
     fields: Sequence[str],
     out: TextIO,
@@ -191,33 +238,48 @@ def write(
     lang: str = "zh",
     all_fields: bool = False,
     bom: bool = False,
+    csv_raw: bool = False,
+    columns: Sequence[str] | None = None,
 ) -> None:
-    """Write records in one of the non-table formats. `all_fields`: JSON/CSV get every key."""
-    if fmt in ("json", "jsonl"):
-        chosen = None if all_fields else fields
-        objects = [record_object(r, chosen, lang) for r in records]
-        if fmt == "json":
-            out.write(json.dumps(objects, ensure_ascii=False, indent=2) + "\n")
-        else:
-            for obj in objects:
-                out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-        return
+    """Write records in one of the non-table formats, as they come. `all_fields`: JSON/CSV get
+    every key (CSV: the `columns` given, else every key present, which reads `records` first).
+    `csv_raw`: CSV cells exactly as in the base, formulas included (see csv_text)."""
     if fmt == "csv":
-        columns = list(fields)
-        if all_fields:
-            present = {key for r in records for key in r.to_dict()}
-            columns = [key for key in FIELD_ORDER if key in present]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(columns)
-        for record in records:
-            writer.writerow([cell(record, f, lang) for f in columns])
-        out.write(("\ufeff" if bom else "") + buffer.getvalue())
+        if all_fields and columns is None:
+            records = list(records)
+            columns = present_fields(records)
+        chosen = list(columns if all_fields and columns is not None else fields)
+        out.write(csv_text([chosen], raw=csv_raw, bom=bom))
+        for chunk in _chunks(records):
+            out.write(csv_text(([cell(record, f, lang) for f in chosen] for record in chunk), raw=csv_raw))
         return
-    lines = []
+    if fmt in ("json", "jsonl"):
+        subset = None if all_fields else fields
+        if fmt == "jsonl":
+            for chunk in _chunks(records):
+                out.write("".join(to_json(record_object(r, subset, lang)) + "\n" for r in chunk))
+            return
+        # One array, written an element at a time: the same bytes as json.dumps(list, indent=2)
+        # (an element's own lines indented two more; strings hold no raw newline).
+        opened = False
+        for chunk in _chunks(records):
+            items = ("  " + to_json(record_object(r, subset, lang), indent=2).replace("\n", "\n  ") for r in chunk)
+            out.write(("[\n" if not opened else ",\n") + ",\n".join(items))
+            opened = True
+        out.write("\n]\n" if opened else "[]\n")
+        return
     if fmt == "tsv":
-        lines.append("\t".join(fields))
+        out.write("\t".join(fields) + "\n")
+    for chunk in _chunks(records):
+        out.write("".join("\t".join(safe(cell(record, f, lang)) for f in fields) + "\n" for record in chunk))
+
+
+def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
     for record in records:
-        lines.append("\t".join(safe(cell(record, f, lang)) for f in fields))
-    if lines:
-        out.write("\n".join(lines) + "\n")
+        chunk.append(record)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

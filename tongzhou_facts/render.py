@@ -8,6 +8,7 @@ in as `Text` objects, never as markup, so `[bold]` in a name shows as typed.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -29,8 +30,18 @@ NARROW = {"id", "kind", "year", "date", "when", "value", "unit", "figure", "stat
 SHARE = {"name": 3, "name_en": 3, "quote": 4}
 
 
+class _Console(Console):
+    """Rich's console, but a reader that went away (`facts list --format table | head -1`) is
+    a BrokenPipeError for cli.main, which ends quietly with 0 as plain output does; Rich's
+    own handling exits 1."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True  # drop whatever else this console is asked to print
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
 def console(env: Environment) -> Console:
-    return Console(
+    return _Console(
         file=env.stdout,
         force_terminal=env.color or None,
         no_color=not env.color,
@@ -171,20 +182,54 @@ def timeline(records: Sequence[Record], env: Environment, lang: str = "zh", unda
         out.print(Text(note, style="dim"))
 
 
+def _bar(cells: float, full: str, half: str) -> str:
+    whole = int(cells)
+    return full * whole + (half if cells - whole >= 0.5 else "")
+
+
 def chart(records: Sequence[Record], values: Sequence[float], env: Environment, lang: str = "zh") -> None:
-    """Horizontal bars for metrics of one unit, largest first; `values` are in that unit (3.6万亩 is 36000亩)."""
+    """Horizontal bars for metrics of one unit, largest first; `values` are in that unit (3.6万亩 is 36000亩).
+
+    With negative values there is a zero axis: negative bars grow leftwards from it (red),
+    positive ones rightwards, on one scale. Bars never take more than the terminal has
+    left after the figures and a few columns of name.
+    """
+    from rich.cells import cell_len
+
     out = console(env)
-    top = max(values) or 1.0
+    figures = [figure(record) for record in records]
+    widest = max(cell_len(safe(f)) for f in figures)
+    # name (at least 8) + bar + figure, each padded by one column on either side
+    bar_width = max(min(env.width // 2, 60, env.width - widest - 8 - 6), 10)
     grid = Table(box=None, show_header=False, padding=(0, 1))
     grid.add_column(overflow="fold", ratio=2)
     grid.add_column(no_wrap=True, ratio=3)
     grid.add_column(justify="right", no_wrap=True, style="bold")
-    bar_width = max(min(env.width // 2, 60), 10)
     full, half = ("█", "▌") if env.unicode else ("#", "+")
-    for record, value in zip(records, values, strict=True):
-        cells = value / top * bar_width
-        bar = full * int(cells) + (half if cells - int(cells) >= 0.5 else "")
-        grid.add_row(_text(cell(record, "name", lang)), Text(bar or half, style="cyan"), _text(figure(record)))
+    lowest = min(values)
+    if lowest >= 0:
+        top = max(values) or 1.0
+        for record, value, shown in zip(records, values, figures, strict=True):
+            cells = _bar(value / top * bar_width, full, half)
+            grid.add_row(_text(cell(record, "name", lang)), Text(cells or half, style="cyan"), _text(shown))
+        out.print(grid)
+        return
+    axis, left_half = ("│", "▐") if env.unicode else ("|", "+")
+    highest = max(max(values), 0.0)
+    room = bar_width - 1  # one column for the axis
+    left = min(max(round(room * -lowest / (highest - lowest)), 1), room - (1 if highest > 0 else 0))
+    right = room - left
+    scale = min(left / -lowest, right / highest if highest > 0 else float("inf"))
+    for record, value, shown in zip(records, values, figures, strict=True):
+        if value < 0:  # a sliver at least, so no value looks like zero
+            bar = Text((_bar(-value * scale, full, left_half) or left_half)[::-1].rjust(left), style="red")
+            bar.append(axis, style="dim")
+            bar.append(" " * right)
+        else:
+            bar = Text(" " * left)
+            bar.append(axis, style="dim")
+            bar.append((_bar(value * scale, full, half) or (half if value else "")).ljust(right), style="cyan")
+        grid.add_row(_text(cell(record, "name", lang)), bar, _text(shown))
     out.print(grid)
 
 

@@ -7,7 +7,6 @@ first problem, so `facts check` can list them all at once.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import math
 import re
@@ -34,7 +33,17 @@ from .model import (
     Record,
     Source,
 )
+from .nearest import Vocabulary
 
+#: The largest string (characters) and list (entries) a record may hold. A quote is a
+#: sentence and a list of aliases a few dozen names (the bundled base: 277 and 43 at most);
+#: the limits are far above that, and there only so that a 50 MB string or 100,000 aliases
+#: (minutes of indexing) are refused at once, with their line.
+MAX_TEXT = 100_000
+MAX_ITEMS = 1_000
+#: Problems of one record located at their key's line; later ones point at the table's
+#: line, so a table with 100,000 unknown keys costs no 100,000 scans of it.
+MAX_LOCATED = 20
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?\Z")
 TOP_LEVEL = ("sources", *KINDS)  # the only top-level keys a base may have
@@ -146,6 +155,7 @@ def validate_documents(documents: Sequence[tuple[str, str, Mapping[str, Any]]]) 
                 pending.append((record, lines, table_name, index))
 
     ids = {record.id: record for record in base.records}
+    known: Vocabulary | None = None  # sorted only when a reference dangles
     for path, lines, table_name, index, label, source_id in references:
         if source_id not in base.sources:
             hint = _did_you_mean(source_id, base.sources)
@@ -161,7 +171,8 @@ def validate_documents(documents: Sequence[tuple[str, str, Mapping[str, Any]]]) 
                     line = lines.key(table_name, index, key)
                     problems.append(Problem(record.path, line, record.id, f"{key}: points at itself"))
                 elif target not in ids:  # the line is looked up only for a problem: it splits the file
-                    hint = _did_you_mean(target, ids)
+                    known = known or Vocabulary(ids)
+                    hint = _did_you_mean(target, known)
                     line = lines.key(table_name, index, key)
                     problems.append(Problem(record.path, line, record.id, f"{key}: no record has id '{target}'{hint}"))
                 elif key == "project" and ids[target].kind != "project":
@@ -228,6 +239,13 @@ def _check_record(
     required = KIND_KEYS[kind][0]
     schema = _schema(kind)
     ok = True
+    located = 0
+
+    def where(key: str) -> int:
+        nonlocal located
+        located += 1
+        return lines.key(table_name, index, key) if located <= MAX_LOCATED else line
+
     for key in (*REQUIRED, *required):
         if key not in table:
             problems.append(
@@ -239,15 +257,14 @@ def _check_record(
     for key, value in table.items():
         expected = schema.get(key)
         if expected is None:
-            line_of_key = lines.key(table_name, index, key)
             problems.append(
-                Problem(path, line_of_key, str(label), f"unknown key '{key}' for a {kind}{_did_you_mean(key, schema)}")
+                Problem(path, where(key), str(label), f"unknown key '{key}' for a {kind}{_did_you_mean(key, schema)}")
             )
             ok = False
             continue
         message = _type_problem(value, expected)
         if message:
-            problems.append(Problem(path, lines.key(table_name, index, key), str(label), f"{key}: {message}"))
+            problems.append(Problem(path, where(key), str(label), f"{key}: {message}"))
             ok = False
     if not ok:
         return None
@@ -260,8 +277,27 @@ def _schema(kind: str) -> dict[str, str]:
     return {**REQUIRED, **required, **OPTIONAL, **optional}
 
 
+def _size_problem(value: Any) -> str | None:
+    """A string or list too big for a fact: indexing spells and normalises every character
+    of every string, so one 50 MB string would take minutes and hundreds of megabytes."""
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        return f"too long ({len(value):,} characters; at most {MAX_TEXT:,})"
+    if isinstance(value, list):
+        if len(value) > MAX_ITEMS:
+            return f"too many entries ({len(value):,}; at most {MAX_ITEMS:,})"
+        for item in value:
+            texts = item.values() if isinstance(item, dict) else [item]
+            for text in texts:
+                if isinstance(text, str) and len(text) > MAX_TEXT:
+                    return f"an entry is too long ({len(text):,} characters; at most {MAX_TEXT:,})"
+    return None
+
+
 def _type_problem(value: Any, expected: str) -> str | None:
     """Why `value` is not of the `expected` schema type, or None when it is."""
+    too_big = _size_problem(value)
+    if too_big:
+        return too_big
     if expected == ID:
         if not isinstance(value, str):
             return f"must be a string id, not {_describe(value)}"
@@ -352,8 +388,9 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+def _did_you_mean(word: str, choices: Iterable[str] | Vocabulary) -> str:
+    vocabulary = choices if isinstance(choices, Vocabulary) else Vocabulary(choices)
+    found = vocabulary.near(word)
     return f" (did you mean '{found[0]}'?)" if found else ""
 
 
@@ -377,7 +414,10 @@ class SourceText:
             return False
         if any(quote in paragraph for paragraph in self.paragraphs):
             return True
-        for cut in range(1, len(quote)):
+        # Split across two paragraphs: the head ends one and the tail starts another, so
+        # neither is longer than a paragraph (this bounds the work for a hostile quote).
+        longest = max(map(len, self.paragraphs), default=0)
+        for cut in range(max(1, len(quote) - longest), min(len(quote), longest + 1)):
             head, tail = quote[:cut], quote[cut:]
             for index, paragraph in enumerate(self.paragraphs):
                 if paragraph.endswith(head) and any(p.startswith(tail) for p in self.paragraphs[index + 1 :]):

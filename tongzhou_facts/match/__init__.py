@@ -195,7 +195,7 @@ def _one_edit_candidates(index: Index, text: str) -> set[int]:
 
 def suggestions(index: Index, query: str, count: int = 3) -> list[str]:
     """The names nearest to a query that found nothing, for a 'did you mean' line."""
-    import difflib
+    from ..nearest import MAX_COMPARED, close_matches
 
     whole = normalize(query)
     if not whole:
@@ -203,13 +203,13 @@ def suggestions(index: Index, query: str, count: int = 3) -> list[str]:
     keys = {c for c in whole if is_cjk(c)} or {whole[:2]}
     condition = " OR ".join("instr(name, ?) > 0 OR instr(en, ?) > 0" for _ in keys)
     params = [k for key in sorted(keys) for k in (key, key)]
-    rows = index.db.execute(f"SELECT n, name, en FROM docs WHERE {condition} LIMIT 5000", params).fetchall()
+    rows = index.db.execute(f"SELECT n, name, en FROM docs WHERE {condition} LIMIT {MAX_COMPARED}", params).fetchall()
     names: dict[str, int] = {}
     for n, name, en in rows:
         names.setdefault(name, n)
         if en:
             names.setdefault(en, n)
-    close = difflib.get_close_matches(whole, list(names), n=count, cutoff=0.3)
+    close = close_matches(whole, list(names), count, 0.3)
     if not close:
         return []
     records = index.by_numbers([names[c] for c in close])

@@ -1,0 +1,601 @@
+"""Nothing stale, nothing foreign, nothing left behind: the cache's safety rules, and the
+loading budgets (issue 13).
+
+- Racily clean: an edit that keeps a file's size and (coarse) timestamps is still seen.
+- Ownership: a cache folder or file someone else owns or may write is never read.
+- Escaped SQLite URIs: any XDG_CACHE_HOME works, and nothing is created outside it.
+- One cache file per package version and index format.
+- Ctrl-C and SIGTERM during a parallel cold build: quiet, no temporary file, no worker left.
+- FACTS_MAX_MB is one budget for all files; FACTS_MAX_RECORDS; both validated.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from tongzhou_facts import cache, validate
+from tongzhou_facts.cli import main
+from tongzhou_facts.index import Index
+
+from .conftest import BASE, ROOT, cache_file, subprocess_env
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+needs_root = pytest.mark.skipif(not IS_ROOT, reason="making a file owned by another uid (chown) needs root")
+OTHER_UID = 12345
+PLANTED = 9999
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str, str]:
+    """`facts ARGS` in this process: (exit status, stdout, stderr)."""
+    code = main([os.fspath(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def value(capsys: pytest.CaptureFixture[str], base: Path) -> str:
+    code, out, err = run(capsys, "get", "gdp-2023", "value", "-f", base)
+    assert code == 0 and err == "", (code, out, err)
+    return out.strip()
+
+
+def copy_base(folder: Path, name: str = "base.toml") -> Path:
+    target = folder / name
+    shutil.copyfile(BASE, target)
+    return target
+
+
+def rewrite(base: Path, old: int, new: int) -> None:
+    """Rewrite the file in place (same inode) with gdp-2023's value changed, same size."""
+    text = base.read_bytes()
+    changed = text.replace(f"value = {old}\n".encode(), f"value = {new}\n".encode(), 1)
+    assert changed != text and len(changed) == len(text)
+    with open(base, "r+b") as handle:
+        handle.write(changed)
+
+
+def meta(path: Path) -> dict[str, str]:
+    db = sqlite3.connect(path)
+    try:
+        return dict(db.execute("SELECT key, value FROM meta").fetchall())
+    finally:
+        db.close()
+
+
+def set_meta(path: Path, **values: str) -> None:
+    db = sqlite3.connect(path)
+    try:
+        db.executemany("UPDATE meta SET value = ? WHERE key = ?", [(v, k) for k, v in values.items()])
+        db.commit()
+    finally:
+        db.close()
+
+
+def plant(path: Path, new: int = PLANTED) -> None:
+    """Change gdp-2023's value inside a cache file, as another user with write access could."""
+    db = sqlite3.connect(path)
+    try:
+        changed = db.execute(
+            "UPDATE records SET json = replace(json, '\"value\": 1730', ?) WHERE id = 'gdp-2023'", (f'"value": {new}',)
+        ).rowcount
+        db.commit()
+    finally:
+        db.close()
+    assert changed == 1
+
+
+def info_lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    code, out, err = run(capsys, "cache", "info")
+    assert code == 0, err
+    return out.splitlines()
+
+
+def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the target of every Index.build from now on."""
+    targets: list[str] = []
+    original = Index.build.__func__  # type: ignore[attr-defined]
+
+    def build(cls: type[Index], base: object, target: str = ":memory:") -> Index:
+        targets.append(target)
+        return original(cls, base, target)
+
+    monkeypatch.setattr(Index, "build", classmethod(build))
+    return targets
+
+
+def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.005)
+
+
+def files_under(folder: Path) -> set[str]:
+    return {os.fsdecode(os.path.relpath(os.path.join(top, name), folder)) for top, _, names in os.walk(folder) for name in names}
+
+
+# ---------------------------------------------------------------------------- 1. racily clean
+
+
+def test_racy_same_size_edit_is_seen(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A same-size edit whose stat matches the cache's key (as with 1-second timestamps) and
+    whose mtime is within 2 s of the build is checked by content."""
+    base = copy_base(tmp_path)
+    assert value(capsys, base) == "1730"
+    path = cache_file(base)
+    built = int(meta(path)["built"])
+    rewrite(base, 1730, 1731)
+    os.utime(base, ns=(built - 1_000_000_000, built - 1_000_000_000))  # written just before the build read it
+    set_meta(path, key=cache.file_key([str(base)]))  # what coarse timestamps would leave: the stat matches
+    assert [line.split("\t")[2] for line in info_lines(capsys)[2:]] == ["stale"]
+    assert value(capsys, base) == "1731"
+    assert [line.split("\t")[2] for line in info_lines(capsys)[2:]] == ["fresh"]
+    assert value(capsys, base) == "1731"
+
+
+def test_files_older_than_the_build_are_trusted_without_hashing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path: a file last changed more than 2 s before the build is never read."""
+    base = copy_base(tmp_path)
+    assert value(capsys, base) == "1730"
+    path = cache_file(base)
+    info = base.stat()
+    set_meta(path, built=str(max(info.st_mtime_ns, info.st_ctime_ns) + cache.RACY_NS + 1))
+    builds = count_builds(monkeypatch)
+
+    def no_hashing(data: bytes) -> str:
+        raise AssertionError("a file older than the build was hashed")
+
+    monkeypatch.setattr(cache, "fingerprint", no_hashing)
+    assert value(capsys, base) == "1730"
+    assert builds == []
+
+
+def test_a_warm_run_of_the_bundled_base_does_not_import_hashlib(tmp_path: Path) -> None:
+    """The bundled base, installed long ago, is trusted by its stat: no hashing, no hashlib import."""
+    script = (
+        "import sys\n"
+        "from tongzhou_facts.cli import main\n"
+        "code = main(['search', '异质结', '--format', 'plain'])\n"
+        "print(code, 'hashlib' in sys.modules, file=sys.stderr)\n"
+    )
+    env = subprocess_env(XDG_CACHE_HOME=str(tmp_path / "cache"))
+    runs = [
+        subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        for _ in range(2)
+    ]
+    assert [r.stderr for r in runs] == ["0 True\n", "0 False\n"]  # the first run builds (and fingerprints)
+
+
+def test_a_content_check_moves_the_build_time_forward(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After one content check the cache is trusted by stat again, as git rewrites its index."""
+    base = copy_base(tmp_path)
+    assert value(capsys, base) == "1730"
+    path = cache_file(base)
+    assert int(meta(path)["built"]) >= base.stat().st_mtime_ns - cache.RACY_NS  # racy: built right after a write
+    hashed: list[int] = []
+    real_fingerprint = cache.fingerprint
+
+    def counting(data: bytes) -> str:
+        hashed.append(len(data))
+        return real_fingerprint(data)
+
+    monkeypatch.setattr(cache, "fingerprint", counting)
+    later = SimpleNamespace(time_ns=lambda: time.time_ns() + 10 * cache.RACY_NS, time=time.time)
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "time", later)  # the next run, 20 s later
+        assert value(capsys, base) == "1730"
+    assert hashed == [base.stat().st_size]
+    assert int(meta(path)["built"]) > base.stat().st_ctime_ns + cache.RACY_NS
+    builds = count_builds(monkeypatch)
+    assert value(capsys, base) == "1730"
+    assert hashed == [base.stat().st_size] and builds == []
+
+
+@pytest.fixture
+def coarse_fs(tmp_path: Path) -> Iterator[Path]:
+    """A loop-mounted ext4 with 128-byte inodes: timestamps in whole seconds."""
+    if not IS_ROOT:
+        pytest.skip("mounting an ext4 image with 1-second timestamps needs root")
+    mkfs, mount, umount = shutil.which("mkfs.ext4"), shutil.which("mount"), shutil.which("umount")
+    if not (mkfs and mount and umount):
+        pytest.skip("mkfs.ext4, mount or umount is not installed")
+    image = tmp_path / "coarse.img"
+    with open(image, "wb") as handle:
+        handle.truncate(8 << 20)
+    made = subprocess.run([mkfs, "-q", "-F", "-I", "128", str(image)], capture_output=True, text=True, check=False)
+    if made.returncode:
+        pytest.skip(f"mkfs.ext4 -I 128 failed: {made.stderr.strip()}")
+    point = tmp_path / "mnt"
+    point.mkdir()
+    mounted = subprocess.run([mount, "-o", "loop", str(image), str(point)], capture_output=True, text=True, check=False)
+    if mounted.returncode:
+        pytest.skip(f"cannot loop-mount an ext4 image: {mounted.stderr.strip()}")
+    try:
+        probe = point / "probe"
+        probe.write_bytes(b"x")
+        if probe.stat().st_mtime_ns % 1_000_000_000:
+            pytest.skip("the loop-mounted ext4 keeps sub-second timestamps")
+        yield point
+    finally:
+        if subprocess.run([umount, str(point)], capture_output=True, check=False).returncode:
+            subprocess.run([umount, "-l", str(point)], capture_output=True, check=False)
+
+
+def test_same_second_same_size_rewrite_on_a_one_second_filesystem(capsys: pytest.CaptureFixture[str], coarse_fs: Path) -> None:
+    base = copy_base(coarse_fs)
+    for _attempt in range(5):
+        wait_for(lambda: time.time() % 1 < 0.3, 2, "the start of a second")
+        base.write_bytes(BASE.read_bytes())  # value 1730, timestamps of this second
+        before = base.stat()
+        assert value(capsys, base) == "1730"  # builds the cache within this second
+        rewrite(base, 1730, 1731)
+        after = base.stat()
+        if (after.st_mtime_ns, after.st_ctime_ns) == (before.st_mtime_ns, before.st_ctime_ns):
+            break  # the rewrite is invisible to stat
+    else:
+        pytest.fail("could not rewrite the base within one second in 5 attempts")
+    assert meta(cache_file(base))["key"] == cache.file_key([str(base)]), "the stat should match the cache's key"
+    states = [line.split("\t")[2] for line in info_lines(capsys)[2:]]
+    assert states == ["stale"], "cache info calls a stale cache fresh"
+    assert value(capsys, base) == "1731"
+    assert [line.split("\t")[2] for line in info_lines(capsys)[2:]] == ["fresh"]
+
+
+# ---------------------------------------------------------------------------- 2. ownership
+
+
+def test_new_cache_folder_is_private_whatever_the_umask(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    base = copy_base(tmp_path)
+    old = os.umask(0)
+    try:
+        assert value(capsys, base) == "1730"
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(cache_file(base).parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(cache_file(base).stat().st_mode) & 0o077 == 0
+
+
+def test_our_loose_folder_is_tightened_and_still_used(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = copy_base(tmp_path)
+    assert value(capsys, base) == "1730"
+    folder = cache_file(base).parent
+    folder.chmod(0o777)  # as an older version under umask 0 made it
+    builds = count_builds(monkeypatch)
+    assert value(capsys, base) == "1730"
+    assert builds == []  # served from the cache
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_cache_file_writable_by_others_is_not_read(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = copy_base(tmp_path)
+    assert value(capsys, base) == "1730"
+    path = cache_file(base)
+    plant(path)
+    path.chmod(0o666)
+    assert [line.split("\t")[2] for line in info_lines(capsys)[2:]] == ["unused (file is writable by group or others)"]
+    assert value(capsys, base) == "1730"  # not the planted value
+    assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0  # replaced by a file of our own
+    builds = count_builds(monkeypatch)
+    assert value(capsys, base) == "1730" and builds == []
+
+
+@needs_root
+def test_cache_folder_of_another_user_is_not_used(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Another user ran facts first in a shared XDG_CACHE_HOME and planted a value."""
+    base = copy_base(tmp_path)
+    assert value(capsys, base) == "1730"
+    path = cache_file(base)
+    folder = path.parent
+    plant(path)
+    os.chown(folder, OTHER_UID, OTHER_UID)
+    folder.chmod(0o777)
+    os.chown(path, OTHER_UID, OTHER_UID)
+    path.chmod(0o666)
+    before = files_under(folder)
+    assert value(capsys, base) == "1730"
+    lines = info_lines(capsys)
+    assert lines[0] == f"cache: off (folder {folder} is owned by uid {OTHER_UID}, not by you)"
+    assert "fresh" not in "\n".join(lines)
+    code, _out, err = run(capsys, "cache", "clear")
+    assert code == 0
+    assert f"is owned by uid {OTHER_UID}, not by you" in err
+    assert files_under(folder) == before  # nothing written, nothing deleted
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777  # not ours to tighten
+    assert path.stat().st_uid == OTHER_UID
+
+
+@needs_root
+def test_cache_file_of_another_user_in_our_folder_is_not_read(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    base = copy_base(tmp_path)
+    assert value(capsys, base) == "1730"
+    path = cache_file(base)
+    plant(path)
+    os.chown(path, OTHER_UID, OTHER_UID)
+    assert [line.split("\t")[2] for line in info_lines(capsys)[2:]] == [f"unused (file is owned by uid {OTHER_UID}, not by you)"]
+    assert value(capsys, base) == "1730"
+    assert path.stat().st_uid == os.getuid()  # replaced by ours (the folder is ours)
+    assert [line.split("\t")[2] for line in info_lines(capsys)[2:]] == ["fresh"]
+
+
+# ---------------------------------------------------------------------------- 3. escaped URIs
+
+
+@pytest.mark.parametrize("name", [b"hash#sign", b"question?mark", b"percent%41", b"a space", b"not-utf8-\xe9\xff"], ids=repr)
+def test_any_cache_home_is_served_from_the_cache(
+    name: bytes, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = copy_base(tmp_path)
+    parent = tmp_path / "parent"
+    home = os.path.join(os.fsencode(parent), name)
+    os.makedirs(home)
+    monkeypatch.setenv("XDG_CACHE_HOME", os.fsdecode(home))
+    builds = count_builds(monkeypatch)
+    assert value(capsys, base) == "1730"
+    path = cache_file(base)
+    first = path.stat()
+    assert value(capsys, base) == "1730"
+    assert len(builds) == 1, builds  # the second run read the cache file
+    assert (path.stat().st_ino, path.stat().st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+    assert info_lines(capsys)[2].split("\t")[2] == "fresh"
+    expected = {os.path.relpath(path, parent)}
+    assert files_under(parent) == expected  # nothing beside the cache folder
+    assert sorted(os.listdir(tmp_path)) == ["base.toml", "parent"]
+
+
+def test_uri_escapes_every_byte_outside_the_unreserved_set() -> None:
+    uri = cache.sqlite_uri(os.fsdecode(b"//srv/a#b?c%41 d\xff/x.sqlite"), "mode=ro")
+    assert uri == "file:////srv/a%23b%3Fc%2541%20d%FF/x.sqlite?mode=ro"  # empty authority, then the path //srv/…
+
+
+# ---------------------------------------------------------------------------- 4. one file per version
+
+
+@pytest.mark.parametrize("setting", ["__version__", "FORMAT_VERSION"])
+def test_two_versions_keep_one_cache_file_each(setting: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = copy_base(tmp_path)
+    builds = count_builds(monkeypatch)
+    original = getattr(cache, setting)
+    first = cache.open_index([str(base)]).origin
+    monkeypatch.setattr(cache, setting, "9.9.9-other")
+    second = cache.open_index([str(base)]).origin
+    assert second != first and os.path.isfile(first) and os.path.isfile(second)
+    assert len(builds) == 2
+    kept = Path(first).stat()
+    builds.clear()
+    for _ in range(2):  # each version, in turn, is served from its own file
+        monkeypatch.setattr(cache, setting, original)
+        assert cache.open_index([str(base)]).origin == first
+        monkeypatch.setattr(cache, setting, "9.9.9-other")
+        assert cache.open_index([str(base)]).origin == second
+    assert builds == []
+    assert (Path(first).stat().st_ino, Path(first).stat().st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns)
+
+
+# ---------------------------------------------------------------------------- 5. Ctrl-C and SIGTERM in a cold build
+
+
+@pytest.fixture(scope="module")
+def big_base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A 25,000-record base (parallel indexing starts at 20,000) and the id of its last record."""
+    spec = importlib.util.spec_from_file_location("facts_generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = module.generate(25000, 0)
+    path = tmp_path_factory.mktemp("big") / "big.toml"
+    path.write_text(text, encoding="utf-8")
+    return path, re.findall(r'^id = "([^"]+)"', text, re.M)[-1]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _start_cold_build(big_base: tuple[Path, str], home: Path) -> subprocess.Popen[str]:
+    path, record_id = big_base
+    return subprocess.Popen(
+        [sys.executable, "-m", "tongzhou_facts", "get", record_id, "value", "-f", str(path)],
+        cwd=ROOT,
+        env=subprocess_env(XDG_CACHE_HOME=str(home)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's job is
+    )
+
+
+@pytest.mark.skipif(
+    not os.path.isdir("/proc") or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
+    reason="needs fork, two CPUs (else no worker processes) and /proc (Linux)",
+)
+@pytest.mark.parametrize(
+    ("signum", "whole_group", "status"), [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143)], ids=["ctrl-c", "sigterm"]
+)
+def test_interrupted_cold_build_is_quiet_and_leaves_nothing(
+    signum: int, whole_group: bool, status: int, big_base: tuple[Path, str], tmp_path: Path
+) -> None:
+    home = tmp_path / "cache"
+    folder = home / "tongzhou-facts"
+    process = _start_cold_build(big_base, home)
+    try:
+
+        def building() -> bool:
+            if process.poll() is not None:
+                raise AssertionError(f"finished before it could be interrupted: {process.communicate()}")
+            return bool(list(folder.glob("*.tmp"))) and len(_children(process.pid)) >= 2
+
+        wait_for(building, 120, "a temporary cache file and the indexing workers")
+        if whole_group:
+            os.killpg(process.pid, signum)  # a terminal's Ctrl-C reaches the whole foreground group
+        else:
+            os.kill(process.pid, signum)
+        out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+    assert process.returncode == status, err
+    assert "Traceback" not in err and "Error" not in err, err
+    assert out == ""
+    wait_for(lambda: not _group_alive(process.pid), 30, "the indexing workers to end")
+    assert not [name for name in os.listdir(folder) if name.endswith((".tmp", "-journal"))], os.listdir(folder)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="parallel indexing needs fork")
+def test_a_parallel_cold_build_is_quiet(big_base: tuple[Path, str], tmp_path: Path) -> None:
+    """The workers are ended by SIGTERM when the pool closes: silently, not by the parent's handler."""
+    process = _start_cold_build(big_base, tmp_path / "cache")
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0 and err == "", err
+    assert out.strip()
+    assert [p.name.endswith(".sqlite") for p in (tmp_path / "cache" / "tongzhou-facts").iterdir()] == [True]
+
+
+# ---------------------------------------------------------------------------- 6. loading budgets
+
+
+def error_line(code: int, out: str, err: str) -> str:
+    assert code == 2, (code, out, err)
+    assert out == ""
+    assert err.startswith("facts: error: ") and err.endswith("\n") and err.count("\n") == 1, err
+    assert "internal error" not in err
+    return err[len("facts: error: ") : -1]
+
+
+def padded(folder: Path, count: int, size: int) -> list[Path]:
+    """`count` TOML files of `size` bytes of comments each (no records)."""
+    paths = []
+    for n in range(count):
+        path = folder / f"part{n}.toml"
+        path.write_bytes((b"#" + b"x" * 98 + b"\n") * (size // 100))
+        paths.append(path)
+    return paths
+
+
+def test_max_mb_is_the_total_of_all_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = padded(tmp_path, 5, 300_000)  # 0.29 MB each, 1.43 MB in all
+    base = copy_base(tmp_path)
+    files = [arg for path in [base, *parts] for arg in ("-f", str(path))]
+    monkeypatch.setenv("FACTS_MAX_MB", "1")
+    line = error_line(*run(capsys, "get", "gdp-2023", "value", *files))
+    assert (
+        line
+        == "base too large: its 6 files come to 1.5 MB (the limit is 1 MB for all files together, set FACTS_MAX_MB to raise it)"
+    )
+    code, _out, err = run(capsys, "check", base, *parts)
+    assert code == 2 and "base too large: its 6 files" in err
+    monkeypatch.setenv("FACTS_MAX_MB", "1.5")
+    code, out, err = run(capsys, "get", "gdp-2023", "value", *files)
+    assert (code, out, err) == (0, "1730\n", "")
+
+
+def test_max_mb_for_one_file(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTS_MAX_MB", "0.01")
+    line = error_line(*run(capsys, "get", "gdp-2023", "value", "-f", BASE))
+    assert re.fullmatch(
+        rf"{re.escape(str(BASE))}: file too large \(0\.0[2-9] MB; the limit is 0\.01 MB, set FACTS_MAX_MB to raise it\)", line
+    ), line
+
+
+def test_a_huge_max_mb_does_not_ask_for_that_much_memory(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FACTS_MAX_MB", "1000000")  # 1 TB: a read must not allocate the limit
+    code, out, err = run(capsys, "get", "gdp-2023", "value", "-f", BASE)
+    assert (code, out, err) == (0, "1730\n", "")
+
+
+def test_max_records_stops_before_validation(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = copy_base(tmp_path)
+    records = len(re.findall(r"^\[\[(?:metrics|projects|milestones)\]\]", base.read_text(encoding="utf-8"), re.M))
+    monkeypatch.setenv("FACTS_MAX_RECORDS", str(records - 1))
+
+    def no_validation(*args: object) -> object:
+        raise AssertionError("validated a base with too many records")
+
+    real_validation = validate.validate_documents
+    monkeypatch.setattr(validate, "validate_documents", no_validation)
+    builds = count_builds(monkeypatch)
+    line = error_line(*run(capsys, "get", "gdp-2023", "value", "-f", base))
+    assert line == f"base too large: {records:,} records (the limit is {records - 1:,}, set FACTS_MAX_RECORDS to raise it)"
+    extra = padded(tmp_path, 1, 200)[0]
+    line = error_line(*run(capsys, "list", "-f", base, "-f", extra))
+    assert (
+        line == f"base too large: {records:,} records or more (the limit is {records - 1:,}, set FACTS_MAX_RECORDS to raise it)"
+    )
+    assert "FACTS_MAX_RECORDS" in error_line(*run(capsys, "check", base))
+    assert builds == []
+    monkeypatch.setattr(validate, "validate_documents", real_validation)
+    monkeypatch.setenv("FACTS_MAX_RECORDS", str(records))
+    assert value(capsys, base) == "1730"
+
+
+@pytest.mark.parametrize("variable", ["FACTS_MAX_MB", "FACTS_MAX_RECORDS"])
+@pytest.mark.parametrize("setting", ["inf", "nan", "1e308", "0", "-1", "abc", "-inf", "1.5e9"])
+def test_bad_limit_settings_are_usage_errors(
+    variable: str, setting: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(variable, setting)
+    line = error_line(*run(capsys, "get", "gdp-2023", "value"))
+    assert line.startswith(f"{variable} must be ") and repr(setting) in line, line
+
+
+def test_limit_settings_on_a_cached_run_and_their_defaults(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = copy_base(tmp_path)
+    for variable in ("FACTS_MAX_MB", "FACTS_MAX_RECORDS"):
+        monkeypatch.setenv(variable, "")  # empty: the default
+    assert value(capsys, base) == "1730"
+    monkeypatch.setenv("FACTS_MAX_RECORDS", "1.5")  # not a whole number, even when the cache answers
+    assert "FACTS_MAX_RECORDS must be a whole number" in error_line(*run(capsys, "get", "gdp-2023", "value", "-f", base))
+    monkeypatch.setenv("FACTS_MAX_RECORDS", " 2000 ")
+    monkeypatch.setenv("FACTS_MAX_MB", "0.5")
+    assert value(capsys, base) == "1730"

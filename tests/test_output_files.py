@@ -1,0 +1,295 @@
+"""`-o FILE` never destroys what it reads, never breaks what is at the path, never leaves litter.
+
+Every case of the adversarial report: an output path that is (or resolves to) a base
+being read, the bundled base or the cache; devices, FIFOs, `-`, symlinks and hard
+links; modes; a process stopped mid-export.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tongzhou_facts import cache
+from tongzhou_facts.cli import main
+from tongzhou_facts.load import bundled_path
+
+from .conftest import BASE, subprocess_env
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str, str]:
+    code = main([os.fspath(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def facts_process(*args: str | os.PathLike[str], **options: object) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tongzhou_facts", *map(os.fspath, args)],
+        stdout=options.pop("stdout", subprocess.PIPE),  # type: ignore[arg-type]
+        stderr=subprocess.PIPE,
+        env=subprocess_env(**options.pop("env", {})),  # type: ignore[arg-type]
+        **options,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    copy = tmp_path / "b.toml"
+    shutil.copyfile(BASE, copy)
+    return copy
+
+
+def assert_refused(result: tuple[int, str, str], what: str) -> None:
+    code, out, err = result
+    assert code == 2, err
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("facts: error: refusing to write to ") and what in err, err
+
+
+# ---------------------------------------------------------------------------- never over an input
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "sqlite"])
+def test_export_over_its_own_base_is_refused(capsys: pytest.CaptureFixture[str], base: Path, fmt: str) -> None:
+    before = base.read_bytes()
+    assert_refused(run(capsys, "export", "--format", fmt, "-f", base, "-o", base), "fact base")
+    assert base.read_bytes() == before
+    assert run(capsys, "get", "gdp-2023", "value", "-f", base)[1] == "1730\n"
+
+
+def test_export_over_a_base_named_by_facts_file(
+    capsys: pytest.CaptureFixture[str], base: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("FACTS_FILE", str(base))
+    before = base.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    assert_refused(run(capsys, "export", "--format", "csv", "-o", "./b.toml"), "fact base")
+    assert base.read_bytes() == before
+
+
+def test_export_over_the_bundled_base_is_refused(capsys: pytest.CaptureFixture[str], base: Path) -> None:
+    bundled = Path(bundled_path())
+    before = bundled.read_bytes()
+    assert_refused(run(capsys, "export", "-o", bundled), "fact base")  # it is the base being read
+    assert_refused(run(capsys, "export", "-f", base, "-o", bundled), "fact base")  # every later run reads it
+    assert bundled.read_bytes() == before
+
+
+def test_export_through_a_symlink_or_hard_link_to_the_base(
+    capsys: pytest.CaptureFixture[str], base: Path, tmp_path: Path
+) -> None:
+    soft = tmp_path / "soft.toml"
+    soft.symlink_to(base)
+    hard = tmp_path / "hard.toml"
+    os.link(base, hard)
+    before = base.read_bytes()
+    assert_refused(run(capsys, "export", "-f", base, "-o", soft), "fact base")
+    assert_refused(run(capsys, "export", "-f", soft, "-o", hard), "fact base")
+    assert base.read_bytes() == before
+
+
+def test_export_into_the_cache_folder_is_refused(capsys: pytest.CaptureFixture[str], base: Path) -> None:
+    assert run(capsys, "get", "gdp-2023", "value", "-f", base)[0] == 0  # the cache exists now
+    folder = cache.cache_dir()
+    assert folder is not None
+    cached = cache.cache_path([str(base)])
+    assert cached is not None and os.path.isfile(cached)
+    before = Path(cached).read_bytes()
+    assert_refused(run(capsys, "export", "--format", "sqlite", "-f", base, "-o", cached), "cache folder")
+    assert_refused(run(capsys, "export", "-f", base, "-o", os.path.join(folder, "x.json")), "cache folder")
+    assert Path(cached).read_bytes() == before
+
+
+# ---------------------------------------------------------------------------- what is at the path stays what it is
+
+
+def test_dev_null_stays_a_device(capsys: pytest.CaptureFixture[str]) -> None:
+    before = os.stat("/dev/null")
+    for fmt in ("json", "csv", "sqlite"):
+        code, out, err = run(capsys, "export", "--format", fmt, "-o", "/dev/null")
+        assert code == 0, err
+        assert out == ""
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino and after.st_mode == before.st_mode
+
+
+def test_dash_is_standard_output(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tongzhou_facts", "export", "-o", "-"],
+        capture_output=True,
+        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[0]["id"] == "gdp-2023"
+    assert not (tmp_path / "-").exists()
+    database = subprocess.run(
+        [sys.executable, "-m", "tongzhou_facts", "export", "--format", "sqlite", "-o", "-"],
+        capture_output=True,
+        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
+    )
+    assert database.returncode == 0, database.stderr
+    assert database.stdout.startswith(b"SQLite format 3\x00")
+    assert not (tmp_path / "-").exists()
+
+
+def test_dev_stdout_is_written_not_replaced(tmp_path: Path) -> None:
+    link = os.readlink("/dev/stdout") if os.path.islink("/dev/stdout") else None
+    done = subprocess.run(
+        [sys.executable, "-m", "tongzhou_facts", "export", "--format", "jsonl", "-o", "/dev/stdout"],
+        capture_output=True,
+        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 101
+    if link is not None:
+        assert os.readlink("/dev/stdout") == link
+
+
+def test_a_symlink_is_written_through(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "real.json"
+    target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target.name)
+    assert run(capsys, "export", "-o", link)[0] == 0
+    assert link.is_symlink() and os.readlink(link) == "real.json"
+    assert json.loads(target.read_text(encoding="utf-8"))[0]["id"] == "gdp-2023"
+
+
+def test_a_dangling_symlink_creates_its_target(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    link = tmp_path / "link.csv"
+    link.symlink_to("made.csv")
+    assert run(capsys, "export", "--format", "csv", "-o", link)[0] == 0
+    assert link.is_symlink() and (tmp_path / "made.csv").read_text(encoding="utf-8").startswith("id,")
+
+
+def test_hard_links_stay_linked(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    first = tmp_path / "a.json"
+    first.write_text("x" * 100_000)  # longer than the export: the rest must be cut off
+    second = tmp_path / "b.json"
+    os.link(first, second)
+    inode = first.stat().st_ino
+    assert run(capsys, "export", "-o", first)[0] == 0
+    assert first.stat().st_ino == inode == second.stat().st_ino and first.stat().st_nlink == 2
+    assert json.loads(second.read_text(encoding="utf-8"))[0]["id"] == "gdp-2023"
+
+
+def test_an_existing_file_keeps_its_mode(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for fmt, mode in (("json", 0o664), ("sqlite", 0o640), ("csv", 0o604)):
+        target = tmp_path / f"out.{fmt}"
+        target.write_text("old")
+        target.chmod(mode)
+        assert run(capsys, "export", "--format", fmt, "-o", target)[0] == 0
+        assert stat.S_IMODE(target.stat().st_mode) == mode, fmt
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_a_new_file_honours_the_umask(tmp_path: Path, umask: int) -> None:
+    target = tmp_path / "new.db"
+    process = facts_process(
+        "export",
+        "--format",
+        "sqlite",
+        "-o",
+        target,
+        env={"XDG_CACHE_HOME": str(tmp_path / "c")},
+        preexec_fn=lambda: os.umask(umask),
+    )
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    assert sqlite3.connect(target).execute("SELECT count(*) FROM records").fetchone() == (101,)
+
+
+def test_a_fifo_is_written_as_a_stream(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as reader:
+            received.append(reader.read())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    code, _, err = run(capsys, "export", "--format", "jsonl", "-o", fifo)
+    reader.join(timeout=60)
+    assert code == 0, err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert len(received[0].splitlines()) == 101
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [("/dev/full", "No space left on device"), ("", "empty"), ("no/such/folder/x.json", "No such file or directory")],
+)
+def test_an_output_that_cannot_be_written_is_one_error(capsys: pytest.CaptureFixture[str], target: str, reason: str) -> None:
+    code, out, err = run(capsys, "export", "-o", target)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("facts: error: ") and reason in err, err
+
+
+def test_a_failed_export_leaves_the_old_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("old")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[metrics]\n")
+    assert run(capsys, "export", "-f", broken, "-o", target)[0] == 2
+    assert target.read_text() == "old"
+    assert {p.name for p in tmp_path.iterdir()} == {"out.json", "broken.toml"}
+
+
+# ---------------------------------------------------------------------------- stopped mid-export
+
+
+def big_base(path: Path, records: int) -> Path:
+    sys.path.insert(0, str(BASE.parent / "benchmarks"))
+    try:
+        from generate import generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    path.write_text(generate(records, 0), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stopped_export_leaves_no_temporary_file(tmp_path: Path, signum: int) -> None:
+    base = big_base(tmp_path / "big.toml", 20000)
+    out = tmp_path / "out"
+    out.mkdir()
+    cache_home = tmp_path / "cache"
+    warm = facts_process("stats", "-f", base, env={"XDG_CACHE_HOME": str(cache_home)})
+    assert warm.communicate(timeout=300)[0] != b""  # the base is indexed: the export starts writing at once
+    process = facts_process(
+        "export", "--format", "sqlite", "-f", base, "-o", out / "out.db", env={"XDG_CACHE_HOME": str(cache_home)}
+    )
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline and not list(out.iterdir()):
+        time.sleep(0.002)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=120)
+    if process.returncode == 0:
+        pytest.fail("the export finished before it could be stopped: the test tested nothing")
+    assert process.returncode == 128 + signum, err
+    assert b"Traceback" not in err, err
+    assert list(out.iterdir()) == []

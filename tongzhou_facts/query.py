@@ -1,0 +1,172 @@
+"""Choosing records: filters, date ranges, unit-aware bounds and sorting, over a stream.
+
+A selection is an iterator of rows, `(row number, Record)`, read lazily from the
+index: listing a 1,000,000-record base holds one record at a time instead of a
+million (2.3 GB). Sorting keeps only `(key, row number)` pairs and reads the
+records again in the sorted order. Commands and Python callers share these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from .errors import UsageError
+from .index import Index
+from .model import Record
+from .output import ALL_FIELDS, figure, text_of
+
+Row = tuple[int, Record]
+
+
+def select(
+    index: Index,
+    *,
+    kind: str | None = None,
+    year: int | None = None,
+    category: str | None = None,
+    place: str | None = None,
+    unit: str | None = None,
+) -> Iterator[Row]:
+    """The rows matching every filter given, in base order."""
+    clauses, params = [], []
+    for column, value in (("kind", kind), ("year", year), ("category", category), ("place", place), ("unit", unit)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    return index.rows(" AND ".join(clauses), params)
+
+
+def records(rows: Iterable[Row]) -> Iterator[Record]:
+    return (record for _, record in rows)
+
+
+def sort_key(field: str) -> Callable[[Record], tuple[int, Any]]:
+    """(0, key) for a record that has the field, (1, "") for one that does not (sorted last)."""
+    from . import units
+
+    def key(record: Record) -> tuple[int, Any]:
+        if field == "value" and record.value is not None:
+            return (0, units.to_base(float(record.value), str(record.unit)))
+        if field == "when":
+            return (0, record.date or str(record.year))
+        value = record.to_dict().get(field) if field != "figure" else figure(record)
+        if value is None or value == "":
+            return (1, "")
+        if isinstance(value, (int, float)):
+            return (0, float(value))
+        return (0, text_of(value))
+
+    return key
+
+
+def sort_rows(index: Index, rows: Iterable[Row], field: str | None, reverse: bool = False) -> Iterator[Row]:
+    """Rows sorted by a field (stable; records without it last), or reversed when no field is given."""
+    if field is None:
+        return index.fetch([n for n, _ in rows][::-1]) if reverse else iter(rows)
+    if field not in ALL_FIELDS:
+        raise UsageError(f"cannot sort by '{field}' (fields: {', '.join(ALL_FIELDS)})")
+    key = sort_key(field)
+    present: list[tuple[Any, int]] = []
+    missing: list[int] = []
+    for n, record in rows:
+        has, value = key(record)
+        if has == 0:
+            present.append((value, n))
+        else:
+            missing.append(n)
+    if len({type(value) for value, _ in present}) > 1:  # numbers and text in one field: compare as text
+        present = [(str(value), n) for value, n in present]
+    present.sort(key=lambda pair: pair[0], reverse=reverse)
+    return index.fetch([n for _, n in present] + missing)
+
+
+def interval(text: str, label: str) -> tuple[dt.date, dt.date]:
+    """A date or partial date as the first and last day it covers."""
+    import calendar
+
+    parts = text.strip().split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        if len(numbers) == 1:
+            return dt.date(numbers[0], 1, 1), dt.date(numbers[0], 12, 31)
+        if len(numbers) == 2:
+            last = calendar.monthrange(numbers[0], numbers[1])[1]
+            return dt.date(numbers[0], numbers[1], 1), dt.date(numbers[0], numbers[1], last)
+        if len(numbers) == 3:
+            day = dt.date(*numbers)
+            return day, day
+    except (ValueError, OverflowError):
+        pass
+    raise UsageError(f"{label}: not a date: {text!r} (write 2023, 2023-12 or 2023-12-13)")
+
+
+def chronological(index: Index, rows: Iterable[Row], since: str | None, until: str | None) -> Iterator[Row]:
+    """Rows in date order within [since, until]; a fact dated by month or year only counts from its first day."""
+    low = interval(since, "--since")[0] if since else dt.date.min
+    high = interval(until, "--until")[1] if until else dt.date.max
+    kept = []
+    for n, record in rows:
+        start = interval(record.date or str(record.year), record.id)[0]
+        if low <= start <= high:
+            kept.append((start, n))
+    kept.sort(key=lambda pair: pair[0])
+    return index.fetch([n for _, n in kept])
+
+
+def at_least(
+    rows: Iterable[Row], amount: str, value: Callable[[Record], tuple[float, str] | None], known: set[str] | None = None
+) -> Iterator[Row]:
+    """Rows whose amount (value, unit) is at least `amount` ("100亿元"), comparing across 万/亿.
+
+    An amount no unit of the base can compare with (GW against 亿元) is a usage error:
+    checked against `known` units now, else against the units met, when none compared.
+    """
+    return _bounded(rows, amount, value, known, lambda a, b: a >= b)
+
+
+def at_most(
+    rows: Iterable[Row], amount: str, value: Callable[[Record], tuple[float, str] | None], known: set[str] | None = None
+) -> Iterator[Row]:
+    return _bounded(rows, amount, value, known, lambda a, b: a <= b)
+
+
+def _bounded(
+    rows: Iterable[Row],
+    amount: str,
+    value: Callable[[Record], tuple[float, str] | None],
+    known: set[str] | None,
+    keep: Callable[[float, float], bool],
+) -> Iterator[Row]:
+    from . import units
+
+    bound = units.parse_quantity(amount)  # a usage error now, not when the stream is read
+    if known is not None:
+        units.check_known(bound, known)
+
+    def kept() -> Iterator[Row]:
+        met: set[str] = set()
+        compared = False
+        for n, record in rows:
+            found = value(record)
+            if found is None:
+                continue
+            met.add(found[1])
+            if units.comparable(found[1], bound):
+                compared = True
+                if keep(units.compare_key(found[0], found[1], bound), bound.value):
+                    yield n, record
+        if not compared and known is None:
+            units.check_known(bound, met or {"亿元"})
+
+    return kept()
+
+
+def metric_value(record: Record) -> tuple[float, str] | None:
+    return (float(record.value or 0), str(record.unit)) if record.unit is not None else None
+
+
+def investment(record: Record) -> tuple[float, str] | None:
+    amount = record.get("investment")
+    return (float(amount), str(record.get("investment_unit") or "")) if amount is not None else None
