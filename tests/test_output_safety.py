@@ -731,3 +731,23 @@ def test_piped_search_imports_no_rich_typer_or_csv(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.count(b"\n") >= 1
     assert done.stderr == b"[]"
+
+
+# ---------------------------------------------------------------------------- cache info
+
+
+def test_cache_info_prints_paths_escaped(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder or base name is data too: `cache info` must not pass its escape sequences on."""
+    home = tmp_path / f"cache{OSC52}"
+    home.mkdir()
+    base = tmp_path / "base\x1b[31m\u202e.toml"
+    base.write_bytes((Path(__file__).resolve().parent.parent / "facts.toml").read_bytes())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    assert run(capsys, "get", "gdp-2023", "value", "-f", base)[:2] == (0, "1730\n")
+    code, out, err = run(capsys, "cache", "info")
+    assert code == 0, err
+    assert_safe(out.replace("\t", " ").replace("\n", " "))
+    assert "\\u001b]52;c;ZXZpbA==\\u0007" in out and "base\\u001b[31m\\u202e.toml" in out
+    assert len(out.splitlines()) == 3 and out.splitlines()[2].count("\t") == 3

@@ -756,9 +756,11 @@ def cache_info() -> None:
     from . import cache
 
     folder, files = cache.info()
-    print(f"cache: {cache.status()}\nfolder: {folder if folder else '(none: no HOME or XDG_CACHE_HOME)'}")
+    print(safe(f"cache: {cache.status()}"))  # paths are data too: a folder name can hold escape sequences
+    print(safe(f"folder: {folder if folder else '(none: no HOME or XDG_CACHE_HOME)'}"))
     for item in files:
-        print(f"{os.path.basename(item.path)}\t{item.size}\t{item.state}\t{os.pathsep.join(item.bases)}")
+        fields = (os.path.basename(item.path), str(item.size), item.state, os.pathsep.join(item.bases))
+        print("\t".join(safe(field) for field in fields))
     finish(ExitStatus.OK)
 
 
