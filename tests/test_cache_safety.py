@@ -11,7 +11,10 @@ loading budgets (issue 13).
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -29,10 +32,13 @@ import pytest
 
 from tongzhou_facts import cache, validate
 from tongzhou_facts.cli import main
+from tongzhou_facts.files import SIDE_FILES
 from tongzhou_facts.index import Index
 
 from .conftest import BASE, ROOT, cache_file, subprocess_env
 
+#: The module (`tongzhou_facts.load` is also the name of a function the package exports).
+load = importlib.import_module("tongzhou_facts.load")
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 needs_root = pytest.mark.skipif(not IS_ROOT, reason="making a file owned by another uid (chown) needs root")
 OTHER_UID = 12345
@@ -447,41 +453,91 @@ def _start_cold_build(big_base: tuple[Path, str], home: Path) -> subprocess.Pope
     )
 
 
+def _temp_size(folder: Path) -> int:
+    """The size of the temporary cache file being written (-1 while there is none)."""
+    sizes = [-1]
+    for path in folder.glob("*.tmp"):
+        with contextlib.suppress(OSError):
+            sizes.append(path.stat().st_size)
+    return max(sizes)
+
+
+def _rss_kb(pid: int) -> int:
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+#: Moments of a cold build of the 25,000-record base (about 30 MB of temporary file when whole),
+#: each a condition on the running process: parsing (memory growing, before any worker),
+#: the workers just forked, a third and five sixths of the index written.
+MOMENTS: dict[str, Callable[[int, Path], bool]] = {
+    "parsing": lambda pid, folder: _rss_kb(pid) > 40_000,
+    "workers-forked": lambda pid, folder: len(_children(pid)) >= 2,
+    "mid-build": lambda pid, folder: _temp_size(folder) >= 10_000_000 and len(_children(pid)) >= 2,
+    "late-build": lambda pid, folder: _temp_size(folder) >= 25_000_000,
+}
+
+
 @pytest.mark.skipif(
     not os.path.isdir("/proc") or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
     reason="needs fork, two CPUs (else no worker processes) and /proc (Linux)",
 )
 @pytest.mark.parametrize(
-    ("signum", "whole_group", "status"), [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143)], ids=["ctrl-c", "sigterm"]
+    ("signum", "whole_group", "moment"),
+    [
+        # `kill %1`, systemd and `kill 0` signal the whole group; a hang there was a race
+        # (about 1 in 4 runs of the old pool), hence three tries at each moment.
+        *(
+            pytest.param(signal.SIGTERM, True, moment, id=f"sigterm-group-{moment}-{attempt}")
+            for moment in MOMENTS
+            for attempt in (1, 2, 3)
+        ),
+        # a terminal's Ctrl-C reaches the whole foreground group
+        pytest.param(signal.SIGINT, True, "workers-forked", id="ctrl-c-group-workers-forked"),
+        pytest.param(signal.SIGINT, True, "late-build", id="ctrl-c-group-late-build"),
+        # `kill PID`: the parent alone
+        pytest.param(signal.SIGTERM, False, "workers-forked", id="sigterm-parent-workers-forked"),
+        pytest.param(signal.SIGTERM, False, "late-build", id="sigterm-parent-late-build"),
+    ],
 )
 def test_interrupted_cold_build_is_quiet_and_leaves_nothing(
-    signum: int, whole_group: bool, status: int, big_base: tuple[Path, str], tmp_path: Path
+    signum: int, whole_group: bool, moment: str, big_base: tuple[Path, str], tmp_path: Path
 ) -> None:
+    """Exit 130/143 (a group SIGTERM kills the workers outright; the parent still ends with
+    143), no traceback, no temporary file, no worker left, and never a hang: a worker killed by
+    the group's SIGTERM once left multiprocessing's Pool.terminate() waiting for a lock forever."""
     home = tmp_path / "cache"
     folder = home / "tongzhou-facts"
     process = _start_cold_build(big_base, home)
     try:
 
-        def building() -> bool:
+        def reached() -> bool:
             if process.poll() is not None:
                 raise AssertionError(f"finished before it could be interrupted: {process.communicate()}")
-            return bool(list(folder.glob("*.tmp"))) and len(_children(process.pid)) >= 2
+            return MOMENTS[moment](process.pid, folder)
 
-        wait_for(building, 120, "a temporary cache file and the indexing workers")
+        wait_for(reached, 120, f"the build to reach the moment {moment!r}")
         if whole_group:
-            os.killpg(process.pid, signum)  # a terminal's Ctrl-C reaches the whole foreground group
+            os.killpg(process.pid, signum)
         else:
             os.kill(process.pid, signum)
-        out, err = process.communicate(timeout=120)
+        try:
+            out, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running 60 s after the signal ({moment}): hung")
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
-    assert process.returncode == status, err
+    assert process.returncode == (130 if signum == signal.SIGINT else 143), err
     assert "Traceback" not in err and "Error" not in err, err
     assert out == ""
-    wait_for(lambda: not _group_alive(process.pid), 30, "the indexing workers to end")
-    assert not [name for name in os.listdir(folder) if name.endswith((".tmp", "-journal"))], os.listdir(folder)
+    assert not _group_alive(process.pid), "a worker outlived the process that forked it"
+    leftovers = [name for name in os.listdir(folder) if name.endswith((".tmp", *SIDE_FILES))] if folder.is_dir() else []
+    assert not leftovers, leftovers
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="parallel indexing needs fork")
@@ -513,6 +569,11 @@ def padded(folder: Path, count: int, size: int) -> list[Path]:
         path.write_bytes((b"#" + b"x" * 98 + b"\n") * (size // 100))
         paths.append(path)
     return paths
+
+
+def entries(base: Path) -> int:
+    """The records and [[sources]] tables of a base file: what FACTS_MAX_RECORDS counts."""
+    return len(re.findall(r"^\[\[(?:metrics|projects|milestones|sources)\]\]", base.read_text(encoding="utf-8"), re.M))
 
 
 def test_max_mb_is_the_total_of_all_files(
@@ -554,7 +615,7 @@ def test_max_records_stops_before_validation(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base = copy_base(tmp_path)
-    records = len(re.findall(r"^\[\[(?:metrics|projects|milestones)\]\]", base.read_text(encoding="utf-8"), re.M))
+    records = entries(base)  # its records and its [[sources]] tables
     monkeypatch.setenv("FACTS_MAX_RECORDS", str(records - 1))
 
     def no_validation(*args: object) -> object:
@@ -564,12 +625,11 @@ def test_max_records_stops_before_validation(
     monkeypatch.setattr(validate, "validate_documents", no_validation)
     builds = count_builds(monkeypatch)
     line = error_line(*run(capsys, "get", "gdp-2023", "value", "-f", base))
-    assert line == f"base too large: {records:,} records (the limit is {records - 1:,}, set FACTS_MAX_RECORDS to raise it)"
+    limit = f"(the limit is {records - 1:,}, set FACTS_MAX_RECORDS to raise it)"
+    assert line == f"base too large: {records:,} records and sources {limit}"
     extra = padded(tmp_path, 1, 200)[0]
     line = error_line(*run(capsys, "list", "-f", base, "-f", extra))
-    assert (
-        line == f"base too large: {records:,} records or more (the limit is {records - 1:,}, set FACTS_MAX_RECORDS to raise it)"
-    )
+    assert line == f"base too large: {records:,} records and sources or more {limit}"
     assert "FACTS_MAX_RECORDS" in error_line(*run(capsys, "check", base))
     assert builds == []
     monkeypatch.setattr(validate, "validate_documents", real_validation)
@@ -578,7 +638,7 @@ def test_max_records_stops_before_validation(
 
 
 @pytest.mark.parametrize("variable", ["FACTS_MAX_MB", "FACTS_MAX_RECORDS"])
-@pytest.mark.parametrize("setting", ["inf", "nan", "1e308", "0", "-1", "abc", "-inf", "1.5e9"])
+@pytest.mark.parametrize("setting", ["inf", "nan", "1e308", "0", "-1", "abc", "-inf", "1.5e9", "1e-300", "0.0009"])
 def test_bad_limit_settings_are_usage_errors(
     variable: str, setting: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -599,3 +659,211 @@ def test_limit_settings_on_a_cached_run_and_their_defaults(
     monkeypatch.setenv("FACTS_MAX_RECORDS", " 2000 ")
     monkeypatch.setenv("FACTS_MAX_MB", "0.5")
     assert value(capsys, base) == "1730"
+
+
+def test_max_mb_below_a_kilobyte_is_refused_and_says_the_least(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1e-300 MB is not a limit anyone means (it printed "the limit is 0 MB"): 0.001 is the least."""
+    monkeypatch.setenv("FACTS_MAX_MB", "1e-300")
+    line = error_line(*run(capsys, "get", "gdp-2023", "value"))
+    assert line == "FACTS_MAX_MB must be a number of megabytes from 0.001 to 1000000000, not '1e-300' (e.g. FACTS_MAX_MB=200)"
+    monkeypatch.setenv("FACTS_MAX_MB", "0.001")
+    line = error_line(*run(capsys, "get", "gdp-2023", "value", "-f", BASE))
+    assert line.endswith("MB; the limit is 0.001 MB, set FACTS_MAX_MB to raise it)"), line
+    monkeypatch.setenv("FACTS_MAX_RECORDS", "0")
+    line = error_line(*run(capsys, "get", "gdp-2023", "value"))
+    assert line.startswith("FACTS_MAX_RECORDS must be a whole number of records from 1 to 1000000000, not '0'"), line
+
+
+def two_file_base(folder: Path) -> list[Path]:
+    """The bundled base, and a second file of 40 KB of comments."""
+    return [copy_base(folder), *padded(folder, 1, 40_000)]
+
+
+@pytest.mark.parametrize("files", [1, 2])
+@pytest.mark.parametrize(("variable", "setting"), [("FACTS_MAX_RECORDS", "10"), ("FACTS_MAX_MB", "0.01")])
+def test_limits_hold_on_a_cached_run(
+    variable: str, setting: str, files: int, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run served from the cache keeps both limits, with a cold run's very message, and
+    without reading the base: the sizes come from the cache key's stats, the counts from the
+    cache's meta."""
+    paths = two_file_base(tmp_path)[:files]
+    args = ["get", "gdp-2023", "value", *(arg for path in paths for arg in ("-f", str(path)))]
+    assert run(capsys, *args) == (0, "1730\n", "")  # builds the cache
+    path = cache.cache_path([str(p) for p in paths])
+    assert path is not None and os.path.isfile(path)
+    monkeypatch.setenv(variable, setting)
+
+    def no_reading(*args: object) -> object:
+        raise AssertionError("a cached run read the base")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(load, "read_documents", no_reading)
+        builds = count_builds(patch)
+        warm = error_line(*run(capsys, *args))
+        assert builds == []
+    monkeypatch.setenv("FACTS_NO_CACHE", "1")
+    cold = error_line(*run(capsys, *args))
+    assert warm == cold
+    assert ("FACTS_MAX_RECORDS to raise it" if variable == "FACTS_MAX_RECORDS" else "FACTS_MAX_MB to raise it") in warm
+    if files == 2 and variable == "FACTS_MAX_RECORDS":
+        assert " or more " in warm  # the second file was not parsed: as the cold run says
+    monkeypatch.delenv("FACTS_NO_CACHE")
+    monkeypatch.delenv(variable)
+    assert run(capsys, *args) == (0, "1730\n", "")  # the cache file is still there and used
+    assert os.path.isfile(path)
+
+
+def test_sources_count_against_max_records(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[[sources]] tables are in the FACTS_MAX_RECORDS budget (1.5 million tiny ones took 18 s
+    and 1.2 GB), counted before validation; the message says so when there are any."""
+    base = copy_base(tmp_path)
+    extra = tmp_path / "sources.toml"
+    extra.write_text("".join(f'[[sources]]\nid = "extra-{n}"\ntitle = "t"\n' for n in range(300)), encoding="utf-8")
+    total = entries(base) + 300
+    files = ["-f", str(base), "-f", str(extra)]
+    assert run(capsys, "get", "gdp-2023", "value", *files)[:2] == (0, "1730\n")
+    monkeypatch.setenv("FACTS_MAX_RECORDS", str(total - 1))
+    expected = f"base too large: {total:,} records and sources (the limit is {total - 1:,}, set FACTS_MAX_RECORDS to raise it)"
+    assert error_line(*run(capsys, "get", "gdp-2023", "value", *files)) == expected  # from the cache
+    monkeypatch.setattr(validate, "validate_documents", lambda *args: pytest.fail("validated a base over the limit"))
+    monkeypatch.setenv("FACTS_NO_CACHE", "1")
+    assert error_line(*run(capsys, "get", "gdp-2023", "value", *files)) == expected
+    assert f"base too large: {total:,} records" in error_line(*run(capsys, "check", base, extra))  # check counts them too
+    monkeypatch.setenv("FACTS_MAX_RECORDS", str(total))
+    assert entries(extra) == 300
+    records_only = tmp_path / "three.toml"
+    records_only.write_text("".join(f'[[metrics]]\nid = "m{n}"\n' for n in range(3)), encoding="utf-8")
+    monkeypatch.setenv("FACTS_MAX_RECORDS", "2")
+    line = error_line(*run(capsys, "list", "-f", records_only))
+    assert line == "base too large: 3 records (the limit is 2, set FACTS_MAX_RECORDS to raise it)"
+
+
+def test_each_file_is_fingerprinted_as_read_and_its_bytes_let_go_before_parsing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's bytes are not kept beside its parse (about ten times their size): a cold
+    100,000-record build held 31 MB more for it."""
+    paths = two_file_base(tmp_path)
+    freed: list[int] = []
+    events: list[str] = []
+
+    class Tracked(bytes):
+        def __del__(self) -> None:
+            freed.append(len(self))
+
+    real_read, real_parse, real_fingerprint = load._read, load.parse_toml, cache.fingerprint
+
+    def read(name: str, info: os.stat_result, limit: int) -> bytes:
+        return Tracked(real_read(name, info, limit))
+
+    def parse(text: str, name: str) -> object:
+        events.append(f"parse {len(freed)} freed")
+        return real_parse(text, name)
+
+    def fingerprint(data: bytes) -> str:
+        events.append("fingerprint")
+        return real_fingerprint(data)
+
+    monkeypatch.setattr(load, "_read", read)
+    monkeypatch.setattr(load, "parse_toml", parse)
+    monkeypatch.setattr(cache, "fingerprint", fingerprint)
+    assert run(capsys, "get", "gdp-2023", "value", "-f", paths[0], "-f", paths[1]) == (0, "1730\n", "")
+    assert events == ["fingerprint", "fingerprint", "parse 1 freed", "parse 2 freed"]
+    import hashlib
+
+    stored = json.loads(meta(Path(str(cache.cache_path([str(p) for p in paths]))))["fingerprints"])
+    assert stored == [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
+
+
+# ---------------------------------------------------------------------------- 7. cache info only looks
+
+
+def test_cache_info_skips_a_fifo_and_never_blocks(tmp_path: Path) -> None:
+    """A FIFO named like a cache file (or like SQLite's journal beside one) once made `cache
+    info` wait for a writer forever, deaf to SIGTERM (SQLite retries an interrupted open)."""
+    home = tmp_path / "cache"
+    env = subprocess_env(XDG_CACHE_HOME=str(home))
+    command = [sys.executable, "-m", "tongzhou_facts"]
+    built = subprocess.run([*command, "get", "gdp-2023", "value"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert built.stdout == "1730\n", built.stderr
+    folder = home / "tongzhou-facts"
+    (real,) = [name for name in os.listdir(folder) if name.endswith(".sqlite")]
+    os.mkfifo(folder / "zz.sqlite", 0o600)
+    os.mkfifo(folder / (real + "-journal"), 0o600)
+    try:
+        shown = subprocess.run([*command, "cache", "info"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("cache info blocked on a FIFO")
+    assert shown.returncode == 0 and shown.stderr == "", shown.stderr
+    assert [line.split("\t")[:3] for line in shown.stdout.splitlines()[2:]] == [
+        [real, str((folder / real).stat().st_size), "fresh"]
+    ]
+
+
+def test_reading_a_base_for_a_content_check_never_blocks(tmp_path: Path) -> None:
+    """A FIFO where a base file was (a race with the stat) is refused, not waited on."""
+    fifo = tmp_path / "base.toml"
+    os.mkfifo(fifo, 0o600)
+    script = f"from tongzhou_facts import cache; print(cache._read_regular({str(fifo)!r}, 100))"
+    try:
+        done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading a FIFO for a content check blocked")
+    assert (done.stdout, done.stderr) == ("None\n", "")
+
+
+def test_cache_info_changes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cache info` neither tightens a loose folder of ours nor moves a build time (it
+    rewrote the cache file after a content check): it says what the next run will do."""
+    base = copy_base(tmp_path)
+    assert value(capsys, base) == "1730"
+    path = cache_file(base)
+    before = (path.stat().st_ino, path.stat().st_mtime_ns, meta(path)["built"])
+    later = SimpleNamespace(time_ns=lambda: time.time_ns() + 10 * cache.RACY_NS, time=time.time)
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "time", later)  # 20 s later: a content check would move the build time
+        assert [line.split("\t")[2] for line in info_lines(capsys)[2:]] == ["fresh"]
+    assert (path.stat().st_ino, path.stat().st_mtime_ns, meta(path)["built"]) == before
+    folder = path.parent
+    folder.chmod(0o777)
+    lines = info_lines(capsys)
+    assert lines[0] == f"cache: on (folder {folder} is writable by group or others: the next run makes it 0700)"
+    assert [line.split("\t")[2] for line in lines[2:]] == ["unchecked (the folder is not private yet)"]
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777
+    assert value(capsys, base) == "1730"  # a run tightens it, and uses the file
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert [line.split("\t")[2] for line in info_lines(capsys)[2:]] == ["fresh"]
+    assert cache.refusal.__doc__ and "Only looks" in cache.refusal.__doc__
+
+
+# ---------------------------------------------------------------------------- 8. side files
+
+
+def test_stale_temporary_side_files_are_swept_and_cleared(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every side file SQLite may leave (files.SIDE_FILES: -journal, -wal, -shm) is swept with
+    its temporary file when stale, and removed by `cache clear`."""
+    base = copy_base(tmp_path)
+    assert value(capsys, base) == "1730"
+    folder = cache_file(base).parent
+    old = time.time() - cache.STALE_TEMP_SECONDS - 60
+    stale = [f"x.sqlite.old{n}.tmp{side}" for n, side in enumerate(("", *SIDE_FILES))]
+    fresh = [f"x.sqlite.new{n}.tmp{side}" for n, side in enumerate(("", *SIDE_FILES))]
+    for name in stale + fresh:
+        (folder / name).write_bytes(b"left by a killed process")
+    for name in stale:
+        os.utime(folder / name, (old, old))
+    cache_file(base).unlink()
+    assert value(capsys, base) == "1730"  # a build sweeps the stale leftovers
+    assert sorted(os.listdir(folder)) == sorted([cache_file(base).name, *fresh])
+    for side in SIDE_FILES:
+        (folder / (cache_file(base).name + side)).write_bytes(b"")
+    code, _out, err = run(capsys, "cache", "clear")
+    assert code == 0 and err == f"facts: removed {2 + 2 * len(SIDE_FILES)} cache files\n"
+    assert os.listdir(folder) == []

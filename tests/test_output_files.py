@@ -7,6 +7,7 @@ links; modes; a process stopped mid-export.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,8 @@ from tongzhou_facts.cli import main
 from tongzhou_facts.load import bundled_path
 
 from .conftest import BASE, subprocess_env
+
+FACTS = [sys.executable, "-m", "tongzhou_facts"]
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str, str]:
@@ -126,28 +130,21 @@ def test_dev_null_stays_a_device(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_dash_is_standard_output(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "tongzhou_facts", "export", "-o", "-"],
-        capture_output=True,
-        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)[0]["id"] == "gdp-2023"
-    assert not (tmp_path / "-").exists()
-    database = subprocess.run(
-        [sys.executable, "-m", "tongzhou_facts", "export", "--format", "sqlite", "-o", "-"],
-        capture_output=True,
-        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
-        cwd=tmp_path,
-        timeout=60,
-        check=False,
-    )
-    assert database.returncode == 0, database.stderr
-    assert database.stdout.startswith(b"SQLite format 3\x00")
-    assert not (tmp_path / "-").exists()
+    def export(*args: str) -> bytes:
+        done = subprocess.run(
+            [sys.executable, "-m", "tongzhou_facts", "export", *args, "-o", "-"],
+            capture_output=True,
+            env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
+            cwd=tmp_path,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert not (tmp_path / "-").exists()
+        return done.stdout
+
+    assert json.loads(export())[0]["id"] == "gdp-2023"
+    assert export("--format", "sqlite").startswith(b"SQLite format 3\x00")
 
 
 def test_dev_stdout_is_written_not_replaced(tmp_path: Path) -> None:
@@ -293,3 +290,153 @@ def test_a_stopped_export_leaves_no_temporary_file(tmp_path: Path, signum: int) 
     assert process.returncode == 128 + signum, err
     assert b"Traceback" not in err, err
     assert list(out.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------- descriptors, read-only files, full disks
+
+
+def test_dev_stdout_appends_where_the_shell_points_it(tmp_path: Path) -> None:
+    """`-o /dev/stdout >> log` writes to the open descriptor: the log keeps its lines and inode."""
+    log = tmp_path / "app.log"
+    log.write_text("keep\n")
+    inode = log.stat().st_ino
+    done = subprocess.run(
+        ["bash", "-c", '"$@" >> app.log', "bash", *FACTS, "export", "--format", "jsonl", "-o", "/dev/stdout"],
+        cwd=tmp_path,
+        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "keep" and len(lines) == 102
+    assert log.stat().st_ino == inode
+
+
+def test_dev_fd_is_the_descriptor_not_a_path(tmp_path: Path) -> None:
+    done = subprocess.run(
+        ["bash", "-c", 'exec 3> g.txt; rm g.txt; "$@"; ls', "bash", *FACTS, "export", "--format", "sqlite", "-o", "/dev/fd/3"],
+        cwd=tmp_path,
+        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stderr.endswith(b"wrote 101 records to /dev/fd/3\n"), done.stderr
+    assert done.stdout == b"c\n"  # no file named "g.txt (deleted)"
+
+
+def test_a_base_open_as_a_descriptor_is_refused(tmp_path: Path, base: Path) -> None:
+    before = base.read_bytes()
+    done = subprocess.run(
+        ["bash", "-c", 'exec 3>> "$BASE"; "$@"', "bash", *FACTS, "export", "-f", str(base), "-o", "/dev/fd/3"],
+        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c"), BASE=str(base)),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and b"refusing to write to /dev/fd/3: it is the fact base" in done.stderr
+    assert base.read_bytes() == before
+
+
+def test_dash_into_a_closed_stdout(tmp_path: Path) -> None:
+    for fmt in ("json", "sqlite"):
+        done = subprocess.run(
+            ["bash", "-c", '"$@" >&-', "bash", sys.executable, "-m", "tongzhou_facts", "export", "--format", fmt, "-o", "-"],
+            env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith(b"facts: error: cannot write to standard output: ") and b"closed" in done.stderr
+        assert done.stderr.count(b"\n") == 1
+
+
+def as_unprivileged(argv: list[str]) -> list[str]:
+    """`argv` without root's power to write files it has no permission for (as any user runs)."""
+    if os.geteuid() != 0:
+        return argv
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root and setpriv (util-linux) is absent: cannot drop CAP_DAC_OVERRIDE")
+    return ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search,-fowner", *argv]
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "ro.json"
+    target.write_text("keep")
+    target.chmod(0o444)
+    done = subprocess.run(
+        as_unprivileged([sys.executable, "-m", "tongzhou_facts", "export", "-o", str(target)]),
+        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr == f"facts: error: cannot write {target}: permission denied\n".encode()
+    assert target.read_text() == "keep"
+
+
+def test_a_file_in_a_read_only_folder_is_rewritten_in_place(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    target = folder / "out.json"
+    target.write_text("old")
+    folder.chmod(0o555)
+    try:
+        done = subprocess.run(
+            as_unprivileged([sys.executable, "-m", "tongzhou_facts", "export", "-o", str(target)]),
+            env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(target.read_text(encoding="utf-8"))[0]["id"] == "gdp-2023"
+
+
+def test_a_block_device_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    devices = [f"/dev/{name}" for name in ("loop0", "loop1", "sda", "vda", "nvme0n1") if os.path.exists(f"/dev/{name}")]
+    block = next((d for d in devices if stat.S_ISBLK(os.stat(d).st_mode)), None)
+    if block is None:
+        pytest.skip("no block device under /dev to point -o at")
+    code, _, err = run(capsys, "export", "-o", block)
+    assert code == 2 and err == f"facts: error: refusing to write to {block}: it is a block device (a disk)\n"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MB tmpfs (root only), for a full disk that is not /dev/full."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_leaves_hard_linked_files_as_they_were(capsys: pytest.CaptureFixture[str], small_disk: Path) -> None:
+    first = small_disk / "t.json"
+    first.write_text("keep")
+    os.link(first, small_disk / "t2.json")
+    filler = os.open(small_disk / "filler", os.O_WRONLY | os.O_CREAT)  # fill the disk, then free less than needed
+    try:
+        with contextlib.suppress(OSError):
+            while True:
+                os.write(filler, b"\0" * 4096)
+        os.ftruncate(filler, os.lseek(filler, 0, os.SEEK_CUR) - 16 * 1024)
+    finally:
+        os.close(filler)
+    code, _, err = run(capsys, "export", "-o", first)
+    assert code == 2 and "No space left on device" in err, err
+    assert first.read_text() == "keep" == (small_disk / "t2.json").read_text()
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "t.json", "t2.json"]

@@ -751,3 +751,74 @@ def test_cache_info_prints_paths_escaped(
     assert_safe(out.replace("\t", " ").replace("\n", " "))
     assert "\\u001b]52;c;ZXZpbA==\\u0007" in out and "base\\u001b[31m\\u202e.toml" in out
     assert len(out.splitlines()) == 3 and out.splitlines()[2].count("\t") == 3
+
+
+# ---------------------------------------------------------------------------- CSV on a terminal
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Standard output plays a terminal (the capture still records it)."""
+    from tongzhou_facts.env import Environment
+
+    def detect(cls: type[Environment], no_color: bool = False) -> Environment:
+        return cls(sys.stdout, sys.stderr, is_terminal=True, color=False, width=100)
+
+    monkeypatch.setattr(Environment, "detect", classmethod(detect))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--format", "csv"],
+        ["list", "--format", "csv", "--csv-raw"],
+        ["export", "--format", "csv"],
+        ["export", "--format", "csv", "-o", "-"],
+        ["stats", "--format", "csv"],
+    ],
+    ids=" ".join,
+)
+@pytest.mark.usefixtures("terminal")
+def test_csv_on_a_terminal_is_escaped(capsys: pytest.CaptureFixture[str], hostile_base: Path, args: list[str]) -> None:
+    """CSV asked for on a screen is for reading: its cells are escaped like every other format there."""
+    code, out, err = run(capsys, *args, "-f", hostile_base)
+    assert code == 0, err
+    assert_safe(out.replace("\r\n", " ").replace("\n", " "))
+    assert "\\u001b]52;c;ZXZpbA==\\u0007" in out
+
+
+@pytest.mark.usefixtures("terminal")
+def test_a_database_is_not_written_to_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "export", "--format", "sqlite", "-o", "-")
+    assert (code, out) == (2, "")
+    assert err == "facts: error: refusing to write a database to a terminal: give -o FILE, or pipe it\n"
+
+
+def test_shell_completion_offers_only_values_that_can_be_typed(hostile_base: Path, tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tongzhou_facts"],
+        env=subprocess_env(
+            XDG_CACHE_HOME=str(tmp_path / "c"),
+            FACTS_FILE=str(hostile_base),
+            _FACTS_COMPLETE="complete_bash",
+            COMP_WORDS="facts list --category ",
+            COMP_CWORD="3",
+        ),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert b"\x1b" not in done.stdout and b"\x07" not in done.stdout, done.stdout
+    clean = subprocess.run(
+        [sys.executable, "-m", "tongzhou_facts"],
+        env=subprocess_env(
+            XDG_CACHE_HOME=str(tmp_path / "c"),
+            _FACTS_COMPLETE="complete_bash",
+            COMP_WORDS="facts list --category ",
+            COMP_CWORD="3",
+        ),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert b"economy" in clean.stdout, clean  # the bundled base's categories are offered

@@ -128,3 +128,38 @@ class Sink:
 
     def isatty(self) -> bool:
         return False
+
+
+def test_a_cache_that_breaks_mid_listing_never_prints_twice(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A cache file damaged where a listing reaches it after printing its first lines: the run
+    ends with an error (no second copy of those lines), and the next run is whole again."""
+    sys.path.insert(0, str(BASE.parent / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.pop(0)
+    base = tmp_path / "b.toml"
+    base.write_text(generate(5000, 0), encoding="utf-8")
+    code, whole, _ = run(capsys, "list", "-f", base)
+    assert code == 0 and len(whole.splitlines()) == 5000
+    from tongzhou_facts.cache import cache_path
+
+    cached = cache_path([str(base)])
+    assert cached is not None
+    broke_mid_listing = 0
+    for percent in range(5, 60, 5):
+        run(capsys, "stats", "-f", base)  # (re)built
+        size = os.path.getsize(cached)
+        with open(cached, "r+b") as handle:
+            handle.seek(size * percent // 100)
+            handle.write(b"\xff" * 16384)
+        code, out, err = run(capsys, "list", "-f", base)
+        if code == 0:
+            assert out == whole
+        else:
+            assert code == 2, err
+            assert err == "facts: error: the cache file broke while this answer was being printed; it was removed: run again\n"
+            assert whole.startswith(out) and out.count("\n") < 5000
+            broke_mid_listing += bool(out)
+        assert run(capsys, "list", "-f", base)[:2] == (0, whole)
+    assert broke_mid_listing, "no damage was met mid-listing: the test tested nothing"

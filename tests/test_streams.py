@@ -89,9 +89,33 @@ def test_closed_stdin_and_stdout_do_not_let_a_file_take_their_place(tmp_path: Pa
     assert again.stdout == b"1730\n" and again.stderr == b""
 
 
-@pytest.mark.parametrize("args", [["list"], ["list", "--format", "table"], ["show", "gdp-2023"], ["export"]], ids=" ".join)
-def test_a_reader_that_leaves(tmp_path: Path, args: list[str]) -> None:
-    done = shell('"$@" | head -c 1 > /dev/null; echo "${PIPESTATUS[0]}"', tmp_path, *args)
+@pytest.fixture(scope="module")
+def big_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2,000 records: every listing is larger than a pipe's buffer (64 KB), so the writer
+    really meets the closed pipe (the bundled base's output fits in it whole)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    try:
+        from generate import generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    path = tmp_path_factory.mktemp("big") / "big.toml"
+    path.write_text(generate(2000, 0), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["list", "--format", "table"],
+        ["list", "--format", "json"],
+        ["export", "--format", "csv"],
+        ["search", "-n1000", "指标"],
+    ],
+    ids=" ".join,
+)
+def test_a_reader_that_leaves(tmp_path: Path, big_base: Path, args: list[str]) -> None:
+    done = shell('"$@" | head -c 1 > /dev/null; echo "${PIPESTATUS[0]}"', tmp_path, *args, "-f", str(big_base))
     assert done.stdout == b"0\n", done.stderr
     assert done.stderr == b""
 

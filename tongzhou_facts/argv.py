@@ -182,13 +182,14 @@ def check_text(func: Callable[..., Any], values: dict[str, Any]) -> None:
     only file paths may keep them.
     """
     from .errors import UsageError
+    from .escape import undecodable
 
     for spec in specs(func):
         if spec.name in PATH_PARAMETERS:
             continue
         value = values.get(spec.name)
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str) and not item.isascii() and any("\ud800" <= c <= "\udfff" for c in item):
+            if isinstance(item, str) and undecodable(item):
                 label = spec.metavar.strip("[].") if spec.is_arg else spec.flags[0]
                 raise UsageError(f"{label}: not valid UTF-8 text (arguments must be UTF-8)")
 

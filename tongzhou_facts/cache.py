@@ -21,6 +21,13 @@ Ownership: the cache decides what every later run prints, so it is used only whe
 folder and the file are the user's own and nobody else can write them. A cache folder in
 a shared XDG_CACHE_HOME made by another user, or a file someone else planted, means no
 cache (the base is read as if FACTS_NO_CACHE were set), and `facts cache info` says why.
+
+Limits: a run served from the cache keeps FACTS_MAX_MB (from the sizes in its key) and
+FACTS_MAX_RECORDS (from the counts stored at build time), with a cold run's messages.
+
+What changes things: `claim_folder` (makes a folder of ours 0700), `open_cached` (may move
+the build time forward), `store`, `clear`. `refusal`, `status` and `info` (what `facts cache
+info` shows) only look, and open nothing that is not a regular file (a FIFO would block).
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .files import replacing
+from .files import SIDE_FILES, replacing
 from .index import FORMAT_VERSION, Index
 
 if TYPE_CHECKING:
@@ -91,25 +98,37 @@ def _not_ours(info: os.stat_result, what: str) -> str:
     return ""
 
 
-def refusal(folder: str | None = None) -> str:
-    """Why the cache folder may not be used ('' when it may, or when it does not exist yet).
-
-    A folder of ours that others may write (made by an older version under a loose umask)
-    is first tightened to 0700; each file in it is still checked before it is read.
-    """
-    folder = cache_dir() if folder is None else folder
+def _judge_folder(folder: str | None) -> tuple[str, bool]:
+    """Why the cache folder may not be used as it is ('' when it may, or when it does not
+    exist yet), and whether that is only its mode on a folder of ours (made by an older
+    version under a loose umask), which a run makes 0700 (`claim_folder`). Changes nothing."""
     if folder is None:
-        return "no HOME or XDG_CACHE_HOME"
+        return "no HOME or XDG_CACHE_HOME", False
     try:
         info = os.stat(folder)
     except FileNotFoundError:
-        return ""  # made, 0700, when first written
+        return "", False  # made, 0700, when first written
     except OSError as exc:
-        return f"folder {folder} cannot be read: {exc.strerror or exc}"
+        return f"folder {folder} cannot be read: {exc.strerror or exc}", False
     if not stat.S_ISDIR(info.st_mode):
-        return f"{folder} is not a folder"
+        return f"{folder} is not a folder", False
     why = _not_ours(info, f"folder {folder}")
-    if why and info.st_uid == getattr(os, "getuid", lambda: -1)():
+    return why, bool(why) and info.st_uid == getattr(os, "getuid", lambda: -1)()
+
+
+def refusal(folder: str | None = None) -> str:
+    """Why a run may not use the cache folder ('' when it may, or when it does not exist yet).
+    Only looks: a folder of ours that others may write counts as usable, as a run makes it
+    0700 first (`claim_folder`)."""
+    why, ours = _judge_folder(cache_dir() if folder is None else folder)
+    return "" if ours else why
+
+
+def claim_folder(folder: str) -> str:
+    """`refusal`, after making a folder of ours that others may write 0700 (the only change
+    made to the folder itself); each file in it is still checked before it is read."""
+    why, ours = _judge_folder(folder)
+    if ours:
         try:
             os.chmod(folder, 0o700)
             return ""
@@ -118,13 +137,27 @@ def refusal(folder: str | None = None) -> str:
     return why
 
 
-def file_key(paths: Sequence[str]) -> str:
-    """What must not change for a cache file to stay valid."""
-    parts: list[object] = [FORMAT_VERSION, __version__]
+#: What the key holds of each file: realpath, size, mtime_ns, ctime_ns, inode, device.
+_Stat = tuple[str, int, int, int, int, int]
+
+
+def _stats(paths: Sequence[str]) -> list[_Stat]:
+    """The `_Stat` of each file (OSError if one is missing)."""
+    found: list[_Stat] = []
     for path in paths:
         info = os.stat(path)
-        parts.append([os.path.realpath(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev])
-    return json.dumps(parts)  # ASCII: a path that is not UTF-8 (surrogate escapes) must still store
+        found.append((os.path.realpath(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev))
+    return found
+
+
+def _key(stats: list[_Stat]) -> str:
+    # ASCII: a path that is not UTF-8 (surrogate escapes) must still store
+    return json.dumps([FORMAT_VERSION, __version__, *stats])
+
+
+def file_key(paths: Sequence[str]) -> str:
+    """What must not change for a cache file to stay valid."""
+    return _key(_stats(paths))
 
 
 def cache_path(paths: Sequence[str]) -> str | None:
@@ -151,53 +184,98 @@ def fingerprint(data: bytes) -> str:
 def open_cached(path: str, key: str, fingerprints: list[str] | None = None) -> Index | None:
     """The cache file as a read-only Index, or None when it is missing, not ours, foreign,
     stale or broken. `fingerprints`: those of the bytes just read (after a build), which
-    the file must hold; else the racily-clean rule decides (see the module docstring)."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(info.st_mode) or _not_ours(info, "file"):
+    the file must hold; else the racily-clean rule decides (see the module docstring), and
+    after a content check the file's build time is moved forward (the file is rewritten)."""
+    found = _open_cached(path, key, fingerprints)
+    return found[0] if found is not None else None
+
+
+def _open_cached(path: str, key: str, fingerprints: list[str] | None) -> tuple[Index, list[list[int]]] | None:
+    """`open_cached`, and the (records, sources) of each file, stored at build time."""
+    if not _regular_and_ours(path):
         return None
     try:
         db = sqlite3.connect(sqlite_uri(path, "mode=ro&immutable=1"), uri=True)
     except sqlite3.Error:
         return None
     try:
-        meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('key', 'built')").fetchall())
-        if meta.get("key") != key or not _current(db, meta, key, fingerprints, path):
+        meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('key', 'built', 'counts')").fetchall())
+        counts = _counts(meta, key)
+        built = _current(db, meta, key, fingerprints) if meta.get("key") == key and counts is not None else None
+        if counts is None or built is None:
             db.close()
             return None
+        if built != int(meta["built"]):  # the fingerprints just checked, of the file open here
+            _move_build_time(path, key, _fingerprints(db), built)
     except (sqlite3.Error, ValueError, TypeError, IndexError):
         db.close()
         return None
     OPENED.append(path)
-    return Index(db, path)
+    return Index(db, path), counts
 
 
-def _current(db: sqlite3.Connection, meta: dict[str, str], key: str, fingerprints: list[str] | None, path: str) -> bool:
-    """Whether a cache file whose stat key matches holds the files' present content."""
-    if fingerprints is not None:
-        return bool(_fingerprints(db) == fingerprints)
+def _regular_and_ours(path: str) -> bool:
+    """Whether a cache file may be opened: it exists, is a regular file (not a FIFO, whose
+    opening would wait for a writer, a device or a folder), and is ours."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and not _not_ours(info, "file")
+
+
+def _counts(meta: dict[str, str], key: str) -> list[list[int]] | None:
+    """The (records, sources) of each file, as stored at build time (None if malformed)."""
+    counts = json.loads(meta.get("counts", "null"))
+    files = len(json.loads(key)) - 2
+    if not isinstance(counts, list) or len(counts) != files:
+        return None
+    if not all(isinstance(c, list) and len(c) == 2 and all(type(n) is int for n in c) for c in counts):
+        return None
+    return counts
+
+
+def _current(db: sqlite3.Connection, meta: dict[str, str], key: str, fingerprints: list[str] | None) -> int | None:
+    """None when a cache file whose stat key matches may not hold the files' present content;
+    else its build time from now on: the one stored, or, after a content check that could
+    move it (every file safely older than the check), the check's start. Changes nothing."""
     built = int(meta.get("built", "0"))
+    if fingerprints is not None:
+        return built if _fingerprints(db) == fingerprints else None
     files = json.loads(key)[2:]  # [realpath, size, mtime_ns, ctime_ns, inode, device] per file
     racy = [n for n, item in enumerate(files) if max(item[2], item[3]) >= built - RACY_NS]
     if not racy:
-        return True  # the fast path: no file changed within RACY_NS of the build
+        return built  # the fast path: no file changed within RACY_NS of the build
     stored = _fingerprints(db)
     if not isinstance(stored, list) or len(stored) != len(files):
-        return False
+        return None
     started = time.time_ns()  # before reading, as for a build
     for n in racy:
-        try:
-            with open(files[n][0], "rb") as handle:
-                data = handle.read(files[n][1] + 1)
-        except OSError:
-            return False
-        if fingerprint(data) != stored[n]:
-            return False
+        data = _read_regular(files[n][0], files[n][1] + 1)
+        if data is None or fingerprint(data) != stored[n]:
+            return None
     if all(max(item[2], item[3]) < started - RACY_NS for item in files):
-        _move_build_time(path, key, stored, started)
-    return True
+        return started
+    return built
+
+
+def _read_regular(path: str, size: int) -> bytes | None:
+    """Up to `size` bytes of a regular file; None when it is not one or cannot be read.
+    Opened non-blocking: a FIFO put in its place would otherwise wait for a writer forever."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        os.set_blocking(handle, True)
+        with open(handle, "rb", closefd=False) as reader:
+            return reader.read(size)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
 
 
 def _fingerprints(db: sqlite3.Connection) -> object:
@@ -205,7 +283,7 @@ def _fingerprints(db: sqlite3.Connection) -> object:
     return json.loads(row[0]) if row else None
 
 
-def _move_build_time(path: str, key: str, stored: list[str], started: int) -> None:
+def _move_build_time(path: str, key: str, stored: object, started: int) -> None:
     """After a content check, record `started` as the build time (as git rewrites its index),
     so the next run trusts the stat again. Into a copy renamed over the file: readers have
     it open as immutable. Skipped when the file was replaced meanwhile by one built from
@@ -217,7 +295,7 @@ def _move_build_time(path: str, key: str, stored: list[str], started: int) -> No
         db = sqlite3.connect(tmp)
         try:
             meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('key', 'fingerprints')").fetchall())
-            if meta.get("key") != key or meta.get("fingerprints") != json.dumps(stored):
+            if meta.get("key") != key or json.loads(meta.get("fingerprints", "null")) != stored:
                 raise OSError("replaced meanwhile")
             db.execute("UPDATE meta SET value = ? WHERE key = 'built'", (str(started),))
             db.commit()
@@ -225,19 +303,25 @@ def _move_build_time(path: str, key: str, stored: list[str], started: int) -> No
             db.close()
 
 
-def store(base: Base, path: str, key: str, built: int, fingerprints: Sequence[str]) -> bool:
+def store(base: Base, path: str, key: str, built: int, fingerprints: Sequence[str], counts: Sequence[tuple[int, int]]) -> bool:
     """Write a new cache file atomically; False (and no file) when the folder will not take it
     or is not ours. `built`: when reading the base began (time.time_ns); `fingerprints`: of
-    the bytes that were parsed, one per file."""
+    the bytes that were parsed, one per file; `counts`: their (records, sources), for
+    FACTS_MAX_RECORDS on the runs the file serves."""
     try:
         folder = os.path.dirname(path)
         os.makedirs(folder, mode=0o700, exist_ok=True)
-        if refusal(folder):
+        if claim_folder(folder):
             return False
         _remove_stale_temps(folder)
         with replacing(path) as tmp:
             index = Index.build(base, tmp)
-            meta = [("key", key), ("built", str(built)), ("fingerprints", json.dumps(list(fingerprints)))]
+            meta = [
+                ("key", key),
+                ("built", str(built)),
+                ("fingerprints", json.dumps(list(fingerprints))),
+                ("counts", json.dumps([list(count) for count in counts])),
+            ]
             index.db.executemany("INSERT INTO meta VALUES (?, ?)", meta)
             index.db.commit()
             index.close()
@@ -246,11 +330,15 @@ def store(base: Base, path: str, key: str, built: int, fingerprints: Sequence[st
         return False
 
 
+#: A temporary cache file, and what SQLite may leave beside it (files.SIDE_FILES).
+_TEMP_ENDINGS = (".tmp", *(".tmp" + side for side in SIDE_FILES))
+
+
 def _remove_stale_temps(folder: str) -> None:
-    """Temporary files of processes killed mid-write."""
+    """Temporary files of processes killed mid-write (SIGKILL, a power cut), with their side files."""
     now = time.time()
     for name in os.listdir(folder):
-        if name.endswith((".tmp", ".tmp-journal")):
+        if name.endswith(_TEMP_ENDINGS):
             leftover = os.path.join(folder, name)
             with contextlib.suppress(OSError):
                 if now - os.stat(leftover).st_mtime > STALE_TEMP_SECONDS:
@@ -265,32 +353,50 @@ def open_index(paths: Sequence[str]) -> Index:
     if not enabled():
         return Index.build(load_files(paths))
     target = cache_path(paths)
-    if target is not None and refusal(os.path.dirname(target)):
+    if target is not None and claim_folder(os.path.dirname(target)):
         target = None  # not our folder: no cache this run
     try:
-        key = file_key(paths)
+        stats = _stats(paths)
+        key = _key(stats)
     except OSError:
-        key = ""
+        stats, key = [], ""
     if target is not None and key:
-        cached = open_cached(target, key)
-        if cached is not None:
-            return cached
+        found = _open_cached(target, key, None)
+        if found is not None:
+            return _within_limits(found, paths, stats)
     built = time.time_ns()  # before the bytes are read: see RACY_NS
     documents = read_documents(paths)
-    base = load_documents(documents)  # raises BaseError with file:line when the base is bad
     caching = target is not None and bool(key)
+    # Fingerprinted as read, before parsing: parsing lets each file's bytes go once decoded.
     fingerprints = [fingerprint(raw) for _, raw in documents] if caching else []
-    del documents  # a big base's bytes are not needed while it is indexed
+    counts: list[tuple[int, int]] = []
+    base = load_documents(documents, counts)  # raises BaseError with file:line when the base is bad
     if target is not None and caching:
         try:
             unchanged = file_key(paths) == key
         except OSError:
             unchanged = False
-        if unchanged and store(base, target, key, built, fingerprints):
+        if unchanged and store(base, target, key, built, fingerprints, counts):
             cached = open_cached(target, key, fingerprints)
             if cached is not None:
                 return cached
     return Index.build(base)
+
+
+def _within_limits(found: tuple[Index, list[list[int]]], paths: Sequence[str], stats: list[_Stat]) -> Index:
+    """The cached index, if the base is within FACTS_MAX_MB and FACTS_MAX_RECORDS as they are
+    set now, else the error a cold run would give: the sizes are those of the key (no more
+    system calls), the counts those the build stored."""
+    from .load import check_counts, check_sizes
+
+    index, counts = found
+    try:
+        check_sizes(paths, [item[1] for item in stats])
+        check_counts(counts, len(paths))
+    except BaseException:
+        index.close()
+        raise
+    return index
 
 
 def drop_opened() -> bool:
@@ -323,54 +429,73 @@ def _files(folder: str, *suffixes: str) -> list[str]:
 
 
 def status() -> str:
-    """The `cache:` line of `facts cache info`: on, or off and why."""
+    """The `cache:` line of `facts cache info`: on, or off and why. Only looks."""
     if not enabled():
         return "off (FACTS_NO_CACHE)"
-    why = refusal()
+    why, ours = _judge_folder(cache_dir())
+    if ours:
+        return f"on ({why}: the next run makes it 0700)"
     return f"off ({why})" if why else "on"
 
 
 def info() -> tuple[str | None, list[CacheFile]]:
-    """The cache folder and its files; fresh by the same rules as opening (racily clean included)."""
+    """The cache folder and its cache files; fresh by the same rules as opening (racily
+    clean included). Only looks: it neither tightens the folder nor moves a build time, and
+    opens only regular files of ours, never in a way that can block (a FIFO named like a
+    cache file is left out, as a run leaves it unused)."""
     folder = cache_dir()
     if folder is None or not os.path.isdir(folder):
         return folder, []
-    refused = refusal(folder)
+    why, ours = _judge_folder(folder)
     found = []
     for path in _files(folder, SUFFIX):
         try:
-            size = os.path.getsize(path)
-            why = "folder not yours" if refused else _not_ours(os.stat(path), "file")
+            details = os.stat(path)
         except OSError:
             continue
-        if why:
-            found.append(CacheFile(path, size, [], False, f"unused ({why})"))
+        if not stat.S_ISREG(details.st_mode):
             continue
-        bases: list[str] = []
-        fresh = False
-        try:
-            db = sqlite3.connect(sqlite_uri(path, "mode=ro"), uri=True)
-            try:
-                meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-                bases = json.loads(meta.get("paths", "[]"))
-                with contextlib.suppress(OSError):
-                    key = file_key(bases)
-                    fresh = meta.get("key") == key and _current(db, meta, key, None, path)
-            finally:
-                db.close()
-        except (sqlite3.Error, ValueError, TypeError, IndexError):
-            pass
-        found.append(CacheFile(path, size, bases, fresh))
+        if why:  # not to be opened: others may replace a file with a FIFO at any moment
+            state = "unchecked (the folder is not private yet)" if ours else "unused (folder not yours)"
+            found.append(CacheFile(path, details.st_size, [], False, state))
+            continue
+        unusable = _not_ours(details, "file")
+        if unusable:
+            found.append(CacheFile(path, details.st_size, [], False, f"unused ({unusable})"))
+            continue
+        bases, fresh = _judge_file(path)
+        found.append(CacheFile(path, details.st_size, bases, fresh))
     return folder, found
 
 
+def _judge_file(path: str) -> tuple[list[str], bool]:
+    """The bases a cache file holds, and whether it is fresh. Opened immutable: SQLite then
+    looks for no journal beside it (a FIFO there would block) and takes no lock."""
+    bases: list[str] = []
+    try:
+        db = sqlite3.connect(sqlite_uri(path, "mode=ro&immutable=1"), uri=True)
+    except sqlite3.Error:
+        return bases, False
+    try:
+        meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('key', 'built', 'paths', 'counts')").fetchall())
+        bases = json.loads(meta.get("paths", "[]"))
+        key = file_key(bases)
+        fresh = meta.get("key") == key and _counts(meta, key) is not None and _current(db, meta, key, None) is not None
+        return bases, fresh
+    except (OSError, sqlite3.Error, ValueError, TypeError, IndexError):
+        return bases if isinstance(bases, list) else [], False
+    finally:
+        db.close()
+
+
 def clear() -> int:
-    """Delete the cache files (and temporary leftovers); none in a folder that is not ours."""
+    """Delete the cache files, temporary leftovers and their side files (files.SIDE_FILES);
+    none in a folder that is not ours."""
     folder = cache_dir()
     removed = 0
     if folder is None or refusal(folder):
         return 0
-    for path in _files(folder, SUFFIX, ".tmp", "-journal"):
+    for path in _files(folder, SUFFIX, ".tmp", *SIDE_FILES):
         with contextlib.suppress(OSError):
             os.unlink(path)
             removed += 1

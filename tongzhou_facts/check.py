@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import BaseError, UsageError
-from .load import Problem, count_records, decode, max_records, parse_toml, read_documents, too_many_records
+from .load import Problem, check_counts, count_entries, decode, parse_toml, read_documents
 from .validate import check_quotes, validate_documents
 
 
@@ -27,32 +27,45 @@ def source_texts(specs: Sequence[str]) -> dict[str | None, str]:
         path = spec
         if "=" in spec and not spec.startswith(("/", ".")):
             key, path = spec.split("=", 1)
-        try:
-            with open(path, encoding="utf-8-sig") as handle:
-                texts[key] = handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc)
-            raise UsageError(f"cannot read source text {path}: {reason}") from None
+        texts[key] = _read_source(path)
     return texts
+
+
+#: The largest source text read (a newspaper article is tens of kilobytes; a book a few MB):
+#: `--source /dev/zero` or a wrong path to a disk image must not fill the memory.
+MAX_SOURCE_BYTES = 64 * 1048576
+
+
+def _read_source(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_SOURCE_BYTES + 1)
+        if len(raw) > MAX_SOURCE_BYTES:
+            raise UsageError(f"source text {path} is larger than {MAX_SOURCE_BYTES // 1048576} MB: not an article")
+        return raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UsageError(f"cannot read source text {path}: {reason}") from None
 
 
 def run_check(paths: Sequence[str], sources: Sequence[str]) -> tuple[list[Problem], str]:
     texts = source_texts(sources)
     problems: list[Problem] = []
     parsed: list[tuple[str, str, dict[str, Any]]] = []
-    limit = max_records()
-    count = 0
+    counts: list[tuple[int, int]] = []
     documents = read_documents(paths)  # cannot be read at all, or too large: BaseError, exit 2
-    for number, (path, raw) in enumerate(documents, 1):
+    total = len(documents)
+    while documents:  # each file's bytes let go once decoded, as loading does
+        path, raw = documents.pop(0)
         try:  # read, but not UTF-8 or not TOML: a problem like any other
             text = decode(raw, path)
+            del raw
             data = parse_toml(text, path)
         except BaseError as error:
             problems.append(_problem_from(error, path))
             continue
-        count += count_records(data)
-        if count > limit:  # before validation, the costly part
-            raise too_many_records(count, limit, number < len(documents))
+        counts.append(count_entries(data))
+        check_counts(counts, total)  # before validation, the costly part; the same message as loading
         parsed.append((path, text, data))
     base, found = validate_documents(parsed)
     problems.extend(found)

@@ -13,7 +13,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TextIO
 
 from . import __version__, query
 from .argv import Arg, Opt, check_text, parse, typer_function
@@ -23,7 +23,7 @@ from .errors import Done, ExitStatus, FactsError, OutputError, Terminated, Usage
 from .escape import safe
 from .index import Index
 from .load import bundled_path
-from .model import FIELD_ORDER, KINDS, Record
+from .model import KINDS, Record
 from .output import ALL_FIELDS, FORMATS, parse_fields, present_fields, record_object, text_of, to_json, write
 
 EPILOG = "Exit status: 0 results printed, 1 nothing matched (or check found problems), 2 usage error or unreadable/invalid base."
@@ -102,7 +102,9 @@ def _complete_column(column: str) -> Callable[[Any, str], list[str]]:
     def complete(ctx: Any, incomplete: str) -> list[str]:
         try:
             index = open_index(base_paths(ctx.params.get("file")))
-            return [v for v in index.distinct(column) if v.startswith(incomplete)]
+            # A value with controls in it would reach the shell raw (a newline splits it in two):
+            # completion offers only what can be typed back as it is.
+            return [v for v in index.distinct(column) if v.startswith(incomplete) and safe(v) == v]
         except FactsError:
             return []
 
@@ -194,7 +196,17 @@ def emit(
 
         render.table(records, fields, env, out.lang, highlights)
     else:
-        write(records, fmt, fields, env.stdout, lang=out.lang, all_fields=out.fields is None, bom=out.bom, csv_raw=out.csv_raw)
+        write(
+            records,
+            fmt,
+            fields,
+            env.stdout,
+            lang=out.lang,
+            all_fields=out.fields is None,
+            bom=out.bom,
+            csv_raw=out.csv_raw,
+            terminal=env.is_terminal,
+        )
     finish(ExitStatus.OK)
 
 
@@ -206,34 +218,63 @@ def emit_rows(index: Index, rows: Iterable[query.Row], default_fields: Sequence[
     env = out.env()
     stream = iter(rows)
     first = next(stream, None)
-    fmt = out.format_for(env)
-    if first is None or fmt == "table":
+    if first is None or out.format_for(env) == "table":
         emit([] if first is None else [record for _, record in itertools.chain([first], stream)], default_fields, out)
-    fields = parse_fields(out.fields, default_fields)
-    stream = itertools.chain([first], stream)
-    columns = None
-    if fmt == "csv" and out.fields is None:  # CSV's columns are every key present: read twice
-        from array import array
-
-        numbers = array("q")
-        present: set[str] = set()
-        for n, record in stream:
-            numbers.append(n)
-            present.update(record.to_dict())
-        columns = [key for key in FIELD_ORDER if key in present]
-        stream = index.fetch(numbers)
-    write(
-        query.records(stream),
-        fmt,
-        fields,
+    write_rows(
+        index,
+        itertools.chain([first], stream),
+        out.format_for(env),
+        parse_fields(out.fields, default_fields),
         env.stdout,
         lang=out.lang,
         all_fields=out.fields is None,
         bom=out.bom,
         csv_raw=out.csv_raw,
-        columns=columns,
+        terminal=env.is_terminal,
     )
     finish(ExitStatus.OK)
+
+
+def write_rows(
+    index: Index,
+    rows: Iterable[query.Row],
+    fmt: str,
+    fields: Sequence[str],
+    stream: TextIO,
+    *,
+    lang: str = "zh",
+    all_fields: bool = False,
+    bom: bool = False,
+    csv_raw: bool = False,
+    terminal: bool = False,
+) -> None:
+    """`output.write` for rows of an index. An every-field CSV needs its columns (every key
+    present) before its first line: the rows are read twice, keeping only their numbers."""
+    columns = None
+    if fmt == "csv" and all_fields:
+        from array import array
+
+        numbers = array("q")
+
+        def counted() -> Iterator[Record]:
+            for n, record in rows:
+                numbers.append(n)
+                yield record
+
+        columns = present_fields(counted())
+        rows = index.fetch(numbers)
+    write(
+        query.records(rows),
+        fmt,
+        fields,
+        stream,
+        lang=lang,
+        all_fields=all_fields,
+        bom=bom,
+        csv_raw=csv_raw,
+        columns=columns,
+        terminal=terminal,
+    )
 
 
 LIST_FIELDS = ("id", "kind", "name", "figure", "when")
@@ -529,8 +570,7 @@ def chart(
     if largest_first and out.format_for(env) == "table" and out.fields is None:
         from . import render
 
-        records = list(query.records(rows))
-        render.chart(records, [in_chart_unit(r) for r in records], env, lang)
+        render.chart(list(query.records(rows)), [-value for value, _ in largest_first], env, lang)
         finish(ExitStatus.OK)
     emit_rows(index, rows, ("name", "value", "unit", "id"), out)
 
@@ -658,7 +698,8 @@ def stats(
         if fmt_ == "csv":
             from .output import csv_text
 
-            env.stdout.write(csv_text([("group", "key", "count"), *rows], raw=csv_raw))
+            shown = [tuple(safe(part) for part in row) for row in rows] if env.is_terminal else rows
+            env.stdout.write(csv_text([("group", "key", "count"), *shown], raw=csv_raw))
         else:
             if fmt_ == "tsv":
                 env.stdout.write("group\tkey\tcount\n")
@@ -720,12 +761,15 @@ def export(
         raise UsageError(f"unknown export format '{fmt}' (json, jsonl, csv or sqlite)")
     if fmt == "sqlite" and output is None:
         raise UsageError("--format sqlite needs --output FILE (or -o - for standard output)")
+    from . import cache
+    from .files import descriptor, writing
+
     paths = base_paths(file)
-    if output is None:
+    if output is None or (fmt != "sqlite" and descriptor(output) == 1):  # `-o -`: standard output, as without -o
         index = open_index(paths)
         emit_rows(index, index.rows(), [], Output(fmt, None, "zh", True, bom, csv_raw))
-    from . import cache
-    from .files import writing
+    if descriptor(output) == 1 and Environment.detect().is_terminal:
+        raise UsageError("refusing to write a database to a terminal: give -o FILE, or pipe it")
 
     # Never over a base being read (nor the bundled one every later run reads) or the cache.
     with writing(output, [*paths, bundled_path()], [folder for folder in (cache.cache_dir(),) if folder]) as tmp:
@@ -736,10 +780,9 @@ def export(
             count = write_sqlite(index, tmp)
         else:
             count = index.count()
-            columns = present_fields(query.records(index.rows())) if fmt == "csv" else None
             with open(tmp, "w", encoding="utf-8", newline="") as handle:
-                write(query.records(index.rows()), fmt, [], handle, all_fields=True, bom=bom, csv_raw=csv_raw, columns=columns)
-    say(f"facts: wrote {count} records to {'standard output' if output == '-' else output}")
+                write_rows(index, index.rows(), fmt, [], handle, all_fields=True, bom=bom, csv_raw=csv_raw)
+    say(f"facts: wrote {count} records to {'standard output' if descriptor(output) == 1 else output}")
     finish(ExitStatus.OK if count else ExitStatus.NOTHING)
 
 
@@ -795,7 +838,8 @@ def _get(index: Index, record_id: str) -> Record:
     if record is None:
         from .nearest import close_matches, pool_for
 
-        close = close_matches(record_id, pool_for(record_id, index.count(), index.ids_starting), count=3, cutoff=0.5)
+        pool = pool_for(record_id, index.count(), index.ids_starting, index.existing_ids)
+        close = close_matches(record_id, pool, count=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise UsageError(f"no record with id '{record_id}'{hint}")
     return record
@@ -873,7 +917,12 @@ def _main(args: list[str]) -> int:
 
 def _run(args: list[str]) -> int:
     """Run once; if a cache file proves broken mid-command (a truncated file reads fine at
-    first), delete it and run again from the TOML: a bad cache is never an error."""
+    first), delete it and run again from the TOML: a bad cache is never an error.
+
+    Only before anything was printed: a listing streams, and starting over after its first
+    lines would print them twice. Then the broken file is deleted and the run ends with an
+    error, so the next run rebuilds it.
+    """
     import sqlite3
 
     from . import cache
@@ -884,10 +933,27 @@ def _run(args: list[str]) -> int:
             return _run_typer(args) if code is None else code
         except Done as done:
             return done.code
-        except sqlite3.DatabaseError:
-            if attempt == 2 or not cache.drop_opened():
+        except sqlite3.DatabaseError as exc:
+            if attempt == 2 or not _broken_file(exc) or not cache.drop_opened():
                 raise
+            if getattr(sys.stdout, "written", False):
+                raise FactsError("the cache file broke while this answer was being printed; it was removed: run again") from None
     raise AssertionError("unreachable")
+
+
+#: SQLite's primary result codes for a file that is damaged or not a database (IOERR,
+#: CORRUPT, CANTOPEN, NOTADB), and their messages for Python 3.10 (no `sqlite_errorcode`).
+_BROKEN_CODES = (10, 11, 14, 26)
+_BROKEN_MESSAGES = ("malformed", "not a database", "disk i/o error", "unable to open", "no such table", "no such column")
+
+
+def _broken_file(exc: Exception) -> bool:
+    """Whether an SQLite error means a damaged cache file rather than a query it refused."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int) and (code & 0xFF) in _BROKEN_CODES:
+        return True
+    text = str(exc).lower()
+    return any(message in text for message in _BROKEN_MESSAGES)
 
 
 def _run_fast(args: list[str]) -> int | None:

@@ -75,9 +75,13 @@ class GuardedOutput:
 
     def __init__(self, stream: Any) -> None:
         self.stream = stream
+        #: Whether anything reached the stream: after that, a run cannot start over.
+        self.written = False
 
     def write(self, text: str) -> int:
         try:
+            if text:
+                self.written = True
             return int(self.stream.write(text))
         except BrokenPipeError:
             raise
@@ -101,6 +105,11 @@ class ClosedOutput:
 
     encoding = "utf-8"
     errors = "strict"
+    closed_output = True  # files.writing asks, for `-o -`
+
+    @property
+    def buffer(self) -> Any:
+        raise OSError(errno.EBADF, "standard output is closed")
 
     def write(self, text: str) -> int:
         raise OSError(errno.EBADF, "standard output is closed")

@@ -51,3 +51,9 @@ def csv_safe(cell: str) -> str:
     if not cell.startswith(_FORMULA_START) or cell == "-" or re.fullmatch(_PLAIN_NUMBER, cell):
         return cell
     return "'" + cell
+
+
+def undecodable(text: str) -> bool:
+    """Whether `text` holds lone surrogates: bytes that were not UTF-8 (a Latin-1 argument or
+    file name, as Python hands them over), which SQLite and every encoder refuse."""
+    return not text.isascii() and any("\ud800" <= c <= "\udfff" for c in text)

@@ -2,10 +2,12 @@
 
 `replacing` serves the cache (ten processes may build it at once; one may be killed
 mid-write). `writing` serves every `-o FILE`: it refuses a path that is a base being
-read or the cache, writes through a symlink to its target, writes a device, a FIFO
-or `-` as a stream, keeps an existing file's mode, owner and hard links, gives a new
-file the umask's mode, and removes its temporary file on any failure, Ctrl-C or
-SIGTERM included.
+read or the cache, or a block device; writes `-`, `/dev/stdout` and `/dev/fd/N` to the
+descriptor itself (so `>> log` appends), a character device or FIFO as a stream, a
+symlink through to its target, a file with hard links in place (space reserved first,
+signals held while it is rewritten); keeps an existing file's mode and owner, refuses
+a read-only one, gives a new file the umask's mode; and removes its temporary file on
+any failure, Ctrl-C or SIGTERM included.
 """
 
 from __future__ import annotations
@@ -13,14 +15,18 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator, Sequence
 
-from .errors import UsageError
+from .errors import OutputError, UsageError
 
 #: What SQLite may leave beside a database file while writing it.
 SIDE_FILES = ("-journal", "-wal", "-shm")
+#: Names of open descriptors: what the shell means by them is the descriptor, not a file.
+_DESCRIPTOR = re.compile(r"/dev/fd/(\d+)|/proc/(self|\d+)/fd/(\d+)")
+_STANDARD = {"-": 1, "/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
 
 
 @contextlib.contextmanager
@@ -35,7 +41,9 @@ def replacing(target: str, mode: int | None = None) -> Iterator[str]:
     if os.path.isdir(target):
         raise IsADirectoryError(errno.EISDIR, "is a directory", target)
     folder = os.path.dirname(os.path.abspath(target))
-    handle, tmp = tempfile.mkstemp(prefix=os.path.basename(target) + ".", suffix=".tmp", dir=folder)
+    # A name near the 255-byte limit must leave room for the random part and ".tmp".
+    prefix = os.fsencode(os.path.basename(target))[:200].decode("utf-8", "ignore") + "."
+    handle, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     os.close(handle)
     try:
         yield tmp
@@ -43,9 +51,14 @@ def replacing(target: str, mode: int | None = None) -> Iterator[str]:
             os.chmod(tmp, mode)
         os.replace(tmp, target)
     finally:
-        for leftover in (tmp, *(tmp + side for side in SIDE_FILES)):
-            with contextlib.suppress(OSError):
-                os.unlink(leftover)
+        remove(tmp)
+
+
+def remove(path: str) -> None:
+    """Delete a temporary file and whatever SQLite left beside it; missing ones are fine."""
+    for leftover in (path, *(path + side for side in SIDE_FILES)):
+        with contextlib.suppress(OSError):
+            os.unlink(leftover)
 
 
 def same_file(a: str, b: str) -> bool:
@@ -59,10 +72,10 @@ def same_file(a: str, b: str) -> bool:
 
 
 def refuse_inputs(target: str, inputs: Sequence[str], folders: Sequence[str] = ()) -> None:
-    """A usage error when writing `target` would overwrite a file being read or the cache."""
+    """A usage error when writing `target` would overwrite a fact base or the cache."""
     for path in inputs:
         if same_file(target, path):
-            raise UsageError(f"refusing to write to {target}: it is the fact base {path} being read")
+            raise UsageError(f"refusing to write to {target}: it is the fact base {path}")
     real = os.path.realpath(target)
     for folder in folders:
         inside = os.path.realpath(folder)
@@ -70,46 +83,84 @@ def refuse_inputs(target: str, inputs: Sequence[str], folders: Sequence[str] = (
             raise UsageError(f"refusing to write to {target}: it is inside the cache folder {folder}")
 
 
+def descriptor(target: str) -> int | None:
+    """The open descriptor a path names (`-`, /dev/stdout, /dev/fd/3, /proc/self/fd/3), else None."""
+    if target in _STANDARD:
+        return _STANDARD[target]
+    found = _DESCRIPTOR.fullmatch(target)
+    if found is None:
+        return None
+    if found.group(1) is not None:
+        return int(found.group(1))
+    if found.group(2) not in ("self", str(os.getpid())):
+        return None  # another process's descriptor: a path like any other
+    return int(found.group(3))
+
+
 @contextlib.contextmanager
 def writing(target: str, inputs: Sequence[str] = (), folders: Sequence[str] = ()) -> Iterator[str]:
     """A temporary path to write the output into; when the block succeeds it becomes `target`.
 
-    `target` may be `-` (standard output), a device or FIFO (written as a stream), a
-    symlink (its target is written), a file with hard links (rewritten in place, so
-    every link sees it) or a plain path (renamed into place atomically). Errors are
-    one-line `UsageError`s naming the path.
+    Errors are one-line `UsageError`s naming the path (`OutputError` for standard output).
     """
     if not target:
         raise UsageError("cannot write to an empty path")
-    if target != "-":
-        refuse_inputs(target, inputs, folders)
-    try:  # the kernel follows the links (/dev/stdout is a link to a pipe that has no path)
-        info: os.stat_result | None = os.stat(target) if target != "-" else None
+    fd = descriptor(target)
+    if fd is not None:
+        _refuse_descriptor(target, fd, inputs)
+        with _scratch() as tmp:
+            yield tmp
+            _copy_to_descriptor(tmp, fd, target)
+        return
+    refuse_inputs(target, inputs, folders)
+    try:  # the kernel follows the links
+        info: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
         info = None
     except OSError as exc:
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
-    real = os.path.realpath(target)  # a symlink's target (also a dangling one's) is what gets replaced
+    real = os.path.realpath(target)  # a symlink's target (also a dangling one's) is what gets written
     try:
-        if target == "-" or (info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode)):
+        if info is None or stat.S_ISDIR(info.st_mode):
+            with replacing(real, 0o666 & ~_umask()) as tmp:
+                yield tmp
+        elif stat.S_ISBLK(info.st_mode):
+            raise UsageError(f"refusing to write to {target}: it is a block device (a disk)")
+        elif not stat.S_ISREG(info.st_mode):  # a character device, a FIFO: written as a stream
             with _scratch() as tmp:
                 yield tmp
                 _copy_into(tmp, target)
-        elif info is not None and stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
-            with _scratch(os.path.dirname(real)) as tmp:
+        elif not os.access(real, os.W_OK):
+            raise UsageError(f"cannot write {target}: permission denied")
+        elif info.st_nlink > 1 or not os.access(os.path.dirname(real) or ".", os.W_OK):
+            with _scratch() as tmp:  # linked, or no room for a new file beside it: rewritten in place
                 yield tmp
-                _copy_into(tmp, real)
+                _rewrite_in_place(tmp, real)
         else:
-            mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
-            with replacing(real, mode) as tmp:
+            with replacing(real, stat.S_IMODE(info.st_mode)) as tmp:
                 yield tmp
-                if info is not None and hasattr(os, "chown") and os.geteuid() == 0:
+                if hasattr(os, "chown") and os.geteuid() == 0:
                     with contextlib.suppress(OSError):  # root rewriting a user's file leaves it theirs
                         os.chown(tmp, info.st_uid, info.st_gid)
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             raise
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _refuse_descriptor(target: str, fd: int, inputs: Sequence[str]) -> None:
+    try:
+        opened = os.fstat(fd)
+    except OSError:
+        if fd == 1:
+            raise OutputError("cannot write to standard output: it is closed") from None
+        raise UsageError(f"cannot write {target}: no such open descriptor") from None
+    for path in inputs:
+        with contextlib.suppress(OSError):
+            if os.path.samestat(opened, os.stat(path)):
+                raise UsageError(f"refusing to write to {target}: it is the fact base {path}")
+    if stat.S_ISBLK(opened.st_mode):
+        raise UsageError(f"refusing to write to {target}: it is a block device (a disk)")
 
 
 @contextlib.contextmanager
@@ -122,28 +173,80 @@ def _scratch(folder: str | None = None) -> Iterator[str]:
     try:
         yield tmp
     finally:
-        for leftover in (tmp, *(tmp + side for side in SIDE_FILES)):
-            with contextlib.suppress(OSError):
-                os.unlink(leftover)
+        remove(tmp)
+
+
+def _chunks(path: str) -> Iterator[bytes]:
+    with open(path, "rb") as reader:
+        while chunk := reader.read(1 << 20):
+            yield chunk
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _copy_to_descriptor(source: str, fd: int, target: str) -> None:
+    """Write the bytes of `source` to an open descriptor, where it points now (`>> log` appends)."""
+    if fd == 1:
+        stream = sys.stdout
+        if stream is None or getattr(stream, "closed_output", False):
+            raise OutputError("cannot write to standard output: it is closed")
+        try:
+            stream.flush()
+            for chunk in _chunks(source):
+                _write_all(1, chunk)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+        return
+    try:
+        for chunk in _chunks(source):
+            _write_all(fd, chunk)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 def _copy_into(source: str, target: str) -> None:
-    """Write the bytes of `source` into `target` as a stream (`-` is standard output)."""
-    with open(source, "rb") as reader:
-        if target == "-":
-            if sys.stdout is None:
-                raise OSError(errno.EBADF, "standard output is closed")
-            sys.stdout.flush()
-            out = sys.stdout.buffer
-            while chunk := reader.read(1 << 20):
-                out.write(chunk)
-            out.flush()
-            return
-        with open(target, "r+b" if os.path.isfile(target) else "wb") as out:
-            while chunk := reader.read(1 << 20):
-                out.write(chunk)
-            if os.path.isfile(target):
-                out.truncate()
+    """Write the bytes of `source` into a device or FIFO as a stream."""
+    with open(target, "wb") as out:
+        for chunk in _chunks(source):
+            out.write(chunk)
+
+
+def _rewrite_in_place(source: str, target: str) -> None:
+    """Rewrite `target` with the bytes of `source`, keeping its inode (every hard link sees it).
+
+    Space is reserved first, so a full disk fails before anything changes; Ctrl-C and
+    SIGTERM wait until the file is whole (they take effect right after).
+    """
+    import signal
+
+    size = os.path.getsize(source)
+    fd = os.open(target, os.O_WRONLY)
+    try:
+        if hasattr(os, "posix_fallocate") and size:
+            try:
+                os.posix_fallocate(fd, 0, size)
+            except OSError as exc:
+                if exc.errno not in (errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
+                    raise
+        held = {signal.SIGINT, signal.SIGTERM}
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            for chunk in _chunks(source):
+                _write_all(fd, chunk)
+            os.ftruncate(fd, size)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:

@@ -8,21 +8,23 @@ are decoded.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Generator, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, BinaryIO
 
+from .escape import undecodable
 from .model import Record, Source, record_from_dict
 
 if TYPE_CHECKING:
-    import multiprocessing.pool
+    import signal
 
     from .load import Base
 
 #: Bump when the schema below or the search fields change: old cache files are then ignored.
-FORMAT_VERSION = "11"
+FORMAT_VERSION = "12"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -143,7 +145,7 @@ class Index:
         return found
 
     def get(self, record_id: str) -> Record | None:
-        if not record_id.isascii() and any("\ud800" <= c <= "\udfff" for c in record_id):
+        if undecodable(record_id):
             return None  # a lone surrogate (an undecodable argument) is in no UTF-8 base
         row = self.db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()
         return record_from_dict(json.loads(row[0])) if row else None
@@ -152,12 +154,22 @@ class Index:
         """Up to `limit` ids that start with `prefix`, in id order (a range of the id index)."""
         from .nearest import after_prefix
 
-        if not prefix.isascii() and any("\ud800" <= c <= "\udfff" for c in prefix):
+        if undecodable(prefix):
             return []
         upper = after_prefix(prefix)
         sql = "SELECT id FROM records WHERE id >= ?" + (" AND id < ?" if upper is not None else "") + " ORDER BY id LIMIT ?"
         params = (prefix, upper, limit) if upper is not None else (prefix, limit)
         return [row[0] for row in self.db.execute(sql, params)]
+
+    def existing_ids(self, candidates: Iterable[str]) -> list[str]:
+        """Those of `candidates` that are ids of this base (an index look-up each)."""
+        found: list[str] = []
+        chosen = [c for c in candidates if not undecodable(c)]
+        for start in range(0, len(chosen), 500):
+            chunk = chosen[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += [row[0] for row in self.db.execute(f"SELECT id FROM records WHERE id IN ({marks})", chunk)]
+        return found
 
     def ids(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT id FROM records ORDER BY n")]
@@ -214,38 +226,6 @@ def _prepare(span: tuple[int, int]) -> Prepared:
     return rows, docs
 
 
-def _pool(workers: int) -> multiprocessing.pool.Pool | None:
-    """Forked workers (None when they cannot be had), made with Ctrl-C and SIGTERM blocked in
-    this thread and left blocked for the caller to unblock inside `with pool`: a worker never
-    runs this process's handlers (a Ctrl-C during the fork would print its traceback), and
-    the pool exists, to be terminated, before either can interrupt this process."""
-    import multiprocessing
-    import signal
-
-    blocked = {signal.SIGINT, signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
-    pool = None
-    try:
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
-    except (OSError, ValueError):
-        pass
-    finally:
-        if pool is None:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
-    return pool
-
-
-def _quiet_worker() -> None:
-    """In each worker: Ctrl-C is the parent's to handle (it reaches the whole process group,
-    and a worker's KeyboardInterrupt would print a traceback); SIGTERM, which the parent's
-    pool sends to end a worker, just ends it (not the parent's handler, which raises)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-
-
 def _prepared(records: list[Record]) -> Generator[Prepared, None, None]:
     """Batches of rows, in order. A big base is prepared by two forked workers while this
     process writes: normalising and spelling 100,000 records is most of a cold build."""
@@ -255,19 +235,131 @@ def _prepared(records: list[Record]) -> Generator[Prepared, None, None]:
     try:
         workers = min(os.cpu_count() or 1, 2)
         if len(records) >= PARALLEL_FROM and workers > 1 and hasattr(os, "fork"):
-            import signal
-
-            pool = _pool(workers)
-            if pool is not None:
-                with pool:  # leaving it, normally or by Ctrl-C/SIGTERM, terminates the workers
-                    # A Ctrl-C or SIGTERM held since the fork is raised here, inside `with`.
-                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-                    yield from pool.imap(_prepare, spans)
-                return
-        for span in spans:
-            yield _prepare(span)
+            yield from _forked(spans, workers)
+        else:
+            for span in spans:
+                yield _prepare(span)
     finally:
         _RECORDS = []
+
+
+def _forked(spans: list[tuple[int, int]], workers: int) -> Generator[Prepared, None, None]:
+    """`_prepare` of each span, in order, by `workers` forked processes: worker k prepares
+    spans k, k + workers, … in turn and writes each batch to its own pipe as a pickle after
+    its length; this process reads them back in span order.
+
+    Plain fork and pipes rather than multiprocessing.Pool: a pool's workers share queue locks,
+    and one killed while holding one (SIGTERM to the whole process group, as `kill %1`,
+    systemd and `kill 0` send it) leaves Pool.terminate() waiting for the lock forever. Here
+    nothing is shared: a worker that ends early is an end of file, and its spans are prepared
+    here instead; when this process stops (an error, Ctrl-C, SIGTERM, or the consumer closing
+    this generator) it kills and reaps every worker before the exception goes on.
+    """
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    pids: list[int] = []
+    readers: list[BinaryIO | None] = []
+    try:
+        # Ctrl-C and SIGTERM wait until every worker exists and is known (to be killed): a
+        # worker never runs this process's handlers, and none is left unknown by a signal
+        # that lands between fork() and the line that records its pid.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            for number in range(workers):
+                readers.append(_fork_worker(spans[number::workers], readers, pids, held))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # one held since is raised here
+        for number, span in enumerate(spans):
+            reader = readers[number % workers]
+            batch = _receive(reader) if reader is not None else None
+            if batch is None:  # no worker, or it ended early: its spans are prepared here
+                if reader is not None:
+                    reader.close()
+                    readers[number % workers] = None
+                batch = _prepare(span)
+            yield batch
+    finally:
+        _end_workers(pids, readers, held)
+
+
+def _fork_worker(
+    spans: list[tuple[int, int]], readers: list[BinaryIO | None], pids: list[int], held: set[signal.Signals]
+) -> BinaryIO | None:
+    """Fork one worker for `spans` (called with Ctrl-C and SIGTERM blocked); the read end of
+    its pipe, or None when no process could be made (its spans are then prepared here)."""
+    import pickle
+    import signal
+
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the worker: it never returns, and never runs this process's cleanups
+        status = 1
+        try:
+            # Ctrl-C reaches the whole process group: it is the parent's to handle (the
+            # worker's KeyboardInterrupt would print a traceback). SIGTERM just ends it.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+            os.close(read_end)
+            for other in readers:  # the other workers' pipes are the parent's
+                if other is not None:
+                    os.close(other.fileno())
+            with open(write_end, "wb") as out:
+                for span in spans:
+                    data = pickle.dumps(_prepare(span), pickle.HIGHEST_PROTOCOL)
+                    out.write(len(data).to_bytes(8, "little"))
+                    out.write(data)
+            status = 0
+        finally:
+            os._exit(status)  # an error (the parent gone: a broken pipe) just ends the worker
+    pids.append(pid)
+    os.close(write_end)  # the worker's alone: its end of file is the pipe's
+    return open(read_end, "rb")
+
+
+def _receive(reader: BinaryIO) -> Prepared | None:
+    """The next batch a worker wrote, or None when it ended before writing all of it."""
+    import pickle
+
+    header = reader.read(8)
+    if len(header) < 8:
+        return None
+    size = int.from_bytes(header, "little")
+    data = reader.read(size)
+    if len(data) < size:
+        return None
+    batch: Prepared = pickle.loads(data)
+    return batch
+
+
+def _end_workers(pids: list[int], readers: list[BinaryIO | None], held: set[signal.Signals]) -> None:
+    """Kill and reap every worker (done or not), with Ctrl-C and SIGTERM held meanwhile, so
+    that a second signal cannot leave one running or unreaped; a held one is raised after."""
+    import signal
+
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+        for reader in readers:
+            if reader is not None:
+                with contextlib.suppress(OSError):
+                    reader.close()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:

@@ -23,10 +23,13 @@ from .model import KINDS, Record, Source
 DEFAULT_MAX_MB = 64
 #: Bases with more records than this are refused right after parsing, before validation and
 #: indexing (which cost far more per record than parsing). FACTS_MAX_RECORDS raises it.
+#: [[sources]] tables count too: each costs about as much as a record to validate and keep.
 DEFAULT_MAX_RECORDS = 1_000_000
 #: The largest setting taken seriously (1 PB; 1e15 records): anything above is a typo, and
 #: 1e308 MB overflows when turned into bytes.
 _MAX_SETTING = 1e9
+#: The smallest FACTS_MAX_MB (about 1 KB): below it a limit reads as "0 MB" and no base fits.
+MIN_MB = 0.001
 BUNDLED_NAME = "facts.toml"
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -87,10 +90,12 @@ def bundled_path() -> str:
 
 
 def _setting(name: str, default: float, integer: bool) -> float:
-    """A positive, finite number from the environment; empty or unset: the default.
+    """A finite number from the environment, at least 1 (a whole number) or MIN_MB; empty or
+    unset: the default.
 
-    Anything else is a usage error naming the variable: a limit silently ignored (`abc`)
-    or one that overflows (`inf`, `1e308`) is worse than a clear refusal.
+    Anything else is a usage error naming the variable: a limit silently ignored (`abc`),
+    one that overflows (`inf`, `1e308`) or one too small to state (`1e-300`) is worse than a
+    clear refusal.
     """
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -99,10 +104,11 @@ def _setting(name: str, default: float, integer: bool) -> float:
         number = int(raw) if integer else float(raw)
     except ValueError:
         number = -1.0
-    # `not (0 < x <= max)` rather than `x <= 0 or x > max`: also true for nan.
-    if not (0 < number <= _MAX_SETTING):
+    least = 1 if integer else MIN_MB
+    # `not (least <= x <= max)` rather than `x < least or x > max`: also true for nan.
+    if not (least <= number <= _MAX_SETTING):
         kind, example = ("a whole number of records", "2000000") if integer else ("a number of megabytes", "200")
-        raise UsageError(f"{name} must be {kind} above 0 and at most {_MAX_SETTING:.0f}, not {raw!r} (e.g. {name}={example})")
+        raise UsageError(f"{name} must be {kind} from {least:g} to {_MAX_SETTING:.0f}, not {raw!r} (e.g. {name}={example})")
     return number
 
 
@@ -112,7 +118,8 @@ def max_bytes() -> int:
 
 
 def max_records() -> int:
-    """The most records a base may have, all its files together (FACTS_MAX_RECORDS)."""
+    """The most records and [[sources]] tables a base may have, all its files together
+    (FACTS_MAX_RECORDS)."""
     return int(_setting("FACTS_MAX_RECORDS", DEFAULT_MAX_RECORDS, integer=True))
 
 
@@ -163,6 +170,24 @@ def _too_large(name: str, size: float, limit: int) -> BaseError:
     )
 
 
+def _base_too_large(files: int, size: float, limit: int) -> BaseError:
+    return BaseError(
+        f"base too large: its {files} files come to {_megabytes(size, limit)} MB "
+        f"(the limit is {_megabytes(limit)} MB for all files together, set FACTS_MAX_MB to raise it)"
+    )
+
+
+def check_sizes(names: Sequence[str], sizes: Sequence[int]) -> None:
+    """The FACTS_MAX_MB error a cold run would give for regular files of these sizes, if any.
+
+    For a run served from the cache: the limit holds there too, from the sizes the cache's
+    key already has (no reading)."""
+    limit = max_bytes()
+    total = sum(sizes)
+    if total > limit:
+        raise _too_large(names[0], total, limit) if len(names) == 1 else _base_too_large(len(names), total, limit)
+
+
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """The file's bytes, or a `BaseError` when it is missing, not a file, unreadable or
     larger than FACTS_MAX_MB."""
@@ -196,10 +221,7 @@ def read_documents(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[str, b
             used += len(raw)
             documents.append((name, raw))
     except _TooLarge as exc:  # (from _read: a file grew since it was measured)
-        raise BaseError(
-            f"base too large: its {len(names)} files come to {_megabytes(max(total, used + exc.size), limit)} MB "
-            f"(the limit is {_megabytes(limit)} MB for all files together, set FACTS_MAX_MB to raise it)"
-        ) from None
+        raise _base_too_large(len(names), max(total, used + exc.size), limit) from None
     return documents
 
 
@@ -233,15 +255,40 @@ def _read(name: str, info: os.stat_result, limit: int) -> bytes:
     return b"".join(chunks)  # one chunk: that very object, not a copy
 
 
+def count_entries(data: dict[str, Any]) -> tuple[int, int]:
+    """(records, sources) of one parsed file: its [[metrics]], [[projects]] and [[milestones]],
+    and its [[sources]] tables. FACTS_MAX_RECORDS limits both together: a million tiny
+    [[sources]] tables cost as much as a million records."""
+    records = sum(len(value) for key in KINDS if isinstance(value := data.get(key), list))
+    sources = data.get("sources")
+    return records, len(sources) if isinstance(sources, list) else 0
+
+
 def count_records(data: dict[str, Any]) -> int:
-    """The records of one parsed file (its [[metrics]], [[projects]], [[milestones]])."""
-    return sum(len(value) for key in KINDS if isinstance(value := data.get(key), list))
+    """What one parsed file counts against FACTS_MAX_RECORDS: its records and [[sources]] tables."""
+    return sum(count_entries(data))
 
 
-def too_many_records(count: int, limit: int, more: bool = False) -> BaseError:
-    """`more`: files are left unread, so there are at least `count` records."""
-    records = f"{count:,} records" + (" or more" if more else "")
+def too_many_records(count: int, limit: int, more: bool = False, sources: bool = False) -> BaseError:
+    """`more`: files are left unread, so there are at least `count`; `sources`: [[sources]]
+    tables are among the `count`."""
+    records = f"{count:,} records" + (" and sources" if sources else "") + (" or more" if more else "")
     return BaseError(f"base too large: {records} (the limit is {limit:,}, set FACTS_MAX_RECORDS to raise it)")
+
+
+def check_counts(counts: Sequence[Sequence[int]], files: int) -> None:
+    """The FACTS_MAX_RECORDS error for files with these (records, sources), in order, if any.
+
+    `counts` may cover only the first of `files` files (those parsed so far): the total is
+    checked after each, as a cold run parses them, so a cached run (which stored the counts
+    at build time) gives the very same message."""
+    limit = max_records()
+    total = sources = 0
+    for number, (records, tables) in enumerate(counts, 1):
+        total += records + tables
+        sources += tables
+        if total > limit:
+            raise too_many_records(total, limit, number < files, sources > 0)
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -291,31 +338,40 @@ def load_files(paths: Sequence[str | os.PathLike[str]]) -> Base:
     return load_documents(read_documents(paths))
 
 
-def parse_documents(documents: Sequence[tuple[str, bytes]]) -> list[tuple[str, str, dict[str, Any]]]:
+def parse_documents(
+    documents: list[tuple[str, bytes]], counts: list[tuple[int, int]] | None = None
+) -> list[tuple[str, str, dict[str, Any]]]:
     """(name, text, data) of each file's bytes; `BaseError` when one is not UTF-8 TOML, or
-    when the records of all of them together pass FACTS_MAX_RECORDS (counted as each file
-    is parsed: a base of two million records stops before validation, the costly part)."""
-    limit = max_records()
+    when the records and sources of all of them together pass FACTS_MAX_RECORDS (counted as
+    each file is parsed: a base of two million records stops before validation, the costly
+    part). `counts`, when given, receives each file's (records, sources).
+
+    `documents` is emptied as it goes: each file's bytes are let go once decoded, before its
+    TOML (ten times their size in memory) is parsed."""
+    files = len(documents)
+    documents.reverse()
+    found = [] if counts is None else counts
     parsed = []
-    count = 0
-    for number, (name, raw) in enumerate(documents, 1):
+    while documents:
+        name, raw = documents.pop()
         text = decode(raw, name)
+        del raw
         data = parse_toml(text, name)
-        count += count_records(data)
-        if count > limit:
-            raise too_many_records(count, limit, number < len(documents))
+        found.append(count_entries(data))
+        check_counts(found, files)
         parsed.append((name, text, data))
     return parsed
 
 
-def load_documents(documents: Sequence[tuple[str, bytes]]) -> Base:
+def load_documents(documents: list[tuple[str, bytes]], counts: list[tuple[int, int]] | None = None) -> Base:
     """Parse and validate the bytes of files already read (name, bytes), as one merged base.
 
-    Split from `load_files` so the cache can fingerprint exactly the bytes it indexes.
+    Split from `load_files` so the cache can fingerprint exactly the bytes it indexes (before
+    this call, which empties `documents`) and store the `counts` (see `parse_documents`).
     """
     from .validate import validate_documents
 
-    base, problems = validate_documents(parse_documents(documents))
+    base, problems = validate_documents(parse_documents(documents, counts))
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more; run 'facts check')" if len(problems) > 1 else ""

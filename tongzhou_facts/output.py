@@ -240,18 +240,21 @@ def write(
     bom: bool = False,
     csv_raw: bool = False,
     columns: Sequence[str] | None = None,
+    terminal: bool = False,
 ) -> None:
     """Write records in one of the non-table formats, as they come. `all_fields`: JSON/CSV get
     every key (CSV: the `columns` given, else every key present, which reads `records` first).
-    `csv_raw`: CSV cells exactly as in the base, formulas included (see csv_text)."""
+    `csv_raw`: CSV cells exactly as in the base, formulas included (see csv_text).
+    `terminal`: CSV for a screen, its cells escaped like every other format's there."""
     if fmt == "csv":
         if all_fields and columns is None:
             records = list(records)
             columns = present_fields(records)
         chosen = list(columns if all_fields and columns is not None else fields)
+        shown = safe if terminal else str
         out.write(csv_text([chosen], raw=csv_raw, bom=bom))
         for chunk in _chunks(records):
-            out.write(csv_text(([cell(record, f, lang) for f in chosen] for record in chunk), raw=csv_raw))
+            out.write(csv_text(([shown(cell(record, f, lang)) for f in chosen] for record in chunk), raw=csv_raw))
         return
     if fmt in ("json", "jsonl"):
         subset = None if all_fields else fields

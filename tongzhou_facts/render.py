@@ -206,6 +206,7 @@ def chart(records: Sequence[Record], values: Sequence[float], env: Environment, 
     grid.add_column(no_wrap=True, ratio=3)
     grid.add_column(justify="right", no_wrap=True, style="bold")
     full, half = ("█", "▌") if env.unicode else ("#", "+")
+    values = _proportions(values)
     lowest = min(values)
     if lowest >= 0:
         top = max(values) or 1.0
@@ -231,6 +232,16 @@ def chart(records: Sequence[Record], values: Sequence[float], env: Environment, 
             bar.append((_bar(value * scale, full, half) or (half if value else "")).ljust(right), style="cyan")
         grid.add_row(_text(cell(record, "name", lang)), bar, _text(shown))
     out.print(grid)
+
+
+def _proportions(values: Sequence[float]) -> list[float]:
+    """Values as shares of the largest finite magnitude, in [-1, 1]: bars are drawn from
+    these, so 1e308 beside -1e308 (whose difference is infinite) or an infinite value after
+    a unit conversion draws full bars instead of failing on inf/inf."""
+    import math
+
+    biggest = max((abs(v) for v in values if math.isfinite(v)), default=0.0) or 1.0
+    return [v / biggest if math.isfinite(v) else (0.0 if math.isnan(v) else math.copysign(1.0, v)) for v in values]
 
 
 def counts(groups: Mapping[str, Mapping[str, int]], env: Environment, lang: str = "zh") -> None:

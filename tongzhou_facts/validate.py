@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -41,6 +42,12 @@ from .nearest import Vocabulary
 #: (minutes of indexing) are refused at once, with their line.
 MAX_TEXT = 100_000
 MAX_ITEMS = 1_000
+#: All the text of one record together: 1,000 entries of 100,000 characters each would be
+#: 100 million, indexed at every cold start and decoded whole by every search it matches.
+MAX_RECORD_TEXT = 1_000_000
+#: [[sources]] tables a base may have: every `show` reads them all (a source is a document
+#: the facts come from; thousands are a library).
+MAX_SOURCES = 10_000
 #: Problems of one record located at their key's line; later ones point at the table's
 #: line, so a table with 100,000 unknown keys costs no 100,000 scans of it.
 MAX_LOCATED = 20
@@ -129,6 +136,9 @@ def validate_documents(documents: Sequence[tuple[str, str, Mapping[str, Any]]]) 
                 continue
         for index, table in enumerate(_tables(data, "sources")):
             line = lines.table("sources", index)
+            if len(base.sources) >= MAX_SOURCES:
+                problems.append(Problem(path, line, "", f"too many [[sources]] tables (at most {MAX_SOURCES:,} in a base)"))
+                break
             source = _check_source(table, path, line, problems)
             if source is None:
                 continue
@@ -266,6 +276,12 @@ def _check_record(
         if message:
             problems.append(Problem(path, where(key), str(label), f"{key}: {message}"))
             ok = False
+    if ok:
+        size = _text_size(table)
+        if size > MAX_RECORD_TEXT:
+            message = f"too much text ({size:,} characters; a record holds {MAX_RECORD_TEXT:,} at most)"
+            problems.append(Problem(path, line, str(label), message))
+            ok = False
     if not ok:
         return None
     return Record(kind=kind, id=table["id"], name=table["name"], year=table["year"], data=table, path=path, line=line)
@@ -275,6 +291,17 @@ def _check_record(
 def _schema(kind: str) -> dict[str, str]:
     required, optional = KIND_KEYS[kind]
     return {**REQUIRED, **required, **OPTIONAL, **optional}
+
+
+def _text_size(value: Any) -> int:
+    """Characters of text in a value, its lists and tables included."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_text_size(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_text_size(v) for v in value)
+    return 0
 
 
 def _size_problem(value: Any) -> str | None:
@@ -419,9 +446,10 @@ class SourceText:
         longest = max(map(len, self.paragraphs), default=0)
         for cut in range(max(1, len(quote) - longest), min(len(quote), longest + 1)):
             head, tail = quote[:cut], quote[cut:]
-            for index, paragraph in enumerate(self.paragraphs):
-                if paragraph.endswith(head) and any(p.startswith(tail) for p in self.paragraphs[index + 1 :]):
-                    return True
+            # The first paragraph ending with the head is enough: any later start will do.
+            first = next((i for i, p in enumerate(self.paragraphs) if p.endswith(head)), None)
+            if first is not None and any(p.startswith(tail) for p in itertools.islice(self.paragraphs, first + 1, None)):
+                return True
         return False
 
 

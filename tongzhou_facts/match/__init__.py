@@ -22,6 +22,8 @@ from .rank import DIRECT, HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, 
 
 FALLBACK_BELOW = 3
 MAX_QUERY = 1000  # characters; longer is not a query anyone types
+MAX_TERMS = 32  # distinct words: each is one look-up (a scan for a short one), all must match
+MAX_HINT_KEYS = 16  # characters a 'did you mean' looks for: one SQL condition each
 MAX_CANDIDATES = 20000
 MAX_FUZZY = 40  # characters: nobody types a one-edit typo into a paragraph, and its patterns grow with it
 _LATIN_ONLY = re.compile(r"[a-z0-9 ]+\Z")
@@ -64,9 +66,11 @@ def search(
 def parse_query(query: str) -> list[str]:
     if len(query) > MAX_QUERY:
         raise UsageError(f"query too long ({len(query)} characters; at most {MAX_QUERY})")
-    terms = query_terms(query)
+    terms = list(dict.fromkeys(query_terms(query)))  # a word typed twice is one condition
     if not terms:
         raise UsageError("empty query: give a word, a name, a number or a date to search for")
+    if len(terms) > MAX_TERMS:
+        raise UsageError(f"too many words in the query ({len(terms)}; at most {MAX_TERMS})")
     return terms
 
 
@@ -200,7 +204,7 @@ def suggestions(index: Index, query: str, count: int = 3) -> list[str]:
     whole = normalize(query)
     if not whole:
         return []
-    keys = {c for c in whole if is_cjk(c)} or {whole[:2]}
+    keys = set(list(dict.fromkeys(c for c in whole if is_cjk(c)))[:MAX_HINT_KEYS]) or {whole[:2]}
     condition = " OR ".join("instr(name, ?) > 0 OR instr(en, ?) > 0" for _ in keys)
     params = [k for key in sorted(keys) for k in (key, key)]
     rows = index.db.execute(f"SELECT n, name, en FROM docs WHERE {condition} LIMIT {MAX_COMPARED}", params).fetchall()
