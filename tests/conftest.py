@@ -78,3 +78,15 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FACTS_")}
     env.update(extra)
     return env
+
+
+def generated_base(path: Path, records: int) -> Path:
+    """A valid base of `records` records from benchmarks/generate.py (seed 0), written at `path`."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("facts_generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path.write_text(module.generate(records, 0), encoding="utf-8")
+    return path

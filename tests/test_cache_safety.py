@@ -35,7 +35,7 @@ from tongzhou_facts.cli import main
 from tongzhou_facts.files import SIDE_FILES
 from tongzhou_facts.index import Index
 
-from .conftest import BASE, ROOT, cache_file, subprocess_env
+from .conftest import BASE, ROOT, cache_file, generated_base, subprocess_env
 
 #: The module (`tongzhou_facts.load` is also the name of a function the package exports).
 load = importlib.import_module("tongzhou_facts.load")
@@ -408,14 +408,8 @@ def test_two_versions_keep_one_cache_file_each(setting: str, tmp_path: Path, mon
 @pytest.fixture(scope="module")
 def big_base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A 25,000-record base (parallel indexing starts at 20,000) and the id of its last record."""
-    spec = importlib.util.spec_from_file_location("facts_generate", ROOT / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    text = module.generate(25000, 0)
-    path = tmp_path_factory.mktemp("big") / "big.toml"
-    path.write_text(text, encoding="utf-8")
-    return path, re.findall(r'^id = "([^"]+)"', text, re.M)[-1]
+    path = generated_base(tmp_path_factory.mktemp("big") / "big.toml", 25000)
+    return path, re.findall(r'^id = "([^"]+)"', path.read_text(encoding="utf-8"), re.M)[-1]
 
 
 def _children(pid: int) -> list[int]:

@@ -27,7 +27,7 @@ from tongzhou_facts import cache
 from tongzhou_facts.cli import main
 from tongzhou_facts.load import bundled_path
 
-from .conftest import BASE, subprocess_env
+from .conftest import BASE, generated_base, subprocess_env
 
 FACTS = [sys.executable, "-m", "tongzhou_facts"]
 
@@ -259,19 +259,9 @@ def test_a_failed_export_leaves_the_old_file(capsys: pytest.CaptureFixture[str],
 # ---------------------------------------------------------------------------- stopped mid-export
 
 
-def big_base(path: Path, records: int) -> Path:
-    sys.path.insert(0, str(BASE.parent / "benchmarks"))
-    try:
-        from generate import generate  # type: ignore[import-not-found]
-    finally:
-        sys.path.pop(0)
-    path.write_text(generate(records, 0), encoding="utf-8")
-    return path
-
-
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_stopped_export_leaves_no_temporary_file(tmp_path: Path, signum: int) -> None:
-    base = big_base(tmp_path / "big.toml", 20000)
+    base = generated_base(tmp_path / "big.toml", 20000)
     out = tmp_path / "out"
     out.mkdir()
     cache_home = tmp_path / "cache"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import tracemalloc
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from tongzhou_facts.index import Index
 from tongzhou_facts.load import load
 from tongzhou_facts.output import record_object, to_json
 
-from .conftest import BASE
+from .conftest import BASE, generated_base
 
 COMMANDS = [
     ["list"],
@@ -73,14 +72,7 @@ def test_no_command_reads_the_whole_base_into_a_list(
 
 @pytest.fixture(scope="module")
 def big_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    sys.path.insert(0, str(BASE.parent / "benchmarks"))
-    try:
-        from generate import generate  # type: ignore[import-not-found]
-    finally:
-        sys.path.pop(0)
-    path = tmp_path_factory.mktemp("big") / "big.toml"
-    path.write_text(generate(15000, 0), encoding="utf-8")
-    return path
+    return generated_base(tmp_path_factory.mktemp("big") / "big.toml", 15000)
 
 
 @pytest.mark.usefixtures("module_cache")  # the big base is indexed once for the module
@@ -133,13 +125,7 @@ class Sink:
 def test_a_cache_that_breaks_mid_listing_never_prints_twice(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A cache file damaged where a listing reaches it after printing its first lines: the run
     ends with an error (no second copy of those lines), and the next run is whole again."""
-    sys.path.insert(0, str(BASE.parent / "benchmarks"))
-    try:
-        from generate import generate
-    finally:
-        sys.path.pop(0)
-    base = tmp_path / "b.toml"
-    base.write_text(generate(5000, 0), encoding="utf-8")
+    base = generated_base(tmp_path / "b.toml", 5000)
     code, whole, _ = run(capsys, "list", "-f", base)
     assert code == 0 and len(whole.splitlines()) == 5000
     from tongzhou_facts.cache import cache_path

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import subprocess_env
+from .conftest import generated_base, subprocess_env
 
 COMMANDS = [
     ["list"],
@@ -93,14 +93,7 @@ def test_closed_stdin_and_stdout_do_not_let_a_file_take_their_place(tmp_path: Pa
 def big_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """2,000 records: every listing is larger than a pipe's buffer (64 KB), so the writer
     really meets the closed pipe (the bundled base's output fits in it whole)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    try:
-        from generate import generate  # type: ignore[import-not-found]
-    finally:
-        sys.path.pop(0)
-    path = tmp_path_factory.mktemp("big") / "big.toml"
-    path.write_text(generate(2000, 0), encoding="utf-8")
-    return path
+    return generated_base(tmp_path_factory.mktemp("big") / "big.toml", 2000)
 
 
 @pytest.mark.parametrize(

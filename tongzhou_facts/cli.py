@@ -160,6 +160,16 @@ class Output:
         """The chosen format, else a table on a terminal and plain lines in a pipe."""
         return self.fmt or ("table" if env.is_terminal else "plain")
 
+    def write_options(self, env: Environment) -> dict[str, Any]:
+        """The keyword arguments of `output.write` these options choose."""
+        return {
+            "lang": self.lang,
+            "all_fields": self.fields is None,
+            "bom": self.bom,
+            "csv_raw": self.csv_raw,
+            "terminal": env.is_terminal,
+        }
+
 
 def base_paths(files: Sequence[str] | None) -> list[str]:
     if files:
@@ -196,17 +206,7 @@ def emit(
 
         render.table(records, fields, env, out.lang, highlights)
     else:
-        write(
-            records,
-            fmt,
-            fields,
-            env.stdout,
-            lang=out.lang,
-            all_fields=out.fields is None,
-            bom=out.bom,
-            csv_raw=out.csv_raw,
-            terminal=env.is_terminal,
-        )
+        write(records, fmt, fields, env.stdout, **out.write_options(env))
     finish(ExitStatus.OK)
 
 
@@ -220,18 +220,8 @@ def emit_rows(index: Index, rows: Iterable[query.Row], default_fields: Sequence[
     first = next(stream, None)
     if first is None or out.format_for(env) == "table":
         emit([] if first is None else [record for _, record in itertools.chain([first], stream)], default_fields, out)
-    write_rows(
-        index,
-        itertools.chain([first], stream),
-        out.format_for(env),
-        parse_fields(out.fields, default_fields),
-        env.stdout,
-        lang=out.lang,
-        all_fields=out.fields is None,
-        bom=out.bom,
-        csv_raw=out.csv_raw,
-        terminal=env.is_terminal,
-    )
+    fields = parse_fields(out.fields, default_fields)
+    write_rows(index, itertools.chain([first], stream), out.format_for(env), fields, env.stdout, **out.write_options(env))
     finish(ExitStatus.OK)
 
 
