@@ -20,8 +20,9 @@ import pytest
 
 from tongzhou_facts import nearest
 from tongzhou_facts.cli import main
+from tongzhou_facts.load import MAX_SOURCES
 from tongzhou_facts.match import MAX_TERMS
-from tongzhou_facts.validate import MAX_ITEMS, MAX_RECORD_TEXT, MAX_SOURCES, MAX_TEXT, SourceText
+from tongzhou_facts.validate import MAX_ITEMS, MAX_RECORD_TEXT, MAX_TEXT, SourceText
 
 from .conftest import subprocess_env, toml_string
 
@@ -267,11 +268,15 @@ def test_a_record_with_too_much_text_in_all(capsys: pytest.CaptureFixture[str], 
 
 
 def test_too_many_sources(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Counted right after parsing, like FACTS_MAX_RECORDS, before any validation."""
     base = tmp_path / "sources.toml"
     base.write_text(SOURCE + "".join(f'[[sources]]\nid = "s{i}"\ntitle = "t"\n\n' for i in range(MAX_SOURCES)), encoding="utf-8")
-    code, out, _ = run(capsys, "check", base)
-    assert code == 1
-    assert out.count("\n") == 1 and f"too many [[sources]] tables (at most {MAX_SOURCES:,} in a base)" in out
+    for command in (["check", str(base)], ["list", "-f", str(base)]):
+        code, out, err = run(capsys, *command)
+        assert (code, out) == (2, "")
+        assert (
+            err == f"facts: error: base too large: {MAX_SOURCES + 1:,} [[sources]] tables (at most {MAX_SOURCES:,} in a base)\n"
+        )
 
 
 def test_a_source_text_larger_than_an_article(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .load import Base, Problem
+from .load import MAX_SOURCES, Base, Problem
 from .model import (
     DATE,
     ENTITIES,
@@ -45,9 +45,7 @@ MAX_ITEMS = 1_000
 #: All the text of one record together: 1,000 entries of 100,000 characters each would be
 #: 100 million, indexed at every cold start and decoded whole by every search it matches.
 MAX_RECORD_TEXT = 1_000_000
-#: [[sources]] tables a base may have: every `show` reads them all (a source is a document
-#: the facts come from; thousands are a library).
-MAX_SOURCES = 10_000
+
 #: Problems of one record located at their key's line; later ones point at the table's
 #: line, so a table with 100,000 unknown keys costs no 100,000 scans of it.
 MAX_LOCATED = 20
