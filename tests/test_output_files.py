@@ -38,6 +38,23 @@ def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tu
     return code, out, err
 
 
+def completed(argv: list[str], tmp_path: Path, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[bytes]:
+    """`argv` run to its end with a private cache under `tmp_path`; stdout and stderr captured."""
+    return subprocess.run(
+        argv,
+        cwd=cwd,
+        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c"), **env),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def in_bash(script: str, *args: str) -> list[str]:
+    """bash running `script` with "$@" the facts command line ARGS."""
+    return ["bash", "-c", script, "bash", *FACTS, *args]
+
+
 def facts_process(*args: str | os.PathLike[str], **options: object) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "tongzhou_facts", *map(os.fspath, args)],
@@ -131,14 +148,7 @@ def test_dev_null_stays_a_device(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_dash_is_standard_output(tmp_path: Path) -> None:
     def export(*args: str) -> bytes:
-        done = subprocess.run(
-            [sys.executable, "-m", "tongzhou_facts", "export", *args, "-o", "-"],
-            capture_output=True,
-            env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
-            cwd=tmp_path,
-            timeout=60,
-            check=False,
-        )
+        done = completed([*FACTS, "export", *args, "-o", "-"], tmp_path, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         assert not (tmp_path / "-").exists()
         return done.stdout
@@ -149,13 +159,7 @@ def test_dash_is_standard_output(tmp_path: Path) -> None:
 
 def test_dev_stdout_is_written_not_replaced(tmp_path: Path) -> None:
     link = os.readlink("/dev/stdout") if os.path.islink("/dev/stdout") else None
-    done = subprocess.run(
-        [sys.executable, "-m", "tongzhou_facts", "export", "--format", "jsonl", "-o", "/dev/stdout"],
-        capture_output=True,
-        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
-        timeout=60,
-        check=False,
-    )
+    done = completed([*FACTS, "export", "--format", "jsonl", "-o", "/dev/stdout"], tmp_path)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 101
     if link is not None:
@@ -290,14 +294,7 @@ def test_dev_stdout_appends_where_the_shell_points_it(tmp_path: Path) -> None:
     log = tmp_path / "app.log"
     log.write_text("keep\n")
     inode = log.stat().st_ino
-    done = subprocess.run(
-        ["bash", "-c", '"$@" >> app.log', "bash", *FACTS, "export", "--format", "jsonl", "-o", "/dev/stdout"],
-        cwd=tmp_path,
-        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
+    done = completed(in_bash('"$@" >> app.log', "export", "--format", "jsonl", "-o", "/dev/stdout"), tmp_path, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     lines = log.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "keep" and len(lines) == 102
@@ -305,40 +302,22 @@ def test_dev_stdout_appends_where_the_shell_points_it(tmp_path: Path) -> None:
 
 
 def test_dev_fd_is_the_descriptor_not_a_path(tmp_path: Path) -> None:
-    done = subprocess.run(
-        ["bash", "-c", 'exec 3> g.txt; rm g.txt; "$@"; ls', "bash", *FACTS, "export", "--format", "sqlite", "-o", "/dev/fd/3"],
-        cwd=tmp_path,
-        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
+    script = 'exec 3> g.txt; rm g.txt; "$@"; ls'
+    done = completed(in_bash(script, "export", "--format", "sqlite", "-o", "/dev/fd/3"), tmp_path, cwd=tmp_path)
     assert done.stderr.endswith(b"wrote 101 records to /dev/fd/3\n"), done.stderr
     assert done.stdout == b"c\n"  # no file named "g.txt (deleted)"
 
 
 def test_a_base_open_as_a_descriptor_is_refused(tmp_path: Path, base: Path) -> None:
     before = base.read_bytes()
-    done = subprocess.run(
-        ["bash", "-c", 'exec 3>> "$BASE"; "$@"', "bash", *FACTS, "export", "-f", str(base), "-o", "/dev/fd/3"],
-        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c"), BASE=str(base)),
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
+    done = completed(in_bash('exec 3>> "$BASE"; "$@"', "export", "-f", str(base), "-o", "/dev/fd/3"), tmp_path, BASE=str(base))
     assert done.returncode == 2 and b"refusing to write to /dev/fd/3: it is the fact base" in done.stderr
     assert base.read_bytes() == before
 
 
 def test_dash_into_a_closed_stdout(tmp_path: Path) -> None:
     for fmt in ("json", "sqlite"):
-        done = subprocess.run(
-            ["bash", "-c", '"$@" >&-', "bash", sys.executable, "-m", "tongzhou_facts", "export", "--format", fmt, "-o", "-"],
-            env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
+        done = completed(in_bash('"$@" >&-', "export", "--format", fmt, "-o", "-"), tmp_path)
         assert done.returncode == 2, done.stderr
         assert done.stderr.startswith(b"facts: error: cannot write to standard output: ") and b"closed" in done.stderr
         assert done.stderr.count(b"\n") == 1
@@ -357,13 +336,7 @@ def test_a_read_only_file_is_not_replaced(tmp_path: Path) -> None:
     target = tmp_path / "ro.json"
     target.write_text("keep")
     target.chmod(0o444)
-    done = subprocess.run(
-        as_unprivileged([sys.executable, "-m", "tongzhou_facts", "export", "-o", str(target)]),
-        env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
+    done = completed(as_unprivileged([*FACTS, "export", "-o", str(target)]), tmp_path)
     assert done.returncode == 2
     assert done.stderr == f"facts: error: cannot write {target}: permission denied\n".encode()
     assert target.read_text() == "keep"
@@ -376,13 +349,7 @@ def test_a_file_in_a_read_only_folder_is_rewritten_in_place(tmp_path: Path) -> N
     target.write_text("old")
     folder.chmod(0o555)
     try:
-        done = subprocess.run(
-            as_unprivileged([sys.executable, "-m", "tongzhou_facts", "export", "-o", str(target)]),
-            env=subprocess_env(XDG_CACHE_HOME=str(tmp_path / "c")),
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
+        done = completed(as_unprivileged([*FACTS, "export", "-o", str(target)]), tmp_path)
     finally:
         folder.chmod(0o755)
     assert done.returncode == 0, done.stderr

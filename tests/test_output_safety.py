@@ -795,30 +795,23 @@ def test_a_database_is_not_written_to_a_terminal(capsys: pytest.CaptureFixture[s
 
 
 def test_shell_completion_offers_only_values_that_can_be_typed(hostile_base: Path, tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "tongzhou_facts"],
-        env=subprocess_env(
-            XDG_CACHE_HOME=str(tmp_path / "c"),
-            FACTS_FILE=str(hostile_base),
-            _FACTS_COMPLETE="complete_bash",
-            COMP_WORDS="facts list --category ",
-            COMP_CWORD="3",
-        ),
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
+    def complete_category(**env: str) -> subprocess.CompletedProcess[bytes]:
+        """What bash completion offers after `facts list --category `."""
+        return subprocess.run(
+            [sys.executable, "-m", "tongzhou_facts"],
+            env=subprocess_env(
+                XDG_CACHE_HOME=str(tmp_path / "c"),
+                _FACTS_COMPLETE="complete_bash",
+                COMP_WORDS="facts list --category ",
+                COMP_CWORD="3",
+                **env,
+            ),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+
+    done = complete_category(FACTS_FILE=str(hostile_base))
     assert b"\x1b" not in done.stdout and b"\x07" not in done.stdout, done.stdout
-    clean = subprocess.run(
-        [sys.executable, "-m", "tongzhou_facts"],
-        env=subprocess_env(
-            XDG_CACHE_HOME=str(tmp_path / "c"),
-            _FACTS_COMPLETE="complete_bash",
-            COMP_WORDS="facts list --category ",
-            COMP_CWORD="3",
-        ),
-        capture_output=True,
-        timeout=60,
-        check=False,
-    )
+    clean = complete_category()
     assert b"economy" in clean.stdout, clean  # the bundled base's categories are offered

@@ -871,11 +871,8 @@ def _main(args: list[str]) -> int:
     """`main` with standard output guarded: every way a run can end, as an exit status."""
     try:
         code = _run(args)
-        sys.stdout.flush()
     except OutputError as exc:
-        _error(str(exc))
-        silence_stdout()
-        return int(ExitStatus.ERROR)
+        return _stdout_failed(str(exc))
     except FactsError as exc:
         _error(str(exc))
         code = int(exc.exit_status)
@@ -889,9 +886,7 @@ def _main(args: list[str]) -> int:
         if os.environ.get("FACTS_DEBUG"):
             raise
         if isinstance(exc, OSError):  # our own file errors are FactsErrors: this is a stream's
-            _error(f"input/output error: {exc.strerror or exc}")
-            silence_stdout()
-            return int(ExitStatus.ERROR)
+            return _stdout_failed(f"input/output error: {exc.strerror or exc}")
         _error(f"internal error: {type(exc).__name__}: {exc} (set FACTS_DEBUG=1 for a traceback)")
         code = int(ExitStatus.ERROR)
     try:
@@ -899,10 +894,15 @@ def _main(args: list[str]) -> int:
     except BrokenPipeError:
         return _quiet_pipe()
     except OutputError as exc:
-        _error(str(exc))
-        silence_stdout()
-        return int(ExitStatus.ERROR)
+        return _stdout_failed(str(exc))
     return code
+
+
+def _stdout_failed(message: str) -> int:
+    """Standard output cannot be written: say so, and let what is still buffered go nowhere."""
+    _error(message)
+    silence_stdout()
+    return int(ExitStatus.ERROR)
 
 
 def _run(args: list[str]) -> int:
