@@ -32,8 +32,9 @@ _LATIN = re.compile(r"[a-z]")
 
 
 def _read(name: str) -> str:
+    """A data file without its comment lines (`#`: where the table came from)."""
     with open(os.path.join(DATA, name), encoding="utf-8") as handle:
-        return handle.read()
+        return "".join(line for line in handle if not line.startswith("#"))
 
 
 @functools.cache
