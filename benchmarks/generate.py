@@ -292,6 +292,16 @@ class _Generator:
     def place(self) -> tuple[str, str]:
         return self.rng.choice(PLACES)
 
+    def figure(self, amount: str, qualifier: str | None) -> str:
+        """The number as a quote states it: `…以上`, `预计实现…`, `达近…` or `突破…`."""
+        if qualifier == "以上":
+            return amount + "以上"
+        if qualifier == "预计":
+            return "预计" + self.rng.choice(VERBS) + amount
+        if qualifier:
+            return "达" + qualifier + amount
+        return self.rng.choice(VERBS) + amount
+
     # ------------------------------------------------------------ records
 
     def metric(self, i: int, hjt: bool) -> None:
@@ -314,15 +324,7 @@ class _Generator:
             tags = ()
         value = _number(rng.uniform(low, high), dec)
         qualifier = rng.choice(QUALIFIERS) if rng.random() < 0.2 else None
-        figure = f"{_fmt(value)}{unit}"
-        if qualifier == "以上":
-            figure += "以上"
-        elif qualifier == "预计":
-            figure = "预计" + rng.choice(VERBS) + figure
-        elif qualifier:
-            figure = "达" + qualifier + figure
-        else:
-            figure = rng.choice(VERBS) + figure
+        figure = self.figure(f"{_fmt(value)}{unit}", qualifier)
         head = f"{year}年,{name if name.startswith(place) else place + name}{figure}"
         lines = [
             "[[metrics]]",

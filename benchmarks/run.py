@@ -69,7 +69,9 @@ ROOT = HERE.parent
 QUERY = "异质结"
 FLOOR_CODE = "import typer, rich.console, rich.table"
 PARSE_CODE = (
-    "import sys, time, tomllib\n"
+    "import sys, time\n"
+    "if sys.version_info >= (3, 11):\n    import tomllib\n"
+    "else:  # Python 3.10: tomli, a dependency there\n    import tomli as tomllib\n"
     "text = open(sys.argv[1], 'rb').read().decode('utf-8')\n"
     "start, cpu = time.perf_counter(), time.process_time()\n"
     "tomllib.loads(text)\n"
@@ -294,7 +296,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     temp = Path(tempfile.mkdtemp(prefix="facts-bench-"))
     cache_home = temp / "cache"
     env = child_env(cache_home)
-    say = print if not args.quiet else (lambda *a, **k: None)
+    say = print if not args.quiet else (lambda *_args, **_kwargs: None)
 
     info = machine(python, env)
     say(f"facts benchmark, {dt.datetime.now().isoformat(timespec='seconds')}")

@@ -9,10 +9,13 @@ import argparse
 import sys
 from pathlib import Path
 
-import tomllib
-
 import tongzhou_facts as tf
 from tongzhou_facts.match.evaluate import evaluate
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: tomli, a dependency there
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 

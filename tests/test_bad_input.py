@@ -16,16 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from tongzhou_facts.cli import main
-
-from .conftest import INVALID_CORPUS, needs_shared, subprocess_env
+from .conftest import INVALID_CORPUS, error_line, facts_command, run, subprocess_env
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-CORPUS_FILES = sorted(INVALID_CORPUS.rglob("*.toml")) if INVALID_CORPUS.is_dir() else []
+CORPUS_FILES = sorted(INVALID_CORPUS.rglob("*.toml"))  # vendored: tests/toml-test-invalid
 #: A few corpus files (syntax, encoding, NUL byte, end of file) run through a real process.
 SUBPROCESS_SAMPLE = (
     "array/no-close-01.toml",
@@ -42,18 +40,6 @@ _POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 # ---------------------------------------------------------------------------- helpers
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str, str]:
-    """`facts ARGS` in this process: (exit status, stdout, stderr)."""
-    code = main([os.fspath(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def facts_command() -> list[str]:
-    script = Path(sys.executable).with_name("facts")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "tongzhou_facts"]
-
-
 def run_process(*args: str | os.PathLike[str], cache: Path, timeout: float = 30) -> tuple[int, str, str]:
     done = subprocess.run(
         [*facts_command(), *(os.fspath(a) for a in args)],
@@ -66,20 +52,6 @@ def run_process(*args: str | os.PathLike[str], cache: Path, timeout: float = 30)
         check=False,
     )
     return done.returncode, done.stdout, done.stderr
-
-
-def error_line(code: int, out: str, err: str, *paths: str | os.PathLike[str]) -> str:
-    """Assert the one-clear-error contract and return the message after `facts: error: `."""
-    assert code == 2, (code, out, err)
-    assert out == ""
-    assert err.endswith("\n") and err.count("\n") == 1, f"not one line: {err!r}"
-    assert err.startswith("facts: error: "), err
-    line = err[len("facts: error: ") : -1]
-    assert "internal error" not in line and "Traceback" not in line, line
-    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in line), f"raw control character in {line!r}"
-    for path in paths:
-        assert os.fspath(path) in line, f"{path} not named in {line!r}"
-    return line
 
 
 def location(message: str, path: str | os.PathLike[str]) -> tuple[int | None, int | None]:
@@ -150,7 +122,6 @@ def write(path: Path, text: str | bytes) -> Path:
 # ---------------------------------------------------------------------------- the toml-test corpus
 
 
-@needs_shared
 def test_corpus_is_complete() -> None:
     assert len(CORPUS_FILES) == 509
 
@@ -171,7 +142,6 @@ def _tomllib_position(path: Path) -> tuple[int, int] | None:
     return None
 
 
-@needs_shared
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: str(p.relative_to(INVALID_CORPUS)))
 def test_invalid_toml_is_one_clear_error(capsys: pytest.CaptureFixture[str], path: Path) -> None:
     message = error_line(*run(capsys, "list", "-f", path), path)
@@ -183,7 +153,6 @@ def test_invalid_toml_is_one_clear_error(capsys: pytest.CaptureFixture[str], pat
         assert (line, column) == expected, message
 
 
-@needs_shared
 @pytest.mark.parametrize("name", SUBPROCESS_SAMPLE)
 def test_invalid_toml_in_a_real_process(tmp_path: Path, name: str) -> None:
     path = INVALID_CORPUS / name
@@ -193,7 +162,6 @@ def test_invalid_toml_in_a_real_process(tmp_path: Path, name: str) -> None:
     assert location(message, path)[0] is not None
 
 
-@needs_shared
 @pytest.mark.parametrize("path", CORPUS_FILES[::25], ids=lambda p: str(p.relative_to(INVALID_CORPUS)))
 def test_check_reports_a_syntax_error_as_a_problem(capsys: pytest.CaptureFixture[str], path: Path) -> None:
     code, out, err = run(capsys, "check", path)

@@ -30,12 +30,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from tongzhou_facts import cache, validate
-from tongzhou_facts.cli import main
+from tongzhou_facts import cache, limits, validate
 from tongzhou_facts.files import SIDE_FILES
-from tongzhou_facts.index import Index
+from tongzhou_facts.index import Index, sqlite_uri
 
-from .conftest import BASE, ROOT, cache_file, generated_base, subprocess_env
+from .conftest import BASE, ROOT, cache_file, copy_base, error_line, generated_base, run, subprocess_env, temp_size, wait_for
 
 #: The module (`tongzhou_facts.load` is also the name of a function the package exports).
 load = importlib.import_module("tongzhou_facts.load")
@@ -48,23 +47,10 @@ PLANTED = 9999
 # ---------------------------------------------------------------------------- helpers
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str, str]:
-    """`facts ARGS` in this process: (exit status, stdout, stderr)."""
-    code = main([os.fspath(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def value(capsys: pytest.CaptureFixture[str], base: Path) -> str:
     code, out, err = run(capsys, "get", "gdp-2023", "value", "-f", base)
     assert code == 0 and err == "", (code, out, err)
     return out.strip()
-
-
-def copy_base(folder: Path, name: str = "base.toml") -> Path:
-    target = folder / name
-    shutil.copyfile(BASE, target)
-    return target
 
 
 def rewrite(base: Path, old: int, new: int) -> None:
@@ -125,14 +111,6 @@ def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return targets
 
 
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.005)
-
-
 def files_under(folder: Path) -> set[str]:
     return {os.fsdecode(os.path.relpath(os.path.join(top, name), folder)) for top, _, names in os.walk(folder) for name in names}
 
@@ -167,7 +145,7 @@ def test_files_older_than_the_build_are_trusted_without_hashing(
     set_meta(path, built=str(max(info.st_mtime_ns, info.st_ctime_ns) + cache.RACY_NS + 1))
     builds = count_builds(monkeypatch)
 
-    def no_hashing(data: bytes) -> str:
+    def no_hashing(_data: bytes) -> str:
         raise AssertionError("a file older than the build was hashed")
 
     monkeypatch.setattr(cache, "fingerprint", no_hashing)
@@ -374,7 +352,7 @@ def test_any_cache_home_is_served_from_the_cache(
 
 
 def test_uri_escapes_every_byte_outside_the_unreserved_set() -> None:
-    uri = cache.sqlite_uri(os.fsdecode(b"//srv/a#b?c%41 d\xff/x.sqlite"), "mode=ro")
+    uri = sqlite_uri(os.fsdecode(b"//srv/a#b?c%41 d\xff/x.sqlite"), "mode=ro")
     assert uri == "file:////srv/a%23b%3Fc%2541%20d%FF/x.sqlite?mode=ro"  # empty authority, then the path //srv/…
 
 
@@ -447,15 +425,6 @@ def _start_cold_build(big_base: tuple[Path, str], home: Path) -> subprocess.Pope
     )
 
 
-def _temp_size(folder: Path) -> int:
-    """The size of the temporary cache file being written (-1 while there is none)."""
-    sizes = [-1]
-    for path in folder.glob("*.tmp"):
-        with contextlib.suppress(OSError):
-            sizes.append(path.stat().st_size)
-    return max(sizes)
-
-
 def _rss_kb(pid: int) -> int:
     with contextlib.suppress(OSError), open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
         for line in handle:
@@ -468,10 +437,10 @@ def _rss_kb(pid: int) -> int:
 #: each a condition on the running process: parsing (memory growing, before any worker),
 #: the workers just forked, a third and five sixths of the index written.
 MOMENTS: dict[str, Callable[[int, Path], bool]] = {
-    "parsing": lambda pid, folder: _rss_kb(pid) > 40_000,
-    "workers-forked": lambda pid, folder: len(_children(pid)) >= 2,
-    "mid-build": lambda pid, folder: _temp_size(folder) >= 10_000_000 and len(_children(pid)) >= 2,
-    "late-build": lambda pid, folder: _temp_size(folder) >= 25_000_000,
+    "parsing": lambda pid, _folder: _rss_kb(pid) > 40_000,
+    "workers-forked": lambda pid, _folder: len(_children(pid)) >= 2,
+    "mid-build": lambda pid, folder: temp_size(folder) >= 10_000_000 and len(_children(pid)) >= 2,
+    "late-build": lambda _pid, folder: temp_size(folder) >= 25_000_000,
 }
 
 
@@ -547,14 +516,6 @@ def test_a_parallel_cold_build_is_quiet(big_base: tuple[Path, str], tmp_path: Pa
 # ---------------------------------------------------------------------------- 6. loading budgets
 
 
-def error_line(code: int, out: str, err: str) -> str:
-    assert code == 2, (code, out, err)
-    assert out == ""
-    assert err.startswith("facts: error: ") and err.endswith("\n") and err.count("\n") == 1, err
-    assert "internal error" not in err
-    return err[len("facts: error: ") : -1]
-
-
 def padded(folder: Path, count: int, size: int) -> list[Path]:
     """`count` TOML files of `size` bytes of comments each (no records)."""
     paths = []
@@ -612,7 +573,7 @@ def test_max_records_stops_before_validation(
     records = entries(base)
     monkeypatch.setenv("FACTS_MAX_RECORDS", str(records - 1))
 
-    def no_validation(*args: object) -> object:
+    def no_validation(*_args: object) -> object:
         raise AssertionError("validated a base with too many records")
 
     real_validation = validate.validate_documents
@@ -690,7 +651,7 @@ def test_limits_hold_on_a_cached_run(
     assert path is not None and os.path.isfile(path)
     monkeypatch.setenv(variable, setting)
 
-    def no_reading(*args: object) -> object:
+    def no_reading(*_args: object) -> object:
         raise AssertionError("a cached run read the base")
 
     with monkeypatch.context() as patch:
@@ -722,10 +683,10 @@ def test_too_many_sources_stop_before_validation(
     files = ["-f", str(base), "-f", str(extra)]
     monkeypatch.setenv("FACTS_MAX_RECORDS", str(entries(base)))  # exactly the records: sources do not count
     assert run(capsys, "get", "gdp-2023", "value", *files)[:2] == (0, "1730\n")
-    monkeypatch.setattr(load, "MAX_SOURCES", 300)
+    monkeypatch.setattr(limits, "MAX_SOURCES", 300)
     expected = "base too large: 301 [[sources]] tables (at most 300 in a base)"
     assert error_line(*run(capsys, "get", "gdp-2023", "value", *files)) == expected  # from the cache
-    monkeypatch.setattr(validate, "validate_documents", lambda *args: pytest.fail("validated a base over the limit"))
+    monkeypatch.setattr(validate, "validate_documents", lambda *_args: pytest.fail("validated a base over the limit"))
     monkeypatch.setenv("FACTS_NO_CACHE", "1")
     assert error_line(*run(capsys, "get", "gdp-2023", "value", *files)) == expected
     assert error_line(*run(capsys, "check", str(base), str(extra))) == expected
@@ -837,9 +798,7 @@ def test_cache_info_changes_nothing(capsys: pytest.CaptureFixture[str], tmp_path
 # ---------------------------------------------------------------------------- 8. side files
 
 
-def test_stale_temporary_side_files_are_swept_and_cleared(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_stale_temporary_side_files_are_swept_and_cleared(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Every side file SQLite may leave (files.SIDE_FILES: -journal, -wal, -shm) is swept with
     its temporary file when stale, and removed by `cache clear`."""
     base = copy_base(tmp_path)

@@ -441,7 +441,7 @@ def test_json_is_utf8_not_escaped(facts) -> None:
     assert "\\u" not in out
 
 
-def test_json_dates_are_iso(facts, base: tf.Base) -> None:
+def test_json_dates_are_iso(facts) -> None:
     objects = facts("list", "--format", "json").json()
     dated = [obj for obj in objects if "date" in obj]
     assert dated
@@ -644,7 +644,7 @@ def test_metrics_unit_filter(facts, base: tf.Base) -> None:
     assert {obj["id"] for obj in objects} == {r.id for r in base.records if r.kind == "metric" and r.unit == "%"}
 
 
-def test_metrics_sort_value_compares_converted_amounts(facts, bases: dict[str, Path], base: tf.Base) -> None:
+def test_metrics_sort_value_compares_converted_amounts(facts, bases: dict[str, Path]) -> None:
     both = ("-f", bases["a"], "-f", bases["b"])
     assert facts("metrics", *both, "--sort", "value", "--fields", "id").lines == ["gamma-2023", "alpha-2023"]
     assert facts("metrics", *both, "--sort", "value", "-r", "--fields", "id").lines == ["alpha-2023", "gamma-2023"]
@@ -877,11 +877,14 @@ class BrokenStdout(io.TextIOBase):
 
     encoding = "utf-8"
 
-    def write(self, text: str) -> int:
+    def write(self, _text: str) -> int:
         raise BrokenPipeError(32, "Broken pipe")
 
     def flush(self) -> None:
         raise BrokenPipeError(32, "Broken pipe")
+
+    def close(self) -> None:
+        """Nothing to flush: without this, the finaliser's flush reports the broken pipe (Python 3.13)."""
 
     def isatty(self) -> bool:
         return False

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 import tongzhou_facts as tf
-from tongzhou_facts.validate import check_quotes
+from tongzhou_facts.check import check_quotes
 
 from .conftest import BASE
 
@@ -58,7 +56,7 @@ def test_heterojunction_project(base: tf.Base) -> None:
     assert (project.get("capacity"), project.get("capacity_unit")) == (12, "GW")
     assert (project.get("investment"), project.get("investment_unit"), project.get("investment_qualifier")) == (70, "亿元", "约")
     assert project.get("phases") == 3
-    assert project.get("date") == dt.date(2023, 12, 13)
+    assert project.get("date") == "2023-12-13"  # one shape: an ISO string, as from the index
     assert project.get("status") == "开工"
     assert {"name": "王新", "role": "江苏链升科技股份有限公司董事长"} in project.get("people")
 
@@ -67,7 +65,7 @@ def test_hospital_project(base: tf.Base) -> None:
     project = base.get("jinshawan-medical-complex")
     assert project is not None
     assert (project.get("investment"), project.get("investment_qualifier")) == (18.49, "约")
-    assert project.get("date") == dt.date(2023, 12, 28)
+    assert project.get("date") == "2023-12-28"
     beds = base.get("jinshawan-medical-beds-2023")
     assert beds is not None and beds.get("project") == "jinshawan-medical-complex"
 

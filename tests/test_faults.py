@@ -5,25 +5,20 @@ answers correctly, and no fact file is ever written to.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import random
 import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import pytest
 
 from tongzhou_facts import cache
-from tongzhou_facts.cli import main
 
-from .conftest import BASE, SOURCE, cache_file, subprocess_env
+from .conftest import SOURCE, cache_file, call, copy_base, facts_command, run, subprocess_env, temp_size, wait_for
 
 QUERIES: list[tuple[str, ...]] = [
     ("search", "异质结", "--format", "json"),
@@ -38,25 +33,8 @@ QUERIES: list[tuple[str, ...]] = [
 # ---------------------------------------------------------------------------- helpers
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str, str]:
-    code = main([os.fspath(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def answers(capsys: pytest.CaptureFixture[str], base: Path) -> list[tuple[int, str, str]]:
     return [run(capsys, *query, "-f", base) for query in QUERIES]
-
-
-def call(*args: str | os.PathLike[str]) -> tuple[int, str, str]:
-    """`facts ARGS` in this process without capsys (for module-scoped fixtures)."""
-    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
-    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main([os.fspath(a) for a in args])
-    out.flush()
-    err.flush()
-    return code, out.buffer.getvalue().decode("utf-8"), err.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")
@@ -70,11 +48,6 @@ def expected(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[int, str, s
     return found
 
 
-def facts_command() -> list[str]:
-    script = Path(sys.executable).with_name("facts")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "tongzhou_facts"]
-
-
 def popen(*args: str | os.PathLike[str], cache_home: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [*facts_command(), *(os.fspath(a) for a in args)],
@@ -82,12 +55,6 @@ def popen(*args: str | os.PathLike[str], cache_home: Path) -> subprocess.Popen[b
         stderr=subprocess.PIPE,
         env=subprocess_env(XDG_CACHE_HOME=str(cache_home)),
     )
-
-
-def copy_base(folder: Path, name: str = "facts.toml") -> Path:
-    target = folder / name
-    shutil.copyfile(BASE, target)
-    return target
 
 
 def assert_cache_sound(base: Path, records: int) -> None:
@@ -395,6 +362,14 @@ def test_ten_first_runs_at_once(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert run(capsys, *query, "-f", base) == expected
 
 
+def cold_build_reached(moment: str, folder: Path, leftovers: Collection[Path] = ()) -> Callable[[], bool]:
+    """A moment of a cold run to kill it at, as a condition on its cache folder: `started` (at
+    once), `temporary-file` (its temporary cache file made), `rows-written` (that file past the
+    few pages of an empty index: the rows are going in). `leftovers`: files of earlier kills."""
+    least = {"started": -1, "temporary-file": 0, "rows-written": 100_000}[moment]
+    return lambda: temp_size(folder, leftovers) >= least
+
+
 def test_a_process_killed_while_writing_the_cache(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -404,18 +379,13 @@ def test_a_process_killed_while_writing_the_cache(
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
     folder = cache_file(base).parent
     killed_while_writing = 0
-    for delay in (0.0, 0.2):
+    for moment in ("temporary-file", "rows-written"):
         leftovers = set(folder.glob("*.tmp")) if folder.is_dir() else set()
         process = popen(*query, "-f", base, cache_home=cache_home)
-        deadline = time.monotonic() + 60
-        while (
-            process.poll() is None
-            and time.monotonic() < deadline
-            and not (folder.is_dir() and set(folder.glob("*.tmp")) - leftovers)
-        ):
-            time.sleep(0.002)
-        time.sleep(delay)
-        process.send_signal(signal.SIGKILL)
+        try:
+            wait_for(cold_build_reached(moment, folder, leftovers), 60, f"the cold build to reach {moment!r}", process)
+        finally:
+            process.send_signal(signal.SIGKILL)
         process.communicate(timeout=60)
         if process.returncode == -signal.SIGKILL:
             killed_while_writing += 1
@@ -433,12 +403,14 @@ def test_a_process_killed_while_writing_the_cache(
 def test_killed_at_random_moments(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     base = generate_base(tmp_path / "mid.toml", 1500)
     query = ("search", "第1499号指标", "--format", "plain")
-    cache_home = tmp_path / "cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
-    for delay in (0.15, 0.35, 0.55):
+    for moment in ("started", "temporary-file", "rows-written"):
+        cache_home = tmp_path / f"cache-{moment}"  # each kill meets a cold build
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
         process = popen(*query, "-f", base, cache_home=cache_home)
-        time.sleep(delay)
-        process.kill()
+        try:
+            wait_for(cold_build_reached(moment, cache_file(base).parent), 60, f"the cold build to reach {moment!r}", process)
+        finally:
+            process.kill()
         process.communicate(timeout=60)
         assert_cache_sound(base, records=1500)
         code, out, _ = run(capsys, *query, "-f", base)

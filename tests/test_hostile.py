@@ -19,11 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from tongzhou_facts.cli import main
 from tongzhou_facts.env import Environment
-from tongzhou_facts.validate import MAX_TEXT
+from tongzhou_facts.limits import MAX_TEXT
 
-from .conftest import BASE, subprocess_env, toml_string
+from .conftest import BASE, run, subprocess_env, toml_string
 
 HOSTILE: dict[str, str] = {
     "markup": "[bold]粗体[/] [link=http://x]链接[/link] [red on white]",
@@ -82,12 +81,6 @@ def hostile(hostile_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -
     path, cache = hostile_files
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str, str]:
-    code = main([os.fspath(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_terminal_safe(text: str) -> None:
@@ -223,7 +216,7 @@ def test_get(capsys: pytest.CaptureFixture[str], hostile: Path, key: str) -> Non
 def test_table_in_a_colour_terminal(capsys: pytest.CaptureFixture[str], hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With colour on, Rich styles the table; the data's own escapes still show as text."""
 
-    def terminal(cls: type[Environment], no_color: bool = False) -> Environment:
+    def terminal(_cls: type[Environment], no_color: bool = False) -> Environment:  # noqa: ARG001 - Environment.detect's signature
         return Environment(sys.stdout, sys.stderr, is_terminal=True, color=True, width=120, unicode=True)
 
     monkeypatch.setattr(Environment, "detect", classmethod(terminal))

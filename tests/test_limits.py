@@ -19,12 +19,11 @@ from typing import Any
 import pytest
 
 from tongzhou_facts import nearest
-from tongzhou_facts.cli import main
-from tongzhou_facts.load import MAX_SOURCES
+from tongzhou_facts.check import SourceText
+from tongzhou_facts.limits import MAX_ITEMS, MAX_RECORD_TEXT, MAX_SOURCES, MAX_TEXT
 from tongzhou_facts.match import MAX_TERMS
-from tongzhou_facts.validate import MAX_ITEMS, MAX_RECORD_TEXT, MAX_TEXT, SourceText
 
-from .conftest import subprocess_env, toml_string
+from .conftest import run, subprocess_env, toml_string
 
 SOURCE = '[[sources]]\nid = "s"\ntitle = "t"\n\n'
 
@@ -46,12 +45,6 @@ def metric(record_id: str, **extra: Any) -> str:
         else:
             lines.append(f"{key} = {toml_string(value)}")
     return "\n".join(lines) + "\n\n"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str, str]:
-    code = main([os.fspath(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -17,25 +17,17 @@ import stat
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tongzhou_facts import cache
-from tongzhou_facts.cli import main
 from tongzhou_facts.load import bundled_path
 
-from .conftest import BASE, generated_base, subprocess_env
+from .conftest import BASE, generated_base, run, subprocess_env, wait_for
 
 FACTS = [sys.executable, "-m", "tongzhou_facts"]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str, str]:
-    code = main([os.fspath(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def completed(argv: list[str], tmp_path: Path, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[bytes]:
@@ -274,10 +266,10 @@ def test_a_stopped_export_leaves_no_temporary_file(tmp_path: Path, signum: int) 
     process = facts_process(
         "export", "--format", "sqlite", "-f", base, "-o", out / "out.db", env={"XDG_CACHE_HOME": str(cache_home)}
     )
-    deadline = time.monotonic() + 120
-    while process.poll() is None and time.monotonic() < deadline and not list(out.iterdir()):
-        time.sleep(0.002)
-    process.send_signal(signum)
+    try:
+        wait_for(lambda: any(out.iterdir()), 120, "the export's temporary file", process)
+    finally:
+        process.send_signal(signum)
     _, err = process.communicate(timeout=120)
     if process.returncode == 0:
         pytest.fail("the export finished before it could be stopped: the test tested nothing")
@@ -356,7 +348,7 @@ def test_a_file_in_a_read_only_folder_is_rewritten_in_place(tmp_path: Path) -> N
     assert json.loads(target.read_text(encoding="utf-8"))[0]["id"] == "gdp-2023"
 
 
-def test_a_block_device_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_block_device_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     devices = [f"/dev/{name}" for name in ("loop0", "loop1", "sda", "vda", "nvme0n1") if os.path.exists(f"/dev/{name}")]
     block = next((d for d in devices if stat.S_ISBLK(os.stat(d).st_mode)), None)
     if block is None:

@@ -761,7 +761,7 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Standard output plays a terminal (the capture still records it)."""
     from tongzhou_facts.env import Environment
 
-    def detect(cls: type[Environment], no_color: bool = False) -> Environment:
+    def detect(cls: type[Environment], no_color: bool = False) -> Environment:  # noqa: ARG001 - Environment.detect's signature
         return cls(sys.stdout, sys.stderr, is_terminal=True, color=False, width=100)
 
     monkeypatch.setattr(Environment, "detect", classmethod(detect))

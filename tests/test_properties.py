@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import io
 import json
 import math
 import os
@@ -21,13 +20,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import tongzhou_facts as tf
-from tongzhou_facts.cli import main
 from tongzhou_facts.errors import FactsError
 from tongzhou_facts.index import Index
 from tongzhou_facts.match import search, suggestions
 from tongzhou_facts.model import KINDS, TABLES, record_from_dict
 
-from .conftest import BASE, toml_string
+from .conftest import BASE, call, toml_string
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -40,17 +38,6 @@ SETTINGS = settings(
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def call(*args: str) -> tuple[int, str, str]:
-    """`facts ARGS` in this process, with UTF-8 streams that are not terminals."""
-    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
-    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    out.flush()
-    err.flush()
-    return code, out.buffer.getvalue().decode("utf-8"), err.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
 
 
 @contextlib.contextmanager
@@ -237,7 +224,7 @@ def test_random_base_survives_jsonl_and_get(base: tuple[list[dict[str, Any]], li
 
 
 @functools.cache
-def bundled_index(copy: int = 0) -> Index:
+def bundled_index(copy: int = 0) -> Index:  # noqa: ARG001 - `copy` is only the cache's key
     """The bundled base's index, built in memory (`copy` 1: a second, separately built one)."""
     return Index.build(tf.load(BASE))
 

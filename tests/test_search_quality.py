@@ -5,13 +5,19 @@ benchmarks/search_quality.py prints the same report; tests/search_queries.toml i
 
 from __future__ import annotations
 
+import sys
+
 import pytest
-import tomllib
 
 import tongzhou_facts as tf
 from tongzhou_facts.match.evaluate import evaluate
 
 from .conftest import BASE, ROOT
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: tomli, a dependency there
+    import tomli as tomllib
 
 QUERIES = tomllib.loads((ROOT / "tests" / "search_queries.toml").read_text(encoding="utf-8"))["queries"]
 KINDS = ("exact", "pinyin", "homophone", "traditional", "fullwidth", "english", "synonym", "number")

@@ -17,7 +17,7 @@ from tongzhou_facts.index import Index
 from tongzhou_facts.load import load
 from tongzhou_facts.output import record_object, to_json
 
-from .conftest import BASE, generated_base
+from .conftest import BASE, generated_base, run
 
 COMMANDS = [
     ["list"],
@@ -32,12 +32,6 @@ COMMANDS = [
     ["export"],
 ]
 FORMATS = ["plain", "tsv", "csv", "json", "jsonl"]
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str | os.PathLike[str]) -> tuple[int, str, str]:
-    code = main([os.fspath(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])

@@ -50,6 +50,14 @@ def test_closed_stdout(tmp_path: Path, args: list[str]) -> None:
     assert done.stderr == b"facts: error: cannot write to standard output: standard output is closed\n"
 
 
+@pytest.mark.parametrize("stdout", [">&-", "> /dev/full"])
+def test_a_command_with_nothing_to_print_does_not_fail_on_a_closed_stdout(tmp_path: Path, stdout: str) -> None:
+    """`facts check` on a clean base prints only its summary, on stderr: stdout is never written."""
+    done = shell(f'"$@" {stdout}', tmp_path, "check")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith(b"facts: checked ") and done.stderr.endswith(b": no problems\n")
+
+
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
 def test_full_disk(tmp_path: Path, args: list[str]) -> None:
     done = shell('"$@" > /dev/full', tmp_path, *args)

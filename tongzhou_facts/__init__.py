@@ -7,6 +7,15 @@
     >>> index = tf.open_index()              # the searchable form, cached between runs
     >>> tf.search(index, "异质结")[0].record.id
     'lianshen-12gw-hjt-cell-project'
+    >>> rows = tf.query.select(index, kind="metric", year=2023)      # what `facts metrics` does
+    >>> rows = tf.query.at_least(rows, "100亿元", tf.query.metric_value)
+    >>> [r.id for r in tf.query.records(tf.query.sort_rows(index, rows, "value", reverse=True))][:2]
+    ['construction-output-2023', 'gdp-2023']
+
+The API: `load` and `open_index` (a base, and its searchable index), `search` and
+`suggestions`, the `query` module (select, filter by date or amount, sort: what the
+listing commands do), the types `Base`, `Record`, `Source`, `Problem`, `Index`, `Hit`,
+and the errors (`FactsError`, `BaseError`, `UsageError`, `ExitStatus`).
 
 Names are imported on first use (PEP 562), so `import tongzhou_facts` costs
 almost nothing: the CLI's start-up is its speed.
@@ -22,21 +31,20 @@ __version__ = "0.1.0"
 
 # `load` is both a module and its main function: bind the function now, so that a
 # later `import tongzhou_facts.load` cannot leave the module in its place.
-from .load import Base, Problem, bundled_path, load
+from .load import bundled_path, load
+from .model import Base, Problem, Record, Source
 
 if TYPE_CHECKING:
+    from . import query
     from .errors import BaseError, ExitStatus, FactsError, UsageError
     from .index import Index
     from .match import Hit, search, suggestions
-    from .model import Record, Source
 
 _LAZY = {
     "BaseError": "errors",
     "ExitStatus": "errors",
     "FactsError": "errors",
     "UsageError": "errors",
-    "Record": "model",
-    "Source": "model",
     "Index": "index",
     "Hit": "match",
     "search": "match",
@@ -51,7 +59,15 @@ def open_index(paths: Sequence[str] | None = None) -> Index:
     return _open_index(list(paths) if paths else [str(bundled_path())])
 
 
+#: Modules of the API, imported on first use as well.
+_MODULES = {"query"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        value: Any = importlib.import_module(f".{name}", __name__)
+        globals()[name] = value
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'tongzhou_facts' has no attribute {name!r}")
@@ -75,6 +91,7 @@ __all__ = [
     "bundled_path",
     "load",
     "open_index",
+    "query",
     "search",
     "suggestions",
 ]

@@ -1,12 +1,18 @@
 """Command-line parameters declared once, parsed fast, and handed to Typer when needed.
 
-Commands declare parameters as ``Annotated[type, Opt(...)]`` or ``Arg(...)`` (plain
-data, no Typer import). `parse` reads a valid command line straight into keyword
-arguments: the common path of `facts search 异质结` or `facts get ID value` then
-never imports Typer, which costs about 55 ms of every run. Anything it is not sure
-of — `--help`, an unknown option, a missing or malformed value, shell completion —
-returns None, and Typer, built from the same declarations by `typer_function`,
-handles the command line and its errors in full.
+A command declares each parameter as ``Annotated[type, Opt(...)]`` or ``Arg(...)`` (plain
+data, no Typer import), or a group of options that reaches it as one object
+(``Annotated[Output, Options(...)]``: the output options, declared once for every
+command). Two parsers read the same declarations:
+
+- `parse` reads a valid command line straight into keyword arguments: the common path of
+  `facts search 异质结` or `facts get ID value` then never imports Typer (about 55 ms).
+  Anything it is not sure of (`--help`, an unknown option, a missing or malformed value,
+  shell completion) returns None, and Typer handles the command line in full.
+- `typer_function` turns the same declarations into the signature Typer reads.
+
+tests/test_parser_parity.py proves they agree on every command. A declaration the fast
+parser cannot honour is an error when the command is first read, never a silent fallback.
 """
 
 from __future__ import annotations
@@ -14,21 +20,34 @@ from __future__ import annotations
 import functools
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 EMPTY = object()  # the default of a required parameter
 #: Parameters that name files: the OS hands over any bytes (a Latin-1 file name is a real
 #: file), so these alone may hold undecodable characters (surrogate escapes).
 PATH_PARAMETERS = frozenset({"file", "output", "paths", "source"})
+#: The Typer settings a declaration may use. `parse` honours help-only ones by ignoring them,
+#: `min`/`max` by checking; `is_eager`/`callback` (--version) make a flag Typer's alone.
+SETTINGS = frozenset({"help", "metavar", "min", "max", "show_default", "autocompletion", "is_eager", "callback"})
+TYPER_ONLY = frozenset({"is_eager", "callback"})
+#: The parameter a command may take to receive the run's Environment (not a CLI parameter).
+ENVIRONMENT = "env"
+_TYPES = (str, int, bool)
+_VARIADIC = 0x04 | 0x08  # inspect.CO_VARARGS | inspect.CO_VARKEYWORDS (inspect costs 6 ms to import)
 
 
 class Param:
-    """What Typer's Option/Argument take; only the options we use."""
+    """What Typer's Option/Argument take; only the settings in SETTINGS."""
 
     typer_name = ""
 
     def __init__(self, *decls: str, **settings: Any) -> None:
+        unknown = sorted(set(settings) - SETTINGS)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}: unsupported setting {unknown[0]!r} (supported: {', '.join(sorted(SETTINGS))})"
+            )
         self.decls = decls
         self.settings = settings
 
@@ -46,28 +65,78 @@ class Arg(Param):
     typer_name = "Argument"
 
 
+class Options:
+    """Several options that reach a command as one object, built by `build(**values)`.
+
+    `members` maps each option's name to (type, Opt, default), in help order.
+    """
+
+    def __init__(self, build: Callable[..., Any], members: Mapping[str, tuple[Any, Opt, Any]]) -> None:
+        self.build = build
+        self.members = dict(members)
+
+
 class Spec:
-    """One parameter of a command: its name, what it holds and how it is written."""
+    """One command-line parameter: its name, what it holds and how it is written."""
 
-    __slots__ = ("default", "flags", "is_arg", "kind", "many", "maximum", "metavar", "minimum", "name", "required")
+    __slots__ = (
+        "default",
+        "flags",
+        "group",
+        "hint",
+        "is_arg",
+        "kind",
+        "many",
+        "maximum",
+        "metavar",
+        "minimum",
+        "name",
+        "param",
+        "required",
+        "typer_only",
+    )
 
-    def __init__(self, name: str, hint: Any, param: Param, default: Any) -> None:
+    def __init__(self, owner: str, name: str, hint: Any, param: Param, default: Any, group: str | None = None) -> None:
         self.name = name
+        self.hint = hint
+        self.param = param
+        self.group = group
         self.is_arg = isinstance(param, Arg)
         self.flags = param.decls or (f"--{name.replace('_', '-')}",)
         self.minimum = param.settings.get("min")
         self.maximum = param.settings.get("max")
         self.metavar = param.settings.get("metavar") or name.upper()
+        self.typer_only = bool(TYPER_ONLY & set(param.settings))
         self.default = default
         self.required = default is EMPTY
         base = _strip_optional(hint)
-        self.many = typing.get_origin(base) is list
-        self.kind = typing.get_args(base)[0] if self.many else base
+        self.many = getattr(base, "__origin__", None) is list
+        self.kind = base.__args__[0] if self.many else base
+        if self.kind not in _TYPES:
+            raise TypeError(f"{owner}: parameter {name!r} is a {self.kind!r}; the parser reads only str, int and bool")
+        problem = self._problem(param, default)
+        if problem:
+            raise TypeError(f"{owner}: parameter {name!r}: {problem}")
+
+    def _problem(self, param: Param, default: Any) -> str | None:
+        """What of this declaration the fast parser could not read as Typer does, if anything."""
+        if self.is_arg and (param.decls or self.kind is bool):
+            return "an argument takes no option names and cannot be a bool"
+        if any(not flag.startswith("-") or "/" in flag or flag.strip("-") == "" for flag in self.flags):
+            return f"option names are written -x or --name, one per string (not {self.flags!r})"
+        if default is EMPTY or default is None:
+            return None
+        if self.many:
+            return "a list parameter's default is None"
+        if type(default) is not self.kind:
+            return f"the default {default!r} is not a {self.kind.__name__}"
+        return None
 
 
 def _strip_optional(hint: Any) -> Any:
-    if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(hint) if a is not type(None)]
+    """`X | None` (or Optional[X]) -> X."""
+    if isinstance(hint, types.UnionType) or getattr(hint, "__origin__", None) is typing.Union:
+        options = [a for a in hint.__args__ if a is not type(None)]
         if len(options) == 1:
             return options[0]
     return hint
@@ -85,17 +154,81 @@ def _defaults(func: Callable[..., Any]) -> dict[str, Any]:
     return found
 
 
+def _declaration(owner: str, name: str, annotation: Any, namespace: dict[str, Any]) -> tuple[Any, Param | Options]:
+    """(type, declaration) of one parameter's ``Annotated[type, declaration]``.
+
+    The annotation is evaluated here rather than by `typing.get_type_hints`, which on
+    Python 3.10 wraps ``Annotated[…] = None`` in Optional and costs milliseconds.
+    """
+    hint = eval(annotation, namespace) if isinstance(annotation, str) else annotation  # our own source: the declarations
+    found = [m for m in getattr(hint, "__metadata__", ()) if isinstance(m, (Param, Options))]
+    if len(found) != 1:
+        raise TypeError(f"{owner}: parameter {name!r} needs exactly one Opt, Arg or Options declaration")
+    return hint.__origin__, found[0]
+
+
 @functools.cache
 def specs(func: Callable[..., Any]) -> tuple[Spec, ...]:
-    hints = typing.get_type_hints(func, include_extras=True)
-    found = []
+    """Every command-line parameter of a command, in help order: its own, then its groups' members.
+
+    A TypeError for anything the fast parser could not read faithfully: a wrapper (its
+    signature is not the command's), an undeclared parameter, two parameters of one name.
+    """
+    owner = getattr(func, "__qualname__", repr(func))
+    code = func.__code__
+    if hasattr(func, "__wrapped__") or code.co_flags & _VARIADIC:
+        raise TypeError(f"{owner}: a wrapper hides the command's parameters (*args, **kwargs); declare them on the command")
+    own: list[Spec] = []
+    grouped: list[Spec] = []
+    annotations = func.__annotations__
     for name, default in _defaults(func).items():
-        hint = hints[name]
-        metadata = [m for m in getattr(hint, "__metadata__", ()) if isinstance(m, Param)]
-        if not metadata:
+        if name == ENVIRONMENT:
+            if "Environment" not in str(annotations.get(name, "Environment")):
+                raise TypeError(f"{owner}: the parameter {ENVIRONMENT!r} is the run's Environment, not an option")
             continue
-        found.append(Spec(name, typing.get_args(hint)[0], metadata[0], default))
-    return tuple(found)
+        if name not in annotations:
+            raise TypeError(f"{owner}: parameter {name!r} has no declaration")
+        hint, declared = _declaration(owner, name, annotations[name], func.__globals__)
+        if isinstance(declared, Options):
+            if default is not EMPTY:
+                raise TypeError(f"{owner}: option group {name!r} takes no default")
+            for member, (kind, opt, member_default) in declared.members.items():
+                grouped.append(Spec(owner, member, kind, opt, member_default, group=name))
+        else:
+            own.append(Spec(owner, name, hint, declared, default))
+    arguments = [spec for spec in own if spec.is_arg]
+    if any(spec.many for spec in arguments[:-1]):
+        raise TypeError(f"{owner}: only the last argument may take several values")
+    found = (*own, *grouped)
+    names = [spec.name for spec in found]
+    flags = [flag for spec in found if not spec.is_arg for flag in spec.flags]
+    if len(set(names)) != len(names) or len(set(flags)) != len(flags):
+        raise TypeError(f"{owner}: two parameters share a name or an option")
+    return found
+
+
+@functools.cache
+def groups(func: Callable[..., Any]) -> dict[str, Options]:
+    """Parameter name -> its option group, for `bind`."""
+    annotations = func.__annotations__
+    found = {}
+    for name in _defaults(func):
+        if name != ENVIRONMENT:
+            declared = _declaration("", name, annotations[name], func.__globals__)[1]
+            if isinstance(declared, Options):
+                found[name] = declared
+    return found
+
+
+def bind(func: Callable[..., Any], values: Mapping[str, Any], env: Any) -> dict[str, Any]:
+    """The keyword arguments to call `func` with: parsed values, each group as its object,
+    and the Environment if the command takes one."""
+    kwargs = {spec.name: values[spec.name] for spec in specs(func) if spec.group is None}
+    for name, group in groups(func).items():
+        kwargs[name] = group.build(**{member: values[member] for member in group.members})
+    if ENVIRONMENT in _defaults(func):
+        kwargs[ENVIRONMENT] = env
+    return kwargs
 
 
 def _convert(spec: Spec, raw: str) -> Any:
@@ -107,65 +240,18 @@ def _convert(spec: Spec, raw: str) -> Any:
     return raw
 
 
+class _Decline(Exception):
+    """The command line is not one `parse` is sure of: Typer decides."""
+
+
 def parse(func: Callable[..., Any], args: Sequence[str]) -> dict[str, Any] | None:
-    """Keyword arguments for `func` from a valid command line, or None to let Typer decide."""
+    """Every parameter's value (group members by their own names) from a valid command line,
+    or None to let Typer decide (and report the error, or print the help)."""
+    declared = specs(func)
     try:
-        declared = specs(func)
-    except Exception:
-        return None
-    by_flag = {flag: spec for spec in declared if not spec.is_arg for flag in spec.flags}
-    positional = [spec for spec in declared if spec.is_arg]
-    values: dict[str, Any] = {}
-    loose: list[str] = []
-    index = 0
-    only_args = False
-    try:
-        while index < len(args):
-            token = args[index]
-            index += 1
-            if only_args or token == "-" or not token.startswith("-"):
-                loose.append(token)
-                continue
-            if token == "--":
-                only_args = True
-                continue
-            # Click splits "--opt=value" but not "-o=value" (there "=value" is the value): so do we.
-            flag, equals, attached = token.partition("=") if token.startswith("--") else (token, "", "")
-            spec = by_flag.get(flag)
-            if spec is None:
-                return None  # --help, a typo, a short-option cluster: Typer's job
-            if spec.kind is bool:
-                if equals:
-                    return None
-                values[spec.name] = True
-                continue
-            if equals:
-                raw = attached
-            elif index < len(args):
-                raw = args[index]
-                index += 1
-            else:
-                return None
-            value = _convert(spec, raw)
-            if spec.many:
-                values.setdefault(spec.name, []).append(value)
-            elif spec.name in values:
-                return None
-            else:
-                values[spec.name] = value
-        for spec in positional:
-            if spec.many:
-                if not loose and spec.required:
-                    return None
-                values[spec.name] = [_convert(spec, raw) for raw in loose] or spec.default
-                loose = []
-            elif loose:
-                values[spec.name] = _convert(spec, loose.pop(0))
-            elif spec.required:
-                return None
-    except ValueError:
-        return None
-    if loose:
+        values, loose = _options(declared, args)
+        _positionals(declared, loose, values)
+    except (_Decline, ValueError):
         return None
     for spec in declared:
         if spec.name not in values:
@@ -175,7 +261,64 @@ def parse(func: Callable[..., Any], args: Sequence[str]) -> dict[str, Any] | Non
     return values
 
 
-def check_text(func: Callable[..., Any], values: dict[str, Any]) -> None:
+def _options(declared: Sequence[Spec], args: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
+    """The options' values, and the positional words left over."""
+    by_flag = {flag: spec for spec in declared if not spec.is_arg for flag in spec.flags}
+    values: dict[str, Any] = {}
+    loose: list[str] = []
+    index = 0
+    only_args = False
+    while index < len(args):
+        token = args[index]
+        index += 1
+        if only_args or token == "-" or not token.startswith("-"):
+            loose.append(token)
+            continue
+        if token == "--":
+            only_args = True
+            continue
+        # Click splits "--opt=value" but not "-o=value" (there "=value" is the value): so do we.
+        flag, equals, attached = token.partition("=") if token.startswith("--") else (token, "", "")
+        spec = by_flag.get(flag)
+        if spec is None or spec.typer_only:
+            raise _Decline  # --help, a typo, a short-option cluster, --version: Typer's job
+        if spec.kind is bool:
+            if equals:
+                raise _Decline
+            values[spec.name] = True
+            continue
+        if not equals and index >= len(args):
+            raise _Decline
+        raw = attached if equals else args[index]
+        index += 0 if equals else 1
+        value = _convert(spec, raw)
+        if spec.many:
+            values.setdefault(spec.name, []).append(value)
+        elif spec.name in values:
+            raise _Decline  # given twice: Typer keeps the last, and so would we, but let it say
+        else:
+            values[spec.name] = value
+    return values, loose
+
+
+def _positionals(declared: Sequence[Spec], loose: list[str], values: dict[str, Any]) -> None:
+    for spec in declared:
+        if not spec.is_arg:
+            continue
+        if spec.many:
+            if not loose and spec.required:
+                raise _Decline
+            values[spec.name] = [_convert(spec, raw) for raw in loose] or spec.default
+            loose = []
+        elif loose:
+            values[spec.name] = _convert(spec, loose.pop(0))
+        elif spec.required:
+            raise _Decline
+    if loose:
+        raise _Decline  # an extra argument: Typer's error message
+
+
+def check_text(func: Callable[..., Any], values: Mapping[str, Any]) -> None:
     """A usage error for an argument that is not UTF-8 text, before it reaches SQLite or an encoder.
 
     A C-locale or Latin-1 command line hands undecodable bytes over as lone surrogates;
@@ -194,31 +337,29 @@ def check_text(func: Callable[..., Any], values: dict[str, Any]) -> None:
                 raise UsageError(f"{label}: not valid UTF-8 text (arguments must be UTF-8)")
 
 
-def typer_function(func: Callable[..., Any]) -> Callable[..., Any]:
-    """`func` with its Opt/Arg declarations turned into Typer's, for the full Typer app."""
+Call = Callable[[Callable[..., Any], dict[str, Any]], Any]
+
+
+def typer_function(func: Callable[..., Any], call: Call) -> Callable[..., Any]:
+    """A function Typer can read: `func`'s parameters (groups spread out) as Typer's
+    Option/Argument declarations. Typer's parsed values go to `call(func, values)`."""
     import inspect
 
-    hints = typing.get_type_hints(func, include_extras=True)
-    signature = inspect.signature(func)
-    parameters = []
-    for name, parameter in signature.parameters.items():
-        hint = hints[name]
-        metadata = [m for m in getattr(hint, "__metadata__", ()) if isinstance(m, Param)]
-        annotation = typing.Annotated[typing.get_args(hint)[0], metadata[0].to_typer()] if metadata else hint
-        parameters.append(parameter.replace(annotation=annotation))
+    parameters = [
+        inspect.Parameter(
+            spec.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=inspect.Parameter.empty if spec.required else spec.default,
+            annotation=typing.Annotated[spec.hint, spec.param.to_typer()],
+        )
+        for spec in specs(func)
+    ]
 
-    @functools.wraps(func)
-    def wrapper(**kwargs: Any) -> Any:
-        import typer
+    def command(**values: Any) -> Any:
+        return call(func, values)
 
-        from .errors import Done
-
-        try:
-            check_text(func, kwargs)
-            return func(**kwargs)
-        except Done as done:  # the app also runs under Typer's own runners (tests, tools)
-            raise typer.Exit(done.code) from None
-
-    wrapper.__signature__ = signature.replace(parameters=parameters, return_annotation=None)  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
-    return wrapper
+    command.__name__ = func.__name__
+    command.__qualname__ = func.__qualname__
+    command.__doc__ = func.__doc__
+    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]  # read by Typer
+    return command

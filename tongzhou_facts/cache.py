@@ -17,17 +17,17 @@ one is checked by content, and a match moves the build time forward so the next 
 need not check again. The fast path never hashes: hashlib is imported only to build
 or to check a racy file.
 
-Ownership: the cache decides what every later run prints, so it is used only when the
-folder and the file are the user's own and nobody else can write them. A cache folder in
-a shared XDG_CACHE_HOME made by another user, or a file someone else planted, means no
-cache (the base is read as if FACTS_NO_CACHE were set), and `facts cache info` says why.
+Ownership (cache_folder.py): the cache is used only when the folder and the file are the
+user's own and nobody else can write them.
 
 Limits: a run served from the cache keeps FACTS_MAX_MB (from the sizes in its key) and
 FACTS_MAX_RECORDS (from the counts stored at build time), with a cold run's messages.
 
-What changes things: `claim_folder` (makes a folder of ours 0700), `open_cached` (may move
-the build time forward), `store`, `clear`. `refusal`, `status` and `info` (what `facts cache
-info` shows) only look, and open nothing that is not a regular file (a FIFO would block).
+What changes things: `open_cached` (may move the build time forward), `store`, and in
+cache_folder.py `claim_folder` and `clear`. `info` (what `facts cache info` shows) only
+looks, and opens nothing that is not a regular file (a FIFO would block).
+
+The folder's API is re-exported here: `cache_dir`, `clear`, `refusal`, `status`.
 """
 
 from __future__ import annotations
@@ -43,98 +43,24 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .cache_folder import SUFFIX, claim_folder, enabled, files, judge_folder, not_ours, regular_and_ours
+from .cache_folder import cache_dir as cache_dir  # re-exported: the cache's API
+from .cache_folder import clear as clear  # re-exported
+from .cache_folder import refusal as refusal  # re-exported
+from .cache_folder import status as status  # re-exported
 from .files import SIDE_FILES, replacing
-from .index import FORMAT_VERSION, Index
+from .index import Index
+from .index_schema import FORMAT_VERSION
 
 if TYPE_CHECKING:
-    from .load import Base
+    from .model import Base
 
-SUFFIX = ".sqlite"
 STALE_TEMP_SECONDS = 600
 #: A file changed this long (or less) before a build started may look unchanged to stat:
 #: 2 s covers 1-second timestamps and FAT's 2-second ones.
 RACY_NS = 2_000_000_000
 #: Cache files this process opened: dropped if one turns out broken mid-command (see `drop_opened`).
 OPENED: list[str] = []
-#: Bytes written as themselves in a `file:` URI; everything else is %XX (RFC 3986 unreserved, and `/`).
-_URI_SAFE = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/"
-
-
-def cache_dir() -> str | None:
-    base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    if base and os.path.isabs(base):
-        return os.path.join(base, "tongzhou-facts")
-    home = os.environ.get("HOME", "").strip()
-    return os.path.join(home, ".cache", "tongzhou-facts") if home else None
-
-
-def enabled() -> bool:
-    return os.environ.get("FACTS_NO_CACHE", "").strip().lower() in ("", "0", "false", "no")
-
-
-def sqlite_uri(path: str, query: str) -> str:
-    """An SQLite `file:` URI for `path`, escaped: a `#` or `?` in a folder name would end the
-    path (SQLite then opens or creates a file elsewhere), and `%41` would be read as `A`.
-    Every byte of the path (also one that is not UTF-8) outside the unreserved set is %XX;
-    `file://` + an absolute path keeps a path starting with `//` from being read as a host."""
-    raw = os.fsencode(os.path.abspath(path))
-    if os.sep == "\\":  # pragma: no cover - Windows: file:///C:/folder
-        raw = b"/" + raw.replace(b"\\", b"/")
-    if raw.translate(None, _URI_SAFE):  # some byte needs escaping (the usual path needs none)
-        return "file://" + "".join(chr(byte) if byte in _URI_SAFE else f"%{byte:02X}" for byte in raw) + "?" + query
-    return "file://" + raw.decode("ascii") + "?" + query
-
-
-def _not_ours(info: os.stat_result, what: str) -> str:
-    """Why a folder or file may not be trusted ('' when it may): someone else owns it, or
-    someone else may write it. Systems without uids (Windows) rely on their own ACLs."""
-    getuid = getattr(os, "getuid", None)
-    if getuid is None:  # pragma: no cover - Windows
-        return ""
-    if info.st_uid != getuid():
-        return f"{what} is owned by uid {info.st_uid}, not by you"
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return f"{what} is writable by group or others"
-    return ""
-
-
-def _judge_folder(folder: str | None) -> tuple[str, bool]:
-    """Why the cache folder may not be used as it is ('' when it may, or when it does not
-    exist yet), and whether that is only its mode on a folder of ours (made by an older
-    version under a loose umask), which a run makes 0700 (`claim_folder`). Changes nothing."""
-    if folder is None:
-        return "no HOME or XDG_CACHE_HOME", False
-    try:
-        info = os.stat(folder)
-    except FileNotFoundError:
-        return "", False  # made, 0700, when first written
-    except OSError as exc:
-        return f"folder {folder} cannot be read: {exc.strerror or exc}", False
-    if not stat.S_ISDIR(info.st_mode):
-        return f"{folder} is not a folder", False
-    why = _not_ours(info, f"folder {folder}")
-    return why, bool(why) and info.st_uid == getattr(os, "getuid", lambda: -1)()
-
-
-def refusal(folder: str | None = None) -> str:
-    """Why a run may not use the cache folder ('' when it may, or when it does not exist yet).
-    Only looks: a folder of ours that others may write counts as usable, as a run makes it
-    0700 first (`claim_folder`)."""
-    why, ours = _judge_folder(cache_dir() if folder is None else folder)
-    return "" if ours else why
-
-
-def claim_folder(folder: str) -> str:
-    """`refusal`, after making a folder of ours that others may write 0700 (the only change
-    made to the folder itself); each file in it is still checked before it is read."""
-    why, ours = _judge_folder(folder)
-    if ours:
-        try:
-            os.chmod(folder, 0o700)
-            return ""
-        except OSError:
-            pass
-    return why
 
 
 #: What the key holds of each file: realpath, size, mtime_ns, ctime_ns, inode, device.
@@ -192,36 +118,26 @@ def open_cached(path: str, key: str, fingerprints: list[str] | None = None) -> I
 
 def _open_cached(path: str, key: str, fingerprints: list[str] | None) -> tuple[Index, list[list[int]]] | None:
     """`open_cached`, and the (records, sources) of each file, stored at build time."""
-    if not _regular_and_ours(path):
+    if not regular_and_ours(path):
         return None
     try:
-        db = sqlite3.connect(sqlite_uri(path, "mode=ro&immutable=1"), uri=True)
+        index = Index.open(path)
     except sqlite3.Error:
         return None
     try:
-        meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('key', 'built', 'counts')").fetchall())
+        meta = index.meta(("key", "built", "counts"))
         counts = _counts(meta, key)
-        built = _current(db, meta, key, fingerprints) if meta.get("key") == key and counts is not None else None
+        built = _current(index, meta, key, fingerprints) if meta.get("key") == key and counts is not None else None
         if counts is None or built is None:
-            db.close()
+            index.close()
             return None
         if built != int(meta["built"]):  # the fingerprints just checked, of the file open here
-            _move_build_time(path, key, _fingerprints(db), built)
+            _move_build_time(path, key, _fingerprints(index), built)
     except (sqlite3.Error, ValueError, TypeError, IndexError):
-        db.close()
+        index.close()
         return None
     OPENED.append(path)
-    return Index(db, path), counts
-
-
-def _regular_and_ours(path: str) -> bool:
-    """Whether a cache file may be opened: it exists, is a regular file (not a FIFO, whose
-    opening would wait for a writer, a device or a folder), and is ours."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return False
-    return stat.S_ISREG(info.st_mode) and not _not_ours(info, "file")
+    return index, counts
 
 
 def _counts(meta: dict[str, str], key: str) -> list[list[int]] | None:
@@ -235,18 +151,18 @@ def _counts(meta: dict[str, str], key: str) -> list[list[int]] | None:
     return counts
 
 
-def _current(db: sqlite3.Connection, meta: dict[str, str], key: str, fingerprints: list[str] | None) -> int | None:
+def _current(index: Index, meta: dict[str, str], key: str, fingerprints: list[str] | None) -> int | None:
     """None when a cache file whose stat key matches may not hold the files' present content;
     else its build time from now on: the one stored, or, after a content check that could
     move it (every file safely older than the check), the check's start. Changes nothing."""
     built = int(meta.get("built", "0"))
     if fingerprints is not None:
-        return built if _fingerprints(db) == fingerprints else None
+        return built if _fingerprints(index) == fingerprints else None
     files = json.loads(key)[2:]  # [realpath, size, mtime_ns, ctime_ns, inode, device] per file
     racy = [n for n, item in enumerate(files) if max(item[2], item[3]) >= built - RACY_NS]
     if not racy:
         return built  # the fast path: no file changed within RACY_NS of the build
-    stored = _fingerprints(db)
+    stored = _fingerprints(index)
     if not isinstance(stored, list) or len(stored) != len(files):
         return None
     started = time.time_ns()  # before reading, as for a build
@@ -278,9 +194,10 @@ def _read_regular(path: str, size: int) -> bytes | None:
         os.close(handle)
 
 
-def _fingerprints(db: sqlite3.Connection) -> object:
-    row = db.execute("SELECT value FROM meta WHERE key = 'fingerprints'").fetchone()
-    return json.loads(row[0]) if row else None
+def _fingerprints(index: Index) -> object:
+    """The fingerprints a cache file holds, one per base file (None: none)."""
+    raw = index.meta(("fingerprints",)).get("fingerprints")
+    return json.loads(raw) if raw is not None else None
 
 
 def _move_build_time(path: str, key: str, stored: object, started: int) -> None:
@@ -292,15 +209,14 @@ def _move_build_time(path: str, key: str, stored: object, started: int) -> None:
 
     with contextlib.suppress(OSError, sqlite3.Error), replacing(path) as tmp:
         shutil.copyfile(path, tmp)
-        db = sqlite3.connect(tmp)
+        copy = Index.open(tmp, writable=True)
         try:
-            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('key', 'fingerprints')").fetchall())
+            meta = copy.meta(("key", "fingerprints"))
             if meta.get("key") != key or json.loads(meta.get("fingerprints", "null")) != stored:
                 raise OSError("replaced meanwhile")
-            db.execute("UPDATE meta SET value = ? WHERE key = 'built'", (str(started),))
-            db.commit()
+            copy.set_meta({"built": str(started)})
         finally:
-            db.close()
+            copy.close()
 
 
 def store(base: Base, path: str, key: str, built: int, fingerprints: Sequence[str], counts: Sequence[tuple[int, int]]) -> bool:
@@ -316,14 +232,14 @@ def store(base: Base, path: str, key: str, built: int, fingerprints: Sequence[st
         _remove_stale_temps(folder)
         with replacing(path) as tmp:
             index = Index.build(base, tmp)
-            meta = [
-                ("key", key),
-                ("built", str(built)),
-                ("fingerprints", json.dumps(list(fingerprints))),
-                ("counts", json.dumps([list(count) for count in counts])),
-            ]
-            index.db.executemany("INSERT INTO meta VALUES (?, ?)", meta)
-            index.db.commit()
+            index.set_meta(
+                {
+                    "key": key,
+                    "built": str(built),
+                    "fingerprints": json.dumps(list(fingerprints)),
+                    "counts": json.dumps([list(count) for count in counts]),
+                }
+            )
             index.close()
         return True
     except (OSError, sqlite3.Error):
@@ -347,7 +263,8 @@ def _remove_stale_temps(folder: str) -> None:
 
 def open_index(paths: Sequence[str]) -> Index:
     """The index of these base files: from the cache when fresh, else built (and cached)."""
-    from .load import check_settings, load_documents, load_files, read_documents
+    from .limits import check_settings
+    from .load import load_documents, load_files, read_documents
 
     check_settings()  # a malformed FACTS_MAX_MB is an error on a cached run too
     if not enabled():
@@ -387,7 +304,7 @@ def _within_limits(found: tuple[Index, list[list[int]]], paths: Sequence[str], s
     """The cached index, if the base is within FACTS_MAX_MB and FACTS_MAX_RECORDS as they are
     set now, else the error a cold run would give: the sizes are those of the key (no more
     system calls), the counts those the build stored."""
-    from .load import check_counts, check_sizes
+    from .limits import check_counts, check_sizes
 
     index, counts = found
     try:
@@ -420,24 +337,6 @@ class CacheFile:
         self.state = state or ("fresh" if fresh else "stale")
 
 
-def _files(folder: str, *suffixes: str) -> list[str]:
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return []
-    return [os.path.join(folder, name) for name in names if name.endswith(suffixes)]
-
-
-def status() -> str:
-    """The `cache:` line of `facts cache info`: on, or off and why. Only looks."""
-    if not enabled():
-        return "off (FACTS_NO_CACHE)"
-    why, ours = _judge_folder(cache_dir())
-    if ours:
-        return f"on ({why}: the next run makes it 0700)"
-    return f"off ({why})" if why else "on"
-
-
 def info() -> tuple[str | None, list[CacheFile]]:
     """The cache folder and its cache files; fresh by the same rules as opening (racily
     clean included). Only looks: it neither tightens the folder nor moves a build time, and
@@ -446,9 +345,9 @@ def info() -> tuple[str | None, list[CacheFile]]:
     folder = cache_dir()
     if folder is None or not os.path.isdir(folder):
         return folder, []
-    why, ours = _judge_folder(folder)
+    why, ours = judge_folder(folder)
     found = []
-    for path in _files(folder, SUFFIX):
+    for path in files(folder, SUFFIX):
         try:
             details = os.stat(path)
         except OSError:
@@ -459,7 +358,7 @@ def info() -> tuple[str | None, list[CacheFile]]:
             state = "unchecked (the folder is not private yet)" if ours else "unused (folder not yours)"
             found.append(CacheFile(path, details.st_size, [], False, state))
             continue
-        unusable = _not_ours(details, "file")
+        unusable = not_ours(details, "file")
         if unusable:
             found.append(CacheFile(path, details.st_size, [], False, f"unused ({unusable})"))
             continue
@@ -473,30 +372,16 @@ def _judge_file(path: str) -> tuple[list[str], bool]:
     looks for no journal beside it (a FIFO there would block) and takes no lock."""
     bases: list[str] = []
     try:
-        db = sqlite3.connect(sqlite_uri(path, "mode=ro&immutable=1"), uri=True)
+        index = Index.open(path)
     except sqlite3.Error:
         return bases, False
     try:
-        meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('key', 'built', 'paths', 'counts')").fetchall())
+        meta = index.meta(("key", "built", "paths", "counts"))
         bases = json.loads(meta.get("paths", "[]"))
         key = file_key(bases)
-        fresh = meta.get("key") == key and _counts(meta, key) is not None and _current(db, meta, key, None) is not None
+        fresh = meta.get("key") == key and _counts(meta, key) is not None and _current(index, meta, key, None) is not None
         return bases, fresh
     except (OSError, sqlite3.Error, ValueError, TypeError, IndexError):
         return bases if isinstance(bases, list) else [], False
     finally:
-        db.close()
-
-
-def clear() -> int:
-    """Delete the cache files, temporary leftovers and their side files (files.SIDE_FILES);
-    none in a folder that is not ours."""
-    folder = cache_dir()
-    removed = 0
-    if folder is None or refusal(folder):
-        return 0
-    for path in _files(folder, SUFFIX, ".tmp", *SIDE_FILES):
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-            removed += 1
-    return removed
+        index.close()

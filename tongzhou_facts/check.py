@@ -7,12 +7,15 @@ run (exit 2); a file that reads but is broken is a problem like any other (exit 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .errors import BaseError, UsageError
-from .load import Problem, check_counts, count_entries, decode, parse_toml, read_documents
-from .validate import check_quotes, validate_documents
+from .limits import check_counts, count_entries
+from .load import decode, parse_toml, read_documents
+from .model import Base, Problem
+from .validate import validate_documents
 
 
 def _problem_from(error: BaseError, path: str) -> Problem:
@@ -48,7 +51,61 @@ def _read_source(path: str) -> str:
         raise UsageError(f"cannot read source text {path}: {reason}") from None
 
 
+class SourceText:
+    """The text quotes are checked against, with the source's layout breaks joined.
+
+    A quote may sit in one paragraph, or run from the end of one paragraph into the
+    start of a later one: the article splits sentences across blank lines, sometimes
+    with other paragraphs in between (多层面召开企业 … 家座谈会).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+
+    def contains(self, quote: str) -> bool:
+        if not quote:
+            return False
+        if any(quote in paragraph for paragraph in self.paragraphs):
+            return True
+        # Split across two paragraphs: the head ends one and the tail starts another, so
+        # neither is longer than a paragraph (this bounds the work for a hostile quote).
+        longest = max(map(len, self.paragraphs), default=0)
+        for cut in range(max(1, len(quote) - longest), min(len(quote), longest + 1)):
+            head, tail = quote[:cut], quote[cut:]
+            # The first paragraph ending with the head is enough: any later start will do.
+            first = next((i for i, p in enumerate(self.paragraphs) if p.endswith(head)), None)
+            if first is not None and any(p.startswith(tail) for p in itertools.islice(self.paragraphs, first + 1, None)):
+                return True
+        return False
+
+
+def check_quotes(base: Base, sources: Mapping[str | None, str]) -> list[Problem]:
+    """Every quote and evidence string must occur verbatim in its source's text.
+
+    `sources` maps a source id to its text; the key None gives the text for every
+    source not named.
+    """
+    texts = {key: SourceText(text) for key, text in sources.items()}
+    problems = []
+    for record in base.records:
+        text = texts.get(record.data["source"]) or texts.get(None)
+        if text is None:
+            continue
+        spans = [("quote", record.data["quote"])]
+        spans += [("evidence", span) for span in record.data.get("evidence", ())]
+        for key, span in spans:
+            if not text.contains(span):
+                shown = span if len(span) <= 40 else span[:40] + "…"
+                problems.append(
+                    Problem(record.path, record.line, record.id, f"{key} not found verbatim in the source: {shown!r}")
+                )
+    return problems
+
+
 def run_check(paths: Sequence[str], sources: Sequence[str]) -> tuple[list[Problem], str]:
+    """Every problem of the base made of `paths`, quotes checked against the `sources` texts
+    (`ID=FILE`, or `FILE` for every source), and the summary line `facts check` ends with."""
     texts = source_texts(sources)
     problems: list[Problem] = []
     parsed: list[tuple[str, str, dict[str, Any]]] = []

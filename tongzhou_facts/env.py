@@ -28,8 +28,8 @@ class Environment:
         width: int = 100,
         unicode: bool = True,
     ) -> None:
-        self.stdout = stdout if stdout is not None else sys.stdout
-        self.stderr = stderr if stderr is not None else sys.stderr
+        self.stdout: TextIO = stdout if stdout is not None else sys.stdout
+        self.stderr: TextIO | None = stderr if stderr is not None else sys.stderr
         self.is_terminal = is_terminal
         self.color = color
         self.width = width
@@ -50,19 +50,33 @@ class Environment:
         encoding = (getattr(stdout, "encoding", None) or "ascii").lower().replace("-", "")
         return cls(stdout, sys.stderr, is_terminal, color, max(width, 20), encoding.startswith("utf"))
 
+    def replace(self, *, stdout: TextIO | None = None, color: bool | None = None) -> Environment:
+        """A copy with another stdout or colour setting (`--no-color` turns colour off)."""
+        return Environment(
+            self.stdout if stdout is None else stdout,
+            self.stderr,
+            self.is_terminal,
+            self.color if color is None else color,
+            self.width,
+            self.unicode,
+        )
 
-def say(message: str, *, escape: bool = True) -> None:
-    """One message on stderr, escaped unless it is our own text (help).
+    def say(self, message: str, *, escape: bool = True) -> None:
+        """One message on stderr, escaped unless it is our own text (help).
 
-    Never on stdout: with stderr closed (`2>&-`), the message is dropped rather than
-    mixed into the output a script is reading. A failing stderr is not an error either.
-    """
-    stream = sys.stderr
-    if stream is None:
-        return
-    with contextlib.suppress(OSError, ValueError):
-        stream.write((safe(message) if escape else message) + "\n")
-        stream.flush()
+        Never on stdout: with stderr closed (`2>&-`), the message is dropped rather than
+        mixed into the output a script is reading. A failing stderr is not an error either.
+        """
+        stream = self.stderr
+        if stream is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            stream.write((safe(message) if escape else message) + "\n")
+            stream.flush()
+
+    def error(self, message: str) -> None:
+        """An error, as every one is shown: `facts: error: …` on one line."""
+        self.say(f"facts: error: {message}")
 
 
 class GuardedOutput:
@@ -79,9 +93,10 @@ class GuardedOutput:
         self.written = False
 
     def write(self, text: str) -> int:
+        if text == "":  # not b"": click probes with that whether a stream takes bytes
+            return 0  # nothing to write is not a write: a closed stdout fails only a real one
         try:
-            if text:
-                self.written = True
+            self.written = True
             return int(self.stream.write(text))
         except BrokenPipeError:
             raise
@@ -111,7 +126,7 @@ class ClosedOutput:
     def buffer(self) -> Any:
         raise OSError(errno.EBADF, "standard output is closed")
 
-    def write(self, text: str) -> int:
+    def write(self, _text: str) -> int:
         raise OSError(errno.EBADF, "standard output is closed")
 
     def flush(self) -> None:

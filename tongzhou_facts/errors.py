@@ -50,14 +50,6 @@ class Terminated(KeyboardInterrupt):
     temporary-file cleanup runs; the process then exits 143 (128 + SIGTERM)."""
 
 
-class Done(Exception):
-    """A command's normal end with its exit status: Typer's Exit, without importing Typer."""
-
-    def __init__(self, code: int) -> None:
-        super().__init__(int(code))
-        self.code = int(code)
-
-
 class OutputError(FactsError):
     """Standard output could not be written: closed (`>&-`), a full disk, an I/O error."""
 

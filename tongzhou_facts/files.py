@@ -36,20 +36,40 @@ def replacing(target: str, mode: int | None = None) -> Iterator[str]:
     The temporary file is created 0600 (no reader sees a half-written file); `mode`,
     when given, is set just before the rename.
     """
-    import tempfile  # only when writing: a few ms of start-up otherwise
-
     if os.path.isdir(target):
         raise IsADirectoryError(errno.EISDIR, "is a directory", target)
     folder = os.path.dirname(os.path.abspath(target))
     # A name near the 255-byte limit must leave room for the random part and ".tmp".
     prefix = os.fsencode(os.path.basename(target))[:200].decode("utf-8", "ignore") + "."
-    handle, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
-    os.close(handle)
-    try:
+    with _temporary(prefix, folder) as tmp:
         yield tmp
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, target)
+
+
+@contextlib.contextmanager
+def _temporary(prefix: str, folder: str | None) -> Iterator[str]:
+    """A new empty file (0600) named `prefix`….tmp in `folder`, removed with what SQLite left
+    beside it when the block ends. Ctrl-C and SIGTERM are held while it is made: one that
+    lands just after the file exists (a user, or a test, stopping the run the moment it
+    appears) is raised only where its removal is certain."""
+    import signal
+    import tempfile  # only when writing: a few ms of start-up otherwise
+
+    hold = getattr(signal, "pthread_sigmask", None)  # None on Windows
+    previous = hold(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if hold else set()
+    try:
+        handle, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+    except BaseException:
+        if hold:
+            hold(signal.SIG_SETMASK, previous)
+        raise
+    try:
+        if hold:
+            hold(signal.SIG_SETMASK, previous)  # a signal held meanwhile is raised here, inside the try
+        os.close(handle)
+        yield tmp
     finally:
         remove(tmp)
 
@@ -121,31 +141,38 @@ def writing(target: str, inputs: Sequence[str] = (), folders: Sequence[str] = ()
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
     real = os.path.realpath(target)  # a symlink's target (also a dangling one's) is what gets written
     try:
-        if info is None or stat.S_ISDIR(info.st_mode):
-            with replacing(real, 0o666 & ~_umask()) as tmp:
-                yield tmp
-        elif stat.S_ISBLK(info.st_mode):
-            raise UsageError(f"refusing to write to {target}: it is a block device (a disk)")
-        elif not stat.S_ISREG(info.st_mode):  # a character device, a FIFO: written as a stream
-            with _scratch() as tmp:
-                yield tmp
-                _copy_into(tmp, target)
-        elif not os.access(real, os.W_OK):
-            raise UsageError(f"cannot write {target}: permission denied")
-        elif info.st_nlink > 1 or not os.access(os.path.dirname(real) or ".", os.W_OK):
-            with _scratch() as tmp:  # linked, or no room for a new file beside it: rewritten in place
-                yield tmp
-                _rewrite_in_place(tmp, real)
-        else:
-            with replacing(real, stat.S_IMODE(info.st_mode)) as tmp:
-                yield tmp
-                if hasattr(os, "chown") and os.geteuid() == 0:
-                    with contextlib.suppress(OSError):  # root rewriting a user's file leaves it theirs
-                        os.chown(tmp, info.st_uid, info.st_gid)
+        with _into(target, real, info) as tmp:
+            yield tmp
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             raise
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _into(target: str, real: str, info: os.stat_result | None) -> Iterator[str]:
+    """`writing` to a path: how depends on what is there (`info`: its stat, None if nothing)."""
+    if info is None or stat.S_ISDIR(info.st_mode):
+        with replacing(real, 0o666 & ~_umask()) as tmp:
+            yield tmp
+    elif stat.S_ISBLK(info.st_mode):
+        raise UsageError(f"refusing to write to {target}: it is a block device (a disk)")
+    elif not stat.S_ISREG(info.st_mode):  # a character device, a FIFO: written as a stream
+        with _scratch() as tmp:
+            yield tmp
+            _copy_into(tmp, target)
+    elif not os.access(real, os.W_OK):
+        raise UsageError(f"cannot write {target}: permission denied")
+    elif info.st_nlink > 1 or not os.access(os.path.dirname(real) or ".", os.W_OK):
+        with _scratch() as tmp:  # linked, or no room for a new file beside it: rewritten in place
+            yield tmp
+            _rewrite_in_place(tmp, real)
+    else:
+        with replacing(real, stat.S_IMODE(info.st_mode)) as tmp:
+            yield tmp
+            if hasattr(os, "chown") and os.geteuid() == 0:
+                with contextlib.suppress(OSError):  # root rewriting a user's file leaves it theirs
+                    os.chown(tmp, info.st_uid, info.st_gid)
 
 
 def _refuse_descriptor(target: str, fd: int, inputs: Sequence[str]) -> None:
@@ -166,14 +193,8 @@ def _refuse_descriptor(target: str, fd: int, inputs: Sequence[str]) -> None:
 @contextlib.contextmanager
 def _scratch(folder: str | None = None) -> Iterator[str]:
     """A temporary file (with SQLite's side files) that is always removed."""
-    import tempfile
-
-    handle, tmp = tempfile.mkstemp(prefix="facts-output.", suffix=".tmp", dir=folder)
-    os.close(handle)
-    try:
+    with _temporary("facts-output.", folder) as tmp:
         yield tmp
-    finally:
-        remove(tmp)
 
 
 def _chunks(path: str) -> Iterator[bytes]:

@@ -1,7 +1,8 @@
 """Read fact-base files: bytes -> TOML -> validated records, with file:line in every error.
 
 Loading is strict: a base with any problem raises `BaseError` naming the first one
-(`facts check` lists them all). The derived index in `cache.py` sits in front of this.
+(`facts check` lists them all). The limits on size and counts are in limits.py, the
+schema rules in validate.py; the derived index in `cache.py` sits in front of this.
 """
 
 from __future__ import annotations
@@ -13,76 +14,14 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .errors import BaseError, UsageError
-from .model import KINDS, Record, Source
+from .errors import BaseError
+from .limits import base_too_large, check_counts, count_entries, file_too_large, max_bytes
+from .model import Base
 
-#: Bases larger than this (all their files together) are refused before parsing: tomllib
-#: needs about ten times a file's size in memory, and the speed issue's budget is 300 MB.
-#: FACTS_MAX_MB raises it. A total, not a per-file limit: five files of 6 MB hold as much
-#: memory as one of 30 MB.
-DEFAULT_MAX_MB = 64
-#: Bases with more records than this are refused right after parsing, before validation and
-#: indexing (which cost far more per record than parsing). FACTS_MAX_RECORDS raises it.
-DEFAULT_MAX_RECORDS = 1_000_000
-#: [[sources]] tables a base may have (a source is a document the facts come from: thousands
-#: are a library). Checked with the records, right after parsing: 1.5 million tiny tables in
-#: 59 MB took 18 s and 1.2 GB to validate and index, and every `show` reads them all.
-MAX_SOURCES = 10_000
-#: The largest setting taken seriously (1 PB; 1e15 records): anything above is a typo, and
-#: 1e308 MB overflows when turned into bytes.
-_MAX_SETTING = 1e9
-#: The smallest FACTS_MAX_MB (about 1 KB): below it a limit reads as "0 MB" and no base fits.
-MIN_MB = 0.001
 BUNDLED_NAME = "facts.toml"
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOML_END = re.compile(r"\s*\(at end of document\)$")
-
-
-class Problem:
-    """One thing wrong with a base, as `path:line: id: message`."""
-
-    __slots__ = ("id", "line", "message", "path")
-
-    def __init__(self, path: str, line: int, id: str, message: str) -> None:
-        self.path, self.line, self.id, self.message = path, line, id, message
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.id}: {self.message}" if self.id else f"{where}: {self.message}"
-
-    def __repr__(self) -> str:
-        return f"Problem({str(self)!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Problem) and str(self) == str(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class Base:
-    """A loaded, validated fact base: records in file order, and their sources.
-
-    (Plain classes here and in model.py: dataclasses pull in `inspect`, 6 ms of start-up.)
-    """
-
-    __slots__ = ("paths", "records", "sources")
-
-    def __init__(
-        self,
-        records: list[Record] | None = None,
-        sources: dict[str, Source] | None = None,
-        paths: list[str] | None = None,
-    ) -> None:
-        self.records = records if records is not None else []
-        self.sources = sources if sources is not None else {}
-        self.paths = paths if paths is not None else []
-
-    def get(self, record_id: str) -> Record | None:
-        for record in self.records:
-            if record.id == record_id:
-                return record
-        return None
 
 
 def bundled_path() -> str:
@@ -90,57 +29,6 @@ def bundled_path() -> str:
     here = os.path.dirname(os.path.abspath(__file__))
     packaged = os.path.join(here, BUNDLED_NAME)
     return packaged if os.path.isfile(packaged) else os.path.join(os.path.dirname(here), BUNDLED_NAME)
-
-
-def _setting(name: str, default: float, integer: bool) -> float:
-    """A finite number from the environment, at least 1 (a whole number) or MIN_MB; empty or
-    unset: the default.
-
-    Anything else is a usage error naming the variable: a limit silently ignored (`abc`),
-    one that overflows (`inf`, `1e308`) or one too small to state (`1e-300`) is worse than a
-    clear refusal.
-    """
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        number = int(raw) if integer else float(raw)
-    except ValueError:
-        number = -1.0
-    least = 1 if integer else MIN_MB
-    # `not (least <= x <= max)` rather than `x < least or x > max`: also true for nan.
-    if not (least <= number <= _MAX_SETTING):
-        kind, example = ("a whole number of records", "2000000") if integer else ("a number of megabytes", "200")
-        raise UsageError(f"{name} must be {kind} from {least:g} to {_MAX_SETTING:.0f}, not {raw!r} (e.g. {name}={example})")
-    return number
-
-
-def max_bytes() -> int:
-    """The most bytes a base may have, all its files together (FACTS_MAX_MB, in MB)."""
-    return int(_setting("FACTS_MAX_MB", DEFAULT_MAX_MB, integer=False) * 1048576)
-
-
-def max_records() -> int:
-    """The most records a base may have, all its files together (FACTS_MAX_RECORDS)."""
-    return int(_setting("FACTS_MAX_RECORDS", DEFAULT_MAX_RECORDS, integer=True))
-
-
-def check_settings() -> None:
-    """Raise `UsageError` for a malformed FACTS_MAX_MB or FACTS_MAX_RECORDS, on every run
-    (also one served from the cache), so a typo never depends on whether a cache exists."""
-    max_bytes()
-    max_records()
-
-
-def _megabytes(size: float, other: float | None = None) -> str:
-    """Bytes as MB for a message (`6.3`, `200`, `0.05`), with as many decimals as it takes
-    not to read as 0 or as equal to `other` (the limit a total exceeds)."""
-    text = ""
-    for decimals in range(1, 7):
-        text = f"{size / 1048576:.{decimals}f}"
-        if float(text) and (other is None or text != f"{other / 1048576:.{decimals}f}"):
-            break
-    return text.rstrip("0").rstrip(".")
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -165,31 +53,6 @@ def _stat_file(name: str) -> os.stat_result:
     return info
 
 
-def _too_large(name: str, size: float, limit: int) -> BaseError:
-    return BaseError(
-        f"file too large ({_megabytes(size, limit)} MB; the limit is {_megabytes(limit)} MB, set FACTS_MAX_MB to raise it)",
-        name,
-    )
-
-
-def _base_too_large(files: int, size: float, limit: int) -> BaseError:
-    return BaseError(
-        f"base too large: its {files} files come to {_megabytes(size, limit)} MB "
-        f"(the limit is {_megabytes(limit)} MB for all files together, set FACTS_MAX_MB to raise it)"
-    )
-
-
-def check_sizes(names: Sequence[str], sizes: Sequence[int]) -> None:
-    """The FACTS_MAX_MB error a cold run would give for regular files of these sizes, if any.
-
-    For a run served from the cache: the limit holds there too, from the sizes the cache's
-    key already has (no reading)."""
-    limit = max_bytes()
-    total = sum(sizes)
-    if total > limit:
-        raise _too_large(names[0], total, limit) if len(names) == 1 else _base_too_large(len(names), total, limit)
-
-
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """The file's bytes, or a `BaseError` when it is missing, not a file, unreadable or
     larger than FACTS_MAX_MB."""
@@ -198,7 +61,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     try:
         return _read(name, _stat_file(name), limit)
     except _TooLarge as exc:
-        raise _too_large(name, exc.size, limit) from None
+        raise file_too_large(name, exc.size, limit) from None
 
 
 def read_documents(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[str, bytes]]:
@@ -223,7 +86,7 @@ def read_documents(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[str, b
             used += len(raw)
             documents.append((name, raw))
     except _TooLarge as exc:  # (from _read: a file grew since it was measured)
-        raise _base_too_large(len(names), max(total, used + exc.size), limit) from None
+        raise base_too_large(len(names), max(total, used + exc.size), limit) from None
     return documents
 
 
@@ -255,37 +118,6 @@ def _read(name: str, info: os.stat_result, limit: int) -> bytes:
     except OSError as exc:
         raise BaseError(f"cannot read: {exc.strerror or exc}", name) from None
     return b"".join(chunks)  # one chunk: that very object, not a copy
-
-
-def count_entries(data: dict[str, Any]) -> tuple[int, int]:
-    """(records, sources) of one parsed file: its [[metrics]], [[projects]] and [[milestones]],
-    and its [[sources]] tables (FACTS_MAX_RECORDS limits the first, MAX_SOURCES the second)."""
-    records = sum(len(value) for key in KINDS if isinstance(value := data.get(key), list))
-    sources = data.get("sources")
-    return records, len(sources) if isinstance(sources, list) else 0
-
-
-def too_many_records(count: int, limit: int, more: bool = False) -> BaseError:
-    """`more`: files are left unread, so there are at least `count`."""
-    records = f"{count:,} records" + (" or more" if more else "")
-    return BaseError(f"base too large: {records} (the limit is {limit:,}, set FACTS_MAX_RECORDS to raise it)")
-
-
-def check_counts(counts: Sequence[Sequence[int]], files: int) -> None:
-    """The FACTS_MAX_RECORDS (or MAX_SOURCES) error for files with these (records, sources), in order, if any.
-
-    `counts` may cover only the first of `files` files (those parsed so far): the total is
-    checked after each, as a cold run parses them, so a cached run (which stored the counts
-    at build time) gives the very same message."""
-    limit = max_records()
-    total = sources = 0
-    for number, (records, tables) in enumerate(counts, 1):
-        total += records
-        sources += tables
-        if total > limit:
-            raise too_many_records(total, limit, number < files)
-        if sources > MAX_SOURCES:
-            raise BaseError(f"base too large: {sources:,} [[sources]] tables (at most {MAX_SOURCES:,} in a base)")
 
 
 def decode(raw: bytes, name: str) -> str:

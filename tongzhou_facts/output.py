@@ -1,7 +1,8 @@
 """Plain, TSV, CSV, JSON and JSON Lines: every listing command's output, without Rich.
 
 One code path for every command (as sqlite-utils does): a command picks records and
-fields; this module turns them into text. Rich tables live in render.py.
+fields; this module turns them into text. Rich tables live in render.py; how one value
+is written (numbers, qualifiers) lives in figures.py.
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 from .errors import UsageError
-from .escape import csv_safe, json_safe, safe
-from .model import FIELD_ORDER, PREFIX_QUALIFIERS, SUFFIX_QUALIFIERS, Record
+from .escape import csv_safe, json_safe
+from .escape import safe as safe  # re-exported
+from .figures import figure as figure  # re-exported: how a value is written
+from .figures import number as number  # re-exported
+from .figures import text_of as text_of  # re-exported
+from .model import ALL_FIELDS as ALL_FIELDS  # re-exported
+from .model import FIELD_ORDER, VIRTUAL, Record
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl")
-VIRTUAL = ("figure", "when")
-ALL_FIELDS = (*FIELD_ORDER, *VIRTUAL)
 
 HEADERS_ZH = {
     "id": "ID",
@@ -102,56 +106,6 @@ def parse_fields(raw: str | None, default: Sequence[str]) -> list[str]:
     return fields
 
 
-#: Floats in [PLAIN_LOW, PLAIN_HIGH) print as plain decimals; smaller and larger ones in the
-#: shortest exponent form (1e-16, 1e+300) rather than as 0 or as 301 digits.
-PLAIN_LOW, PLAIN_HIGH = 1e-6, 1e16
-
-
-def number(value: Any) -> str:
-    """1730, 6.5, 1.38, 0.00005: as written, no trailing .0; 1e-16 and 1e+300 in exponent form.
-
-    Ints (as TOML gives them) print as written, whatever their size.
-    """
-    if isinstance(value, bool):
-        return str(value).lower()
-    if not isinstance(value, float):
-        return str(value)
-    if value == 0:
-        return "0"
-    text = repr(value)  # the shortest text that reads back as the same float
-    if not PLAIN_LOW <= abs(value) < PLAIN_HIGH:
-        return text  # 1e-16, 1e+300, nan, inf
-    if value.is_integer():
-        return str(int(value))
-    if "e" in text:  # repr writes 1e-05 from 1e-4 down: the same digits, positionally
-        mantissa, exponent = text.split("e")
-        decimals = len(mantissa.partition(".")[2]) - int(exponent)
-        return f"{value:.{decimals}f}"
-    return text
-
-
-def with_qualifiers(amount: str, qualifiers: Iterable[str]) -> str:
-    qualifiers = list(qualifiers)
-    before = "".join(q for q in qualifiers if q in PREFIX_QUALIFIERS)
-    after = "".join(q for q in qualifiers if q in SUFFIX_QUALIFIERS)
-    other = "".join(q for q in qualifiers if q not in PREFIX_QUALIFIERS and q not in SUFFIX_QUALIFIERS)
-    return f"{before}{amount}{after}" + (f"({other})" if other else "")
-
-
-def figure(record: Record) -> str:
-    """The headline number with its qualifiers and unit: 预计1730亿元, 预计6.5%以上, 约70亿元."""
-    if record.value is not None:
-        return with_qualifiers(number(record.value) + (record.unit or ""), record.qualifiers)
-    parts = []
-    if record.get("investment") is not None:
-        qualifier = record.get("investment_qualifier")
-        amount = number(record.get("investment")) + str(record.get("investment_unit") or "")
-        parts.append(with_qualifiers(amount, [qualifier] if qualifier else []))
-    if record.get("capacity") is not None:
-        parts.append(number(record.get("capacity")) + str(record.get("capacity_unit") or ""))
-    return " · ".join(parts)
-
-
 def cell(record: Record, field: str, lang: str = "zh") -> str:
     """One field of a record as display text (lists joined, entities with roles)."""
     if field == "figure":
@@ -161,19 +115,6 @@ def cell(record: Record, field: str, lang: str = "zh") -> str:
     if field == "name" and lang == "en" and record.get("name_en"):
         return str(record.get("name_en"))
     return text_of(record.get(field))
-
-
-def text_of(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return "; ".join(text_of(v) for v in value)
-    if isinstance(value, dict):
-        name = str(value.get("name", ""))
-        return f"{name} ({value['role']})" if value.get("role") else name
-    if isinstance(value, (int, float)):
-        return number(value)
-    return str(value)
 
 
 def json_value(record: Record, field: str, lang: str) -> Any:
@@ -286,3 +227,56 @@ def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+def write_card(record: Record, source: Any, fmt: str, out: TextIO, *, lang: str = "zh") -> None:
+    """One record with every field it has (`facts show` off a terminal); JSON adds its source document."""
+    if fmt in ("json", "jsonl"):
+        obj = record_object(record, None)
+        if source is not None:
+            obj["source_document"] = source.to_dict()
+        out.write(to_json(obj, indent=2 if fmt == "json" else None) + "\n")
+        return
+    present = record.to_dict()
+    write([record], fmt, [k for k in ALL_FIELDS if k in present], out, lang=lang, all_fields=False)
+
+
+def write_field(record: Record, field: str | None, out: TextIO) -> bool:
+    """One field's bare value (`facts get`): a list one item a line, an entity as name<TAB>role;
+    no field: the record as JSON. False when the record has no such field (nothing written)."""
+    if field is None:
+        out.write(to_json(record.to_dict()) + "\n")
+        return True
+    if field in VIRTUAL:
+        shown = cell(record, field)
+        if not shown:
+            return False
+        out.write(safe(shown) + "\n")
+        return True
+    value = record.to_dict().get(field)
+    if value is None:
+        return False
+    if isinstance(value, list):
+        for item in value:
+            parts = [item["name"], item.get("role", "")] if isinstance(item, dict) else [text_of(item)]
+            out.write("\t".join(safe(str(part)) for part in parts) + "\n")  # a tab only between name and role
+    else:
+        out.write(safe(text_of(value)) + "\n")
+    return True
+
+
+def write_counts(
+    groups: dict[str, dict[str, int]], total: int, fmt: str, out: TextIO, *, csv_raw: bool = False, terminal: bool = False
+) -> None:
+    """How many records have each value of each group (`facts stats`), in a non-table format."""
+    if fmt in ("json", "jsonl"):
+        out.write(to_json({"records": total, **groups}, indent=2 if fmt == "json" else None) + "\n")
+        return
+    rows = [(group, key, str(n)) for group, counts in groups.items() for key, n in counts.items()]
+    if fmt == "csv":
+        shown = [tuple(safe(part) for part in row) for row in rows] if terminal else rows
+        out.write(csv_text([("group", "key", "count"), *shown], raw=csv_raw))
+        return
+    if fmt == "tsv":
+        out.write("group\tkey\tcount\n")
+    out.write("".join("\t".join(safe(part) for part in row) + "\n" for row in rows))

@@ -1,9 +1,23 @@
 """Choosing records: filters, date ranges, unit-aware bounds and sorting, over a stream.
 
+What `facts list`, `metrics`, `projects`, `milestones` and `chart` do, for Python callers::
+
+    >>> import tongzhou_facts as tf
+    >>> from tongzhou_facts import query
+    >>> index = tf.open_index()
+    >>> rows = query.select(index, kind="metric", unit="亿元")
+    >>> rows = query.at_least(rows, "100亿元", query.metric_value)
+    >>> [r.id for r in query.records(query.sort_rows(index, rows, "value", reverse=True))][:2]
+    ['construction-output-2023', 'gdp-2023']
+
 A selection is an iterator of rows, `(row number, Record)`, read lazily from the
 index: listing a 1,000,000-record base holds one record at a time instead of a
 million (2.3 GB). Sorting keeps only `(key, row number)` pairs and reads the
-records again in the sorted order. Commands and Python callers share these.
+records again in the sorted order. Filters and bounds take rows and give rows, so
+they chain; `records` turns rows into records at the end.
+
+The API: `Row`, `select`, `with_status`, `records`, `sort_rows`, `chronological`,
+`at_least`, `at_most`, and the amounts they compare, `metric_value` and `investment`.
 """
 
 from __future__ import annotations
@@ -13,11 +27,28 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .errors import UsageError
+from .figures import figure, text_of
 from .index import Index
-from .model import Record
-from .output import ALL_FIELDS, figure, text_of
+from .model import ALL_FIELDS, Record
 
+#: One selected record and its row number in the index (what `Index.fetch` reads back).
 Row = tuple[int, Record]
+#: What a bound compares of a record: (amount, unit), or None when it has none.
+Amount = Callable[[Record], tuple[float, str] | None]
+
+__all__ = [
+    "Amount",
+    "Row",
+    "at_least",
+    "at_most",
+    "chronological",
+    "investment",
+    "metric_value",
+    "records",
+    "select",
+    "sort_rows",
+    "with_status",
+]
 
 
 def select(
@@ -29,16 +60,17 @@ def select(
     place: str | None = None,
     unit: str | None = None,
 ) -> Iterator[Row]:
-    """The rows matching every filter given, in base order."""
-    clauses, params = [], []
-    for column, value in (("kind", kind), ("year", year), ("category", category), ("place", place), ("unit", unit)):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    return index.rows(" AND ".join(clauses), params)
+    """The rows matching every filter given (None: any), in base order, read as they are used."""
+    return index.select(kind=kind, year=year, category=category, place=place, unit=unit)
+
+
+def with_status(rows: Iterable[Row], status: str) -> Iterator[Row]:
+    """Rows whose status holds `status`: 竣工 matches 竣工投产 too."""
+    return ((n, record) for n, record in rows if status in str(record.get("status") or ""))
 
 
 def records(rows: Iterable[Row]) -> Iterator[Record]:
+    """The records of these rows, in their order."""
     return (record for _, record in rows)
 
 
@@ -62,7 +94,10 @@ def sort_key(field: str) -> Callable[[Record], tuple[int, Any]]:
 
 
 def sort_rows(index: Index, rows: Iterable[Row], field: str | None, reverse: bool = False) -> Iterator[Row]:
-    """Rows sorted by a field (stable; records without it last), or reversed when no field is given."""
+    """Rows sorted by a field (any of model.ALL_FIELDS; `value` compares across 万/亿), stable,
+    records without the field last; or, with no field, in reverse order when `reverse`.
+
+    A `UsageError` for a field that does not exist."""
     if field is None:
         return index.fetch([n for n, _ in rows][::-1]) if reverse else iter(rows)
     if field not in ALL_FIELDS:
@@ -83,7 +118,8 @@ def sort_rows(index: Index, rows: Iterable[Row], field: str | None, reverse: boo
 
 
 def interval(text: str, label: str) -> tuple[dt.date, dt.date]:
-    """A date or partial date as the first and last day it covers."""
+    """A date or partial date as the first and last day it covers; a `UsageError` naming
+    `label` when it is not one."""
     import calendar
 
     parts = text.strip().split("-")
@@ -103,7 +139,8 @@ def interval(text: str, label: str) -> tuple[dt.date, dt.date]:
 
 
 def chronological(index: Index, rows: Iterable[Row], since: str | None, until: str | None) -> Iterator[Row]:
-    """Rows in date order within [since, until]; a fact dated by month or year only counts from its first day."""
+    """Rows in date order within [since, until] (`2023`, `2023-12` or `2023-12-13`; None: open);
+    a fact dated by month or year only counts from its first day, an undated one by its year."""
     low = interval(since, "--since")[0] if since else dt.date.min
     high = interval(until, "--until")[1] if until else dt.date.max
     kept = []
@@ -115,10 +152,9 @@ def chronological(index: Index, rows: Iterable[Row], since: str | None, until: s
     return index.fetch([n for _, n in kept])
 
 
-def at_least(
-    rows: Iterable[Row], amount: str, value: Callable[[Record], tuple[float, str] | None], known: set[str] | None = None
-) -> Iterator[Row]:
-    """Rows whose amount (value, unit) is at least `amount` ("100亿元"), comparing across 万/亿.
+def at_least(rows: Iterable[Row], amount: str, value: Amount, known: set[str] | None = None) -> Iterator[Row]:
+    """Rows whose amount (`value` of the record: `metric_value`, `investment`) is at least
+    `amount` ("100亿元"), comparing across 万/亿; rows without an amount are left out.
 
     An amount no unit of the base can compare with (GW against 亿元) is a usage error:
     checked against `known` units now, else against the units met, when none compared.
@@ -126,16 +162,15 @@ def at_least(
     return _bounded(rows, amount, value, known, lambda a, b: a >= b)
 
 
-def at_most(
-    rows: Iterable[Row], amount: str, value: Callable[[Record], tuple[float, str] | None], known: set[str] | None = None
-) -> Iterator[Row]:
+def at_most(rows: Iterable[Row], amount: str, value: Amount, known: set[str] | None = None) -> Iterator[Row]:
+    """Rows whose amount is at most `amount`: as `at_least`."""
     return _bounded(rows, amount, value, known, lambda a, b: a <= b)
 
 
 def _bounded(
     rows: Iterable[Row],
     amount: str,
-    value: Callable[[Record], tuple[float, str] | None],
+    value: Amount,
     known: set[str] | None,
     keep: Callable[[float, float], bool],
 ) -> Iterator[Row]:
@@ -164,9 +199,11 @@ def _bounded(
 
 
 def metric_value(record: Record) -> tuple[float, str] | None:
+    """A metric's (value, unit); None for a record without a unit."""
     return (float(record.value or 0), str(record.unit)) if record.unit is not None else None
 
 
 def investment(record: Record) -> tuple[float, str] | None:
+    """A project's (investment, its unit); None for a record without one."""
     amount = record.get("investment")
     return (float(amount), str(record.get("investment_unit") or "")) if amount is not None else None

@@ -244,7 +244,7 @@ def _proportions(values: Sequence[float]) -> list[float]:
     return [v / biggest if math.isfinite(v) else (0.0 if math.isnan(v) else math.copysign(1.0, v)) for v in values]
 
 
-def counts(groups: Mapping[str, Mapping[str, int]], env: Environment, lang: str = "zh") -> None:
+def counts(groups: Mapping[str, Mapping[str, int]], env: Environment) -> None:
     out = console(env)
     for title, rows in groups.items():
         grid = Table(title=title, title_justify="left", box=_box(env), show_header=False)

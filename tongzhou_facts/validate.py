@@ -1,20 +1,21 @@
-"""The schema rules of a fact base, and the quote check of `facts check --source`.
+"""The schema rules of a fact base: keys, types, ids, references, sizes.
 
 Every rule reports a `Problem` with file, line and record id; nothing stops at the
-first problem, so `facts check` can list them all at once.
+first problem, so `facts check` can list them all at once. (The quote check of
+`facts check --source` is in check.py; the limits in limits.py.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from .load import MAX_SOURCES, Base, Problem
+from .limits import MAX_ITEMS, MAX_RECORD_TEXT, MAX_SOURCES, MAX_TEXT
+from .lines import LineFinder
 from .model import (
     DATE,
     ENTITIES,
@@ -31,20 +32,12 @@ from .model import (
     SOURCE_REQUIRED,
     STR,
     STRS,
+    Base,
+    Problem,
     Record,
     Source,
 )
 from .nearest import Vocabulary
-
-#: The largest string (characters) and list (entries) a record may hold. A quote is a
-#: sentence and a list of aliases a few dozen names (the bundled base: 277 and 43 at most);
-#: the limits are far above that, and there only so that a 50 MB string or 100,000 aliases
-#: (minutes of indexing) are refused at once, with their line.
-MAX_TEXT = 100_000
-MAX_ITEMS = 1_000
-#: All the text of one record together: 1,000 entries of 100,000 characters each would be
-#: 100 million, indexed at every cold start and decoded whole by every search it matches.
-MAX_RECORD_TEXT = 1_000_000
 
 #: Problems of one record located at their key's line; later ones point at the table's
 #: line, so a table with 100,000 unknown keys costs no 100,000 scans of it.
@@ -52,144 +45,103 @@ MAX_LOCATED = 20
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?\Z")
 TOP_LEVEL = ("sources", *KINDS)  # the only top-level keys a base may have
-_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\]", re.M)
-_ANY_HEADER = re.compile(r"^[ \t]*\[", re.M)
-
-
-class LineFinder:
-    """Maps the n-th `[[table]]` of a file, and a key inside it, to a line number.
-
-    tomllib keeps no positions, so this scans the text once for the headers (in C, with
-    a regex); the lines themselves are split only when a problem needs a key's line. A
-    base written with inline arrays (`metrics = [{...}]`) falls back to the array's line.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.headers: dict[str, list[int]] = {}
-        number, last = 1, 0
-        for found in _HEADER.finditer(text):
-            number += text.count("\n", last, found.start())
-            last = found.start()
-            self.headers.setdefault(found.group(1), []).append(number)
-        self._lines: list[str] | None = None
-
-    @property
-    def lines(self) -> list[str]:
-        if self._lines is None:
-            self._lines = self.text.splitlines()
-        return self._lines
-
-    def table(self, table: str, index: int) -> int:
-        found = self.headers.get(table, [])
-        if index < len(found):
-            return found[index]
-        return self.top_key(table)
-
-    def top_key(self, key: str) -> int:
-        """The line of `key = …`, `[key]` or `[[key]]`."""
-        name = re.escape(key)
-        pattern = re.compile(rf"^\s*(?:{name}\s*=|\[\[?\s*{name}\s*\]\]?)")
-        for number, line in enumerate(self.lines, 1):
-            if pattern.match(line):
-                return number
-        return 0
-
-    def key(self, table: str, index: int, key: str) -> int:
-        start = self.table(table, index)
-        found = self.headers.get(table, [])
-        if not start or index >= len(found):
-            return start
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        for number in range(start + 1, len(self.lines) + 1):
-            line = self.lines[number - 1]
-            if _ANY_HEADER.match(line):
-                break
-            if pattern.match(line):
-                return number
-        return start
 
 
 def validate_documents(documents: Sequence[tuple[str, str, Mapping[str, Any]]]) -> tuple[Base, list[Problem]]:
-    """Check parsed documents (path, text, data) as one merged base."""
-    base = Base(paths=[path for path, _, _ in documents])
-    problems: list[Problem] = []
-    seen: dict[str, tuple[str, int]] = {}
-    pending: list[tuple[Record, LineFinder, str, int]] = []
-    references: list[tuple[str, LineFinder, str, int, str, str]] = []
-
+    """Check parsed documents (path, text, data) as one merged base: the base of every
+    record and source without a problem, and every problem, in file and line order."""
+    run = _Validation([path for path, _, _ in documents])
     for path, text, data in documents:
-        lines = LineFinder(text)
+        run.document(path, LineFinder(text), data)
+    run.dangling_sources()
+    run.dangling_links()
+    run.problems.sort(key=lambda p: (run.base.paths.index(p.path) if p.path in run.base.paths else 0, p.line))
+    return run.base, run.problems
+
+
+class _Validation:
+    """One validation: the base built so far, the problems found, and what is checked once
+    every file has been read (the sources and records that references point at)."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.base = Base(paths=paths)
+        self.problems: list[Problem] = []
+        self.seen: dict[str, tuple[str, int]] = {}  # id -> where it was first defined
+        self.linking: list[tuple[Record, LineFinder, str, int]] = []  # records whose links are checked at the end
+        self.citing: list[tuple[str, LineFinder, str, int, str, str]] = []  # (…, label, source id) of every record
+
+    def document(self, path: str, lines: LineFinder, data: Mapping[str, Any]) -> None:
+        self.top_level(path, lines, data)
+        self.sources(path, lines, data)
+        for table_name, kind in KINDS.items():
+            for index, table in enumerate(_tables(data, table_name)):
+                self.record(path, lines, kind, table_name, index, table)
+
+    def top_level(self, path: str, lines: LineFinder, data: Mapping[str, Any]) -> None:
         for key, value in data.items():
             if key not in TOP_LEVEL:
                 hint = _did_you_mean(key, TOP_LEVEL)
-                problems.append(Problem(path, lines.top_key(key), "", f"unknown top-level key '{key}'{hint}"))
-                continue
-            if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-                problems.append(
-                    Problem(
-                        path, lines.top_key(key) or lines.table(key, 0), "", f"'{key}' must be an array of tables ([[{key}]])"
-                    )
-                )
-                continue
+                self.problems.append(Problem(path, lines.top_key(key), "", f"unknown top-level key '{key}'{hint}"))
+            elif not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+                line = lines.top_key(key) or lines.table(key, 0)
+                self.problems.append(Problem(path, line, "", f"'{key}' must be an array of tables ([[{key}]])"))
+
+    def sources(self, path: str, lines: LineFinder, data: Mapping[str, Any]) -> None:
+        sources = self.base.sources
         for index, table in enumerate(_tables(data, "sources")):
             line = lines.table("sources", index)
-            if len(base.sources) >= MAX_SOURCES:
-                problems.append(Problem(path, line, "", f"too many [[sources]] tables (at most {MAX_SOURCES:,} in a base)"))
+            if len(sources) >= MAX_SOURCES:
+                self.problems.append(Problem(path, line, "", f"too many [[sources]] tables (at most {MAX_SOURCES:,} in a base)"))
                 break
-            source = _check_source(table, path, line, problems)
-            if source is None:
-                continue
-            _claim(source.id, path, line, seen, problems)
-            base.sources[source.id] = source
-        for table_name, kind in KINDS.items():
-            for index, table in enumerate(_tables(data, table_name)):
-                line = lines.table(table_name, index)
-                record = _check_record(kind, table, path, line, lines, table_name, index, problems)
-                # A broken record still claims its id and has its source checked: `check` lists every problem.
-                record_id = table.get("id")
-                claimed = (
-                    isinstance(record_id, str)
-                    and bool(ID_PATTERN.match(record_id))
-                    and _claim(record_id, path, line, seen, problems)
-                )
-                source_id = table.get("source")
-                if isinstance(source_id, str):
-                    label = record_id if isinstance(record_id, str) and record_id else f"{table_name}[{index}]"
-                    references.append((path, lines, table_name, index, label, source_id))
-                if record is None or not claimed:
-                    continue
-                base.records.append(record)
-                pending.append((record, lines, table_name, index))
+            source = _check_source(table, path, line, self.problems)
+            if source is not None:
+                _claim(source.id, path, line, self.seen, self.problems)
+                sources[source.id] = source
 
-    ids = {record.id: record for record in base.records}
-    known: Vocabulary | None = None  # sorted only when a reference dangles
-    for path, lines, table_name, index, label, source_id in references:
-        if source_id not in base.sources:
-            hint = _did_you_mean(source_id, base.sources)
-            line = lines.key(table_name, index, "source")
-            problems.append(Problem(path, line, label, f"source '{source_id}' is not defined in [[sources]]{hint}"))
-    for record, lines, table_name, index in pending:
-        for key in ("related", "project"):
-            targets = record.data.get(key)
-            if targets is None:
-                continue
-            for target in [targets] if isinstance(targets, str) else targets:
-                if target == record.id:
-                    line = lines.key(table_name, index, key)
-                    problems.append(Problem(record.path, line, record.id, f"{key}: points at itself"))
-                elif target not in ids:  # the line is looked up only for a problem: it splits the file
-                    known = known or Vocabulary(ids)
-                    hint = _did_you_mean(target, known)
-                    line = lines.key(table_name, index, key)
-                    problems.append(Problem(record.path, line, record.id, f"{key}: no record has id '{target}'{hint}"))
-                elif key == "project" and ids[target].kind != "project":
-                    line = lines.key(table_name, index, key)
-                    problems.append(
-                        Problem(record.path, line, record.id, f"project: '{target}' is a {ids[target].kind}, not a project")
-                    )
-    problems.sort(key=lambda p: (base.paths.index(p.path) if p.path in base.paths else 0, p.line))
-    return base, problems
+    def record(self, path: str, lines: LineFinder, kind: str, table_name: str, index: int, table: Mapping[str, Any]) -> None:
+        line = lines.table(table_name, index)
+        record = _check_record(kind, table, path, line, lines, table_name, index, self.problems)
+        # A broken record still claims its id and has its source checked: `check` lists every problem.
+        record_id = table.get("id")
+        claimed = (
+            isinstance(record_id, str)
+            and bool(ID_PATTERN.match(record_id))
+            and _claim(record_id, path, line, self.seen, self.problems)
+        )
+        source_id = table.get("source")
+        if isinstance(source_id, str):
+            label = record_id if isinstance(record_id, str) and record_id else f"{table_name}[{index}]"
+            self.citing.append((path, lines, table_name, index, label, source_id))
+        if record is not None and claimed:
+            self.base.records.append(record)
+            self.linking.append((record, lines, table_name, index))
+
+    def dangling_sources(self) -> None:
+        """A record's `source` must be the id of a [[sources]] table."""
+        for path, lines, table_name, index, label, source_id in self.citing:
+            if source_id not in self.base.sources:
+                hint = _did_you_mean(source_id, self.base.sources)
+                line = lines.key(table_name, index, "source")
+                self.problems.append(Problem(path, line, label, f"source '{source_id}' is not defined in [[sources]]{hint}"))
+
+    def dangling_links(self) -> None:
+        """`related` and `project` must name other records; `project` a project."""
+        ids = {record.id: record for record in self.base.records}
+        known: Vocabulary | None = None  # sorted only when a reference dangles
+        for record, lines, table_name, index in self.linking:
+            for key in ("related", "project"):
+                targets = record.data.get(key)
+                for target in [targets] if isinstance(targets, str) else targets or ():
+                    if target == record.id:
+                        message = f"{key}: points at itself"
+                    elif target not in ids:  # the line is looked up only for a problem: it splits the file
+                        known = known or Vocabulary(ids)
+                        message = f"{key}: no record has id '{target}'{_did_you_mean(target, known)}"
+                    elif key == "project" and ids[target].kind != "project":
+                        message = f"project: '{target}' is a {ids[target].kind}, not a project"
+                    else:
+                        continue
+                    self.problems.append(Problem(record.path, lines.key(table_name, index, key), record.id, message))
 
 
 def _tables(data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
@@ -282,7 +234,7 @@ def _check_record(
             ok = False
     if not ok:
         return None
-    return Record(kind=kind, id=table["id"], name=table["name"], year=table["year"], data=table, path=path, line=line)
+    return Record.adopt(kind=kind, id=table["id"], name=table["name"], year=table["year"], data=table, path=path, line=line)
 
 
 @functools.cache
@@ -323,57 +275,71 @@ def _type_problem(value: Any, expected: str) -> str | None:
     too_big = _size_problem(value)
     if too_big:
         return too_big
-    if expected == ID:
-        if not isinstance(value, str):
-            return f"must be a string id, not {_describe(value)}"
-        if not ID_PATTERN.match(value):
-            return f"malformed id {value!r}: use lower-case letters, digits and '-', starting with a letter or digit"
+    return _TYPE_PROBLEMS[expected](value)
+
+
+def _id_problem(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a string id, not {_describe(value)}"
+    if not ID_PATTERN.match(value):
+        return f"malformed id {value!r}: use lower-case letters, digits and '-', starting with a letter or digit"
+    return None
+
+
+def _string_problem(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a string, not {_describe(value)}"
+    return None if value.strip() else "must not be empty"
+
+
+def _integer_problem(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"must be an integer, not {_describe(value)}"
+    return None if 1 <= value <= 9999 else f"{value} is not a plausible year or count"
+
+
+def _number_problem(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"must be a number, not {_describe(value)}"
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        return f"{value} is beyond the 64-bit integers TOML allows"
+    return None if math.isfinite(value) else f"must be a finite number, not {value}"
+
+
+def _strings_problem(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return f"must be a list of strings, not {_describe(value)}"
+    return None
+
+
+def _qualifier_problem(value: Any) -> str | None:
+    if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
         return None
-    if expected == STR:
-        if not isinstance(value, str):
-            return f"must be a string, not {_describe(value)}"
-        return None if value.strip() else "must not be empty"
-    if expected == INT:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return f"must be an integer, not {_describe(value)}"
-        return None if 1 <= value <= 9999 else f"{value} is not a plausible year or count"
-    if expected == NUM:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"must be a number, not {_describe(value)}"
-        if isinstance(value, int) and not -(2**63) <= value < 2**63:
-            return f"{value} is beyond the 64-bit integers TOML allows"
-        return None if math.isfinite(value) else f"must be a finite number, not {value}"
-    if expected == STRS:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return f"must be a list of strings, not {_describe(value)}"
-        return None
-    if expected == QUAL:
-        if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            return None
-        return f"must be a string or a list of strings, not {_describe(value)}"
-    if expected == IDS:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return f"must be a list of ids, not {_describe(value)}"
-        for item in value:
-            problem = _type_problem(item, ID)
-            if problem:
-                return problem
-        return None
-    if expected == DATE:
-        return _date_problem(value)
-    if expected == ENTITIES:
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            return f'must be a list of tables like {{ name = "…", role = "…" }}, not {_describe(value)}'
-        for item in value:
-            if not isinstance(item.get("name"), str) or not item["name"].strip():
-                return "every entry needs a string 'name'"
-            unknown = set(item) - {"name", "role"}
-            if unknown:
-                return f"unknown key '{sorted(unknown)[0]}' in an entry (use name and role)"
-            if "role" in item and not isinstance(item["role"], str):
-                return "role must be a string"
-        return None
-    raise AssertionError(expected)  # pragma: no cover - every schema type is handled above
+    return f"must be a string or a list of strings, not {_describe(value)}"
+
+
+def _ids_problem(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return f"must be a list of ids, not {_describe(value)}"
+    for item in value:
+        problem = _type_problem(item, ID)
+        if problem:
+            return problem
+    return None
+
+
+def _entities_problem(value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        return f'must be a list of tables like {{ name = "…", role = "…" }}, not {_describe(value)}'
+    for item in value:
+        if not isinstance(item.get("name"), str) or not item["name"].strip():
+            return "every entry needs a string 'name'"
+        unknown = set(item) - {"name", "role"}
+        if unknown:
+            return f"unknown key '{sorted(unknown)[0]}' in an entry (use name and role)"
+        if "role" in item and not isinstance(item["role"], str):
+            return "role must be a string"
+    return None
 
 
 def _date_problem(value: Any) -> str | None:
@@ -392,6 +358,20 @@ def _date_problem(value: Any) -> str | None:
     except ValueError:
         return f"impossible date {value!r}"
     return None
+
+
+#: Schema type (model.py) -> why a value is not of it (None: it is).
+_TYPE_PROBLEMS: dict[str, Callable[[Any], str | None]] = {
+    ID: _id_problem,
+    STR: _string_problem,
+    INT: _integer_problem,
+    NUM: _number_problem,
+    STRS: _strings_problem,
+    QUAL: _qualifier_problem,
+    IDS: _ids_problem,
+    DATE: _date_problem,
+    ENTITIES: _entities_problem,
+}
 
 
 def _describe(value: Any) -> str:
@@ -417,58 +397,3 @@ def _did_you_mean(word: str, choices: Iterable[str] | Vocabulary) -> str:
     vocabulary = choices if isinstance(choices, Vocabulary) else Vocabulary(choices)
     found = vocabulary.near(word)
     return f" (did you mean '{found[0]}'?)" if found else ""
-
-
-# ---------------------------------------------------------------------------- quotes
-
-
-class SourceText:
-    """The text quotes are checked against, with the source's layout breaks joined.
-
-    A quote may sit in one paragraph, or run from the end of one paragraph into the
-    start of a later one: the article splits sentences across blank lines, sometimes
-    with other paragraphs in between (多层面召开企业 … 家座谈会).
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
-
-    def contains(self, quote: str) -> bool:
-        if not quote:
-            return False
-        if any(quote in paragraph for paragraph in self.paragraphs):
-            return True
-        # Split across two paragraphs: the head ends one and the tail starts another, so
-        # neither is longer than a paragraph (this bounds the work for a hostile quote).
-        longest = max(map(len, self.paragraphs), default=0)
-        for cut in range(max(1, len(quote) - longest), min(len(quote), longest + 1)):
-            head, tail = quote[:cut], quote[cut:]
-            # The first paragraph ending with the head is enough: any later start will do.
-            first = next((i for i, p in enumerate(self.paragraphs) if p.endswith(head)), None)
-            if first is not None and any(p.startswith(tail) for p in itertools.islice(self.paragraphs, first + 1, None)):
-                return True
-        return False
-
-
-def check_quotes(base: Base, sources: Mapping[str | None, str]) -> list[Problem]:
-    """Every quote and evidence string must occur verbatim in its source's text.
-
-    `sources` maps a source id to its text; the key None gives the text for every
-    source not named.
-    """
-    texts = {key: SourceText(text) for key, text in sources.items()}
-    problems = []
-    for record in base.records:
-        text = texts.get(record.data["source"]) or texts.get(None)
-        if text is None:
-            continue
-        spans = [("quote", record.data["quote"])]
-        spans += [("evidence", span) for span in record.data.get("evidence", ())]
-        for key, span in spans:
-            if not text.contains(span):
-                shown = span if len(span) <= 40 else span[:40] + "…"
-                problems.append(
-                    Problem(record.path, record.line, record.id, f"{key} not found verbatim in the source: {shown!r}")
-                )
-    return problems

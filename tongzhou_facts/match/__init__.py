@@ -1,229 +1,46 @@
 """Search: find records the way people type Chinese, English and numbers.
 
-The fast path asks the index (SQLite FTS5, trigram) for records holding each query
-term as typed, or, for Latin letters, as the pinyin or initials of a name; Python
-then ranks the few candidates (rank.py). Only when that finds fewer than
-`FALLBACK_BELOW` records do the slower fallbacks run: the same sound typed with the
-wrong characters (农贸市厂 → 农贸市场), and one missing, extra or wrong character.
+The engine is in engine.py; the parts it uses: normalize.py (one normalisation for
+index and query), pinyin.py (readings, variants, initials), fields.py (the searchable
+fields of a record, stored in the index at build time), rank.py (how a record matches,
+as a sort key) and highlight.py (where it matched, for display). evaluate.py measures
+search quality on a query set.
+
+    >>> import tongzhou_facts as tf
+    >>> [hit.record.id for hit in tf.search(tf.open_index(), "异质结", limit=1)]
+    ['lianshen-12gw-hjt-cell-project']
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from typing import NamedTuple
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from ..errors import UsageError
-from ..index import FTS_COLUMNS, Index
-from ..model import Record
-from .normalize import has_cjk, is_cjk, normalize
-from .normalize import terms as query_terms
-from .rank import DIRECT, HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, spelled_match, typo_match
+if TYPE_CHECKING:
+    from .engine import MAX_QUERY, MAX_TERMS, Hit, parse_query, search, suggestions
+    from .rank import DIRECT, Match
 
-FALLBACK_BELOW = 3
-MAX_QUERY = 1000  # characters; longer is not a query anyone types
-MAX_TERMS = 32  # distinct words: each is one look-up (a scan for a short one), all must match
-MAX_HINT_KEYS = 16  # characters a 'did you mean' looks for: one SQL condition each
-MAX_CANDIDATES = 20000
-MAX_FUZZY = 40  # characters: nobody types a one-edit typo into a paragraph, and its patterns grow with it
-_LATIN_ONLY = re.compile(r"[a-z0-9 ]+\Z")
-_HAS_LATIN = re.compile(r"[a-z]")
-ALL_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra", "py", "py_alias", "py_tags", "ini", "ini_alias")
-PINYIN_COLUMNS = ("py", "py_alias", "py_tags", "ini", "ini_alias")
-TYPO_COLUMNS = ("name", "en", "aliases")
+#: The names re-exported here, imported on first use (PEP 562): the index build imports
+#: fields.py, and with it this package, without the engine (which reads the index).
+_LAZY = {
+    "MAX_QUERY": "engine",
+    "MAX_TERMS": "engine",
+    "Hit": "engine",
+    "parse_query": "engine",
+    "search": "engine",
+    "suggestions": "engine",
+    "DIRECT": "rank",
+    "Match": "rank",
+}
 
 
-class Hit(NamedTuple):
-    """One search result: the record and how it matched."""
-
-    record: Record
-    match: Match
-    terms: tuple[str, ...]
-
-
-def search(
-    index: Index,
-    query: str,
-    *,
-    kind: str | None = None,
-    year: int | None = None,
-    limit: int | None = None,
-) -> list[Hit]:
-    """Ranked hits for `query`; the same query on the same base always ranks the same way."""
-    terms = parse_query(query)
-    allowed = _filter(index, kind, year)
-    matches: dict[int, Match] = {}
-    _fast_path(index, terms, allowed, matches)
-    if len(matches) < FALLBACK_BELOW:
-        _fallbacks(index, terms, allowed, matches)
-    ordered = sorted(matches.items(), key=lambda item: (item[1], item[0]))
-    if limit is not None:
-        ordered = ordered[:limit]
-    records = index.by_numbers([n for n, _ in ordered])
-    return [Hit(records[n], match, tuple(terms)) for n, match in ordered]
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 
-def parse_query(query: str) -> list[str]:
-    if len(query) > MAX_QUERY:
-        raise UsageError(f"query too long ({len(query)} characters; at most {MAX_QUERY})")
-    terms = list(dict.fromkeys(query_terms(query)))  # a word typed twice is one condition
-    if not terms:
-        raise UsageError("empty query: give a word, a name, a number or a date to search for")
-    if len(terms) > MAX_TERMS:
-        raise UsageError(f"too many words in the query ({len(terms)}; at most {MAX_TERMS})")
-    return terms
-
-
-def _filter(index: Index, kind: str | None, year: int | None) -> set[int] | None:
-    if kind is None and year is None:
-        return None
-    clauses: list[str] = []
-    params: list[object] = []
-    if kind is not None:
-        clauses.append("kind = ?")
-        params.append(kind)
-    if year is not None:
-        clauses.append("year = ?")
-        params.append(year)
-    sql = "SELECT n FROM records WHERE " + " AND ".join(clauses)
-    return {row[0] for row in index.db.execute(sql, params)}
-
-
-def _containing(index: Index, text: str, columns: Iterable[str]) -> set[int]:
-    """Rows whose given columns contain `text`: the trigram index for 3+ characters, a scan otherwise.
-
-    Initials (川姜 -> cj) are short, so they are never in the trigram index: always scanned.
-    """
-    columns = tuple(columns)
-    indexed = [c for c in columns if c in FTS_COLUMNS] if len(text) >= 3 else []
-    scanned = [c for c in columns if c not in indexed]
-    found: set[int] = set()
-    if indexed:
-        phrase = '"' + text.replace('"', '""') + '"'
-        expression = "{" + " ".join(indexed) + "} : " + phrase
-        sql = "SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?"
-        found |= {row[0] for row in index.db.execute(sql, (expression, MAX_CANDIDATES))}
-    if scanned:
-        condition = " OR ".join(f"instr({column}, ?) > 0" for column in scanned)
-        sql = f"SELECT n FROM docs WHERE {condition} LIMIT ?"
-        found |= {row[0] for row in index.db.execute(sql, (*([text] * len(scanned)), MAX_CANDIDATES))}
-    return found
-
-
-def _pinyin_forms(text: str) -> list[str]:
-    from .pinyin import variants
-
-    return list(variants(text.replace(" ", "")))
-
-
-def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> None:
-    whole = "".join(terms)
-    latin = _LATIN_ONLY.match(" ".join(terms)) is not None and _HAS_LATIN.search(whole) is not None
-    mixed = not latin and _HAS_LATIN.search(whole) is not None and has_cjk(whole)
-    direct: set[int] | None = None
-    for term in terms:
-        found = _containing(index, term, ALL_COLUMNS[:6])
-        direct = found if direct is None else direct & found
-    candidates = set(direct or ())
-    forms: list[str] = []
-    if latin and len(whole) >= 2:
-        forms = [whole]
-        candidates |= _containing(index, whole, PINYIN_COLUMNS)
-    elif mixed:
-        forms = _pinyin_forms(whole)
-        for form in forms:
-            candidates |= _containing(index, form, PINYIN_COLUMNS)
-    if allowed is not None:
-        candidates &= allowed
-    for n, doc in index.docs(sorted(candidates)):
-        best = direct_match(doc, terms) if direct and n in direct else None
-        if forms:
-            sounded = pinyin_match(doc, forms, PINYIN, with_initials=latin)
-            if sounded is not None and (best is None or sounded < best):
-                best = sounded
-        if best is not None:
-            matches[n] = best
-
-
-def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> None:
-    whole = "".join(terms)
-    candidates: set[int] = set()
-    forms: list[str] = []
-    loose = _HAS_LATIN.search(whole) is not None and 2 <= len(whole) <= MAX_FUZZY
-    if loose:  # pinyin typed loosely: checked against every name (bounded), in Python
-        sql = f"SELECT n FROM docs WHERE instr(ini, ?) > 0 OR instr(ini_alias, ?) > 0 LIMIT {MAX_CANDIDATES}"
-        candidates |= {row[0] for row in index.db.execute(sql, (whole[0], whole[0]))}
-    if has_cjk(whole) and len(whole) >= 2:  # the same sound typed with other characters
-        forms = _pinyin_forms(whole)
-        for form in forms:
-            if len(form) >= 4:
-                candidates |= _containing(index, form, PINYIN_COLUMNS[:3])
-    spaced = " ".join(terms)
-    typo_ok = (3 if has_cjk(spaced) else 4) <= len(spaced) <= MAX_FUZZY
-    if typo_ok:
-        candidates |= _one_edit_candidates(index, spaced)
-    if allowed is not None:
-        candidates &= allowed
-    for n, doc in index.docs(sorted(candidates - set(matches))):
-        best = pinyin_match(doc, forms, HOMOPHONE, with_initials=False) if forms else None
-        if best is None and loose:
-            best = spelled_match(doc, whole)
-        if best is None and typo_ok:
-            best = typo_match(doc, spaced)
-        if best is not None:
-            matches[n] = best
-
-
-def _one_edit_candidates(index: Index, text: str) -> set[int]:
-    """Rows whose name, English name or aliases hold `text` within one edit (SQL LIKE patterns)."""
-
-    def escape(piece: str) -> str:
-        return piece.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-    patterns = set()
-    for i in range(len(text) + 1):
-        patterns.add(escape(text[:i]) + "_" + escape(text[i:]))  # the query lacks a character
-        if i < len(text):
-            patterns.add(escape(text[:i]) + "_" + escape(text[i + 1 :]))  # a wrong character
-            patterns.add(escape(text[:i]) + escape(text[i + 1 :]))  # an extra character
-    patterns.discard("")
-    conditions = []
-    params: list[str] = []
-    for column in TYPO_COLUMNS:
-        for pattern in sorted(patterns):
-            conditions.append(f"{column} LIKE ? ESCAPE '\\'")
-            params.append(f"%{pattern}%")
-    sql = f"SELECT n FROM docs WHERE {' OR '.join(conditions)} LIMIT {MAX_CANDIDATES}"
-    return {row[0] for row in index.db.execute(sql, params)}
-
-
-def suggestions(index: Index, query: str, count: int = 3) -> list[str]:
-    """The names nearest to a query that found nothing, for a 'did you mean' line."""
-    from ..nearest import MAX_COMPARED, close_matches
-
-    whole = normalize(query)
-    if not whole:
-        return []
-    keys = set(list(dict.fromkeys(c for c in whole if is_cjk(c)))[:MAX_HINT_KEYS]) or {whole[:2]}
-    condition = " OR ".join("instr(name, ?) > 0 OR instr(en, ?) > 0" for _ in keys)
-    params = [k for key in sorted(keys) for k in (key, key)]
-    rows = index.db.execute(f"SELECT n, name, en FROM docs WHERE {condition} LIMIT {MAX_COMPARED}", params).fetchall()
-    names: dict[str, int] = {}
-    for n, name, en in rows:
-        names.setdefault(name, n)
-        if en:
-            names.setdefault(en, n)
-    close = close_matches(whole, list(names), count, 0.3)
-    if not close:
-        return []
-    records = index.by_numbers([names[c] for c in close])
-    out = []
-    for key in close:
-        record = records[names[key]]
-        shown = record.name if normalize(record.name) == key else str(record.get("name_en"))
-        if shown not in out:
-            out.append(shown)
-    return out
-
-
-__all__ = ["DIRECT", "Hit", "parse_query", "search", "suggestions"]
+__all__ = ["DIRECT", "MAX_QUERY", "MAX_TERMS", "Hit", "Match", "parse_query", "search", "suggestions"]

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import FactsError
 from ..index import Index
-from . import search
+from .engine import search
 
 TOP = 3
 

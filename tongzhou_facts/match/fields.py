@@ -1,4 +1,4 @@
-"""What of a record is searchable, normalised once at index time, by field.
+"""The searchable fields of a record, normalised once at index time (build.py stores them).
 
 Fields, strongest first: the name (Chinese and English), the aliases, the tags
 (with category, place, status, companies and people), the quote (with the evidence),
@@ -7,17 +7,14 @@ and extra text (numbers with units, dates in ISO and Chinese form, the note).
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
-from ..model import Record, iso
-from ..output import number
+from ..figures import number
+from ..model import Record
 from .normalize import FIELD_SEPARATOR, SEPARATOR, has_cjk, normalize
 from .pinyin import initials, variants
 
 
-def date_forms(value: Any) -> list[str]:
-    text = iso(value) if isinstance(value, dt.date) else str(value)
+def date_forms(text: str) -> list[str]:
+    """A date (or partial date) as the reader may type it: 2023-12-13 and 2023年12月13日."""
     parts = text.split("-")
     chinese = parts[0] + "年"
     if len(parts) > 1:
@@ -45,8 +42,8 @@ def searchable(record: Record) -> dict[str, str]:
         extra.append(number(value) + unit)
     if data.get("phases"):
         extra.append(f"{data['phases']}期")
-    if data.get("date") is not None:
-        extra.extend(date_forms(data["date"]))
+    if record.date is not None:
+        extra.extend(date_forms(record.date))
     extra.append(f"{record.year}年")
     if data.get("note"):
         extra.append(str(data["note"]))

@@ -1,0 +1,227 @@
+"""Writing the index of a base: its records, their search fields and the trigram index.
+
+`Index.build` (index.py) calls `write_index` and opens the result. Most of a cold build
+is preparing the search fields of each record (match/fields.py); a big base is prepared
+by forked workers while this process writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from .index_schema import DOC_COLUMNS, FORMAT_VERSION, FTS_COLUMNS, SCHEMA
+from .match.fields import searchable
+from .model import Base, Record
+
+if TYPE_CHECKING:
+    import signal
+
+#: Records prepared and written at a time: a 100,000-record base stays within its memory budget.
+BATCH = 2000
+
+
+def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
+    """Write the index of `base` to `target` (a new file, or memory); the open connection."""
+    db = sqlite3.connect(target)
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.executescript(SCHEMA)
+    meta = {
+        "format": FORMAT_VERSION,
+        "paths": json.dumps([os.path.abspath(p) for p in base.paths]),
+        "sources": json.dumps([s.to_dict() for s in base.sources.values()], ensure_ascii=False, default=str),
+    }
+    db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    marks = ",".join("?" * (len(DOC_COLUMNS) + 1))
+    fts_marks = ",".join("?" * (len(FTS_COLUMNS) + 1))
+    batches = _prepared(base.records)
+    try:
+        for rows, docs in batches:  # in batches: a 100,000-record base stays in budget
+            db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            db.executemany(f"INSERT INTO docs VALUES ({marks})", docs)
+            db.executemany(
+                f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES ({fts_marks})",
+                ((doc[0], *doc[1 : len(FTS_COLUMNS) + 1]) for doc in docs),
+            )
+            db.commit()  # FTS5 holds pending terms in memory until a commit
+    except BaseException:
+        batches.close()  # Ctrl-C or SIGTERM while writing: stop the workers now, not at exit
+        db.close()
+        raise
+    db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+    db.commit()
+    return db
+
+
+#: The records being indexed, for forked workers (they inherit it; nothing is pickled out).
+_RECORDS: list[Record] = []
+PARALLEL_FROM = 20000  # records: below this a worker process costs more than it saves
+
+Prepared = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def _prepare(span: tuple[int, int]) -> Prepared:
+    """The `records` and `docs` rows of records[start:end] (numbered from start + 1)."""
+    start, end = span
+    rows = []
+    docs = []
+    for n, record in enumerate(_RECORDS[start:end], start + 1):
+        data = record.to_dict()
+        rows.append(
+            (
+                n,
+                record.id,
+                record.kind,
+                record.year,
+                data.get("category"),
+                data.get("place"),
+                data.get("date"),
+                data.get("unit"),
+                data.get("value"),
+                json.dumps(data, ensure_ascii=False),
+            )
+        )
+        fields = searchable(record)
+        docs.append((n, *(fields[c] for c in DOC_COLUMNS)))
+    return rows, docs
+
+
+def _prepared(records: list[Record]) -> Generator[Prepared, None, None]:
+    """Batches of rows, in order. A big base is prepared by two forked workers while this
+    process writes: normalising and spelling 100,000 records is most of a cold build."""
+    global _RECORDS
+    spans = [(start, min(start + BATCH, len(records))) for start in range(0, len(records), BATCH)]
+    _RECORDS = records
+    try:
+        workers = min(os.cpu_count() or 1, 2)
+        if len(records) >= PARALLEL_FROM and workers > 1 and hasattr(os, "fork"):
+            yield from _forked(spans, workers)
+        else:
+            for span in spans:
+                yield _prepare(span)
+    finally:
+        _RECORDS = []
+
+
+def _forked(spans: list[tuple[int, int]], workers: int) -> Generator[Prepared, None, None]:
+    """`_prepare` of each span, in order, by `workers` forked processes: worker k prepares
+    spans k, k + workers, … in turn and writes each batch to its own pipe as a pickle after
+    its length; this process reads them back in span order.
+
+    Plain fork and pipes rather than multiprocessing.Pool: a pool's workers share queue locks,
+    and one killed while holding one (SIGTERM to the whole process group, as `kill %1`,
+    systemd and `kill 0` send it) leaves Pool.terminate() waiting for the lock forever. Here
+    nothing is shared: a worker that ends early is an end of file, and its spans are prepared
+    here instead; when this process stops (an error, Ctrl-C, SIGTERM, or the consumer closing
+    this generator) it kills and reaps every worker before the exception goes on.
+    """
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    pids: list[int] = []
+    readers: list[BinaryIO | None] = []
+    try:
+        # Ctrl-C and SIGTERM wait until every worker exists and is known (to be killed): a
+        # worker never runs this process's handlers, and none is left unknown by a signal
+        # that lands between fork() and the line that records its pid.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            for number in range(workers):
+                readers.append(_fork_worker(spans[number::workers], readers, pids, held))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # one held since is raised here
+        for number, span in enumerate(spans):
+            reader = readers[number % workers]
+            batch = _receive(reader) if reader is not None else None
+            if batch is None:  # no worker, or it ended early: its spans are prepared here
+                if reader is not None:
+                    reader.close()
+                    readers[number % workers] = None
+                batch = _prepare(span)
+            yield batch
+    finally:
+        _end_workers(pids, readers, held)
+
+
+def _fork_worker(
+    spans: list[tuple[int, int]], readers: list[BinaryIO | None], pids: list[int], held: set[signal.Signals]
+) -> BinaryIO | None:
+    """Fork one worker for `spans` (called with Ctrl-C and SIGTERM blocked); the read end of
+    its pipe, or None when no process could be made (its spans are then prepared here)."""
+    import pickle
+    import signal
+
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the worker: it never returns, and never runs this process's cleanups
+        status = 1
+        try:
+            # Ctrl-C reaches the whole process group: it is the parent's to handle (the
+            # worker's KeyboardInterrupt would print a traceback). SIGTERM just ends it.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+            os.close(read_end)
+            for other in readers:  # the other workers' pipes are the parent's
+                if other is not None:
+                    os.close(other.fileno())
+            with open(write_end, "wb") as out:
+                for span in spans:
+                    data = pickle.dumps(_prepare(span), pickle.HIGHEST_PROTOCOL)
+                    out.write(len(data).to_bytes(8, "little"))
+                    out.write(data)
+            status = 0
+        finally:
+            os._exit(status)  # an error (the parent gone: a broken pipe) just ends the worker
+    pids.append(pid)
+    os.close(write_end)  # the worker's alone: its end of file is the pipe's
+    return open(read_end, "rb")
+
+
+def _receive(reader: BinaryIO) -> Prepared | None:
+    """The next batch a worker wrote, or None when it ended before writing all of it."""
+    import pickle
+
+    header = reader.read(8)
+    if len(header) < 8:
+        return None
+    size = int.from_bytes(header, "little")
+    data = reader.read(size)
+    if len(data) < size:
+        return None
+    batch: Prepared = pickle.loads(data)
+    return batch
+
+
+def _end_workers(pids: list[int], readers: list[BinaryIO | None], held: set[signal.Signals]) -> None:
+    """Kill and reap every worker (done or not), with Ctrl-C and SIGTERM held meanwhile, so
+    that a second signal cannot leave one running or unreaped; a held one is raised after."""
+    import signal
+
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+        for reader in readers:
+            if reader is not None:
+                with contextlib.suppress(OSError):
+                    reader.close()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -1,0 +1,46 @@
+"""The `facts` commands: one module per command or family, each a short read.
+
+A command is a function whose parameters are declared with `argv.Opt`/`argv.Arg` (the
+output options as one `options.Output`), which takes the run's `Environment` as `env`,
+and returns an `ExitStatus`; it raises `FactsError` for anything the user must fix.
+`cli.py` parses the command line into it (argv.parse, or Typer via app.py).
+
+Only the module of the command being run is imported: start-up is the tool's speed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+#: Command name -> (module, function), in the order `facts --help` lists them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "search": ("search", "search"),
+    "list": ("listing", "list_"),
+    "metrics": ("listing", "metrics"),
+    "projects": ("listing", "projects"),
+    "milestones": ("listing", "milestones"),
+    "timeline": ("charts", "timeline"),
+    "chart": ("charts", "chart"),
+    "show": ("record", "show"),
+    "get": ("record", "get"),
+    "stats": ("stats", "stats"),
+    "check": ("check", "check"),
+    "export": ("export", "export"),
+}
+#: `facts cache <name>`.
+CACHE_COMMANDS: dict[str, tuple[str, str]] = {
+    "info": ("cache", "info"),
+    "clear": ("cache", "clear"),
+}
+
+
+def command(name: str, table: dict[str, tuple[str, str]] = COMMANDS) -> Callable[..., Any] | None:
+    """The function of a command, importing only its module; None for an unknown name."""
+    found = table.get(name)
+    if found is None:
+        return None
+    module, function = found
+    func: Callable[..., Any] = getattr(importlib.import_module(f".{module}", __name__), function)
+    return func

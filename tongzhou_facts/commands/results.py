@@ -1,0 +1,118 @@
+"""Showing what a command found: records or rows in the chosen format, and its exit status.
+
+Every listing command ends here, so a format works the same everywhere: a Rich table on a
+terminal (render.py), else plain, TSV, CSV, JSON or JSON Lines (output.py), streamed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from .. import query
+from ..errors import ExitStatus, UsageError
+from ..output import parse_fields, present_fields, write
+
+if TYPE_CHECKING:
+    from ..env import Environment
+    from ..index import Index
+    from ..model import Record
+    from .options import Output
+
+LIST_FIELDS = ("id", "kind", "name", "figure", "when")
+
+
+def show_records(
+    env: Environment,
+    records: Sequence[Record],
+    default_fields: Sequence[str],
+    out: Output,
+    highlights: dict[str, list[tuple[int, int]]] | None = None,
+) -> ExitStatus:
+    """Print records in the chosen format: OK, or NOTHING when there are none."""
+    env = out.environment(env)
+    fields = parse_fields(out.fields, default_fields)
+    fmt = out.format_for(env)
+    if not records:
+        if fmt == "json":
+            env.stdout.write("[]\n")
+        return ExitStatus.NOTHING
+    if fmt == "table":
+        from .. import render
+
+        render.table(records, fields, env, out.lang, highlights)
+    else:
+        write(records, fmt, fields, env.stdout, **out.write_options(env))
+    return ExitStatus.OK
+
+
+def show_rows(
+    env: Environment, index: Index, rows: Iterable[query.Row], default_fields: Sequence[str], out: Output
+) -> ExitStatus:
+    """`show_records` for a stream of rows: written as they are read, so a million records
+    never sit in memory together (a table, drawn whole, is the exception)."""
+    stream = iter(rows)
+    first = next(stream, None)
+    shown = out.environment(env)
+    if first is None or out.format_for(shown) == "table":
+        records = [] if first is None else [record for _, record in itertools.chain([first], stream)]
+        return show_records(env, records, default_fields, out)
+    fields = parse_fields(out.fields, default_fields)
+    write_rows(index, itertools.chain([first], stream), out.format_for(shown), fields, shown.stdout, **out.write_options(shown))
+    return ExitStatus.OK
+
+
+def write_rows(
+    index: Index,
+    rows: Iterable[query.Row],
+    fmt: str,
+    fields: Sequence[str],
+    stream: TextIO,
+    *,
+    lang: str = "zh",
+    all_fields: bool = False,
+    bom: bool = False,
+    csv_raw: bool = False,
+    terminal: bool = False,
+) -> None:
+    """`output.write` for rows of an index. An every-field CSV needs its columns (every key
+    present) before its first line: the rows are read twice, keeping only their numbers."""
+    columns = None
+    if fmt == "csv" and all_fields:
+        from array import array
+
+        numbers = array("q")
+
+        def counted() -> Iterator[Record]:
+            for n, record in rows:
+                numbers.append(n)
+                yield record
+
+        columns = present_fields(counted())
+        rows = index.fetch(numbers)
+    write(
+        query.records(rows),
+        fmt,
+        fields,
+        stream,
+        lang=lang,
+        all_fields=all_fields,
+        bom=bom,
+        csv_raw=csv_raw,
+        columns=columns,
+        terminal=terminal,
+    )
+
+
+def find_record(index: Index, record_id: str) -> Record:
+    """The record with this id, or a usage error that names the nearest ids."""
+    record = index.get(record_id)
+    if record is None:
+        from ..nearest import close_matches, pool_for
+
+        pool = pool_for(record_id, index.count(), index.ids_starting, index.existing_ids)
+        close = close_matches(record_id, pool, count=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise UsageError(f"no record with id '{record_id}'{hint}")
+    return record

@@ -1,0 +1,188 @@
+"""The search engine: find records the way people type Chinese, English and numbers.
+
+The fast path asks the index (SQLite FTS5, trigram) for records holding each query
+term as typed, or, for Latin letters, as the pinyin or initials of a name; Python
+then ranks the few candidates (rank.py). Only when that finds fewer than
+`FALLBACK_BELOW` records do the slower fallbacks run: the same sound typed with the
+wrong characters (农贸市厂 → 农贸市场), and one missing, extra or wrong character.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from ..errors import UsageError
+from ..index import Index
+from ..model import Record
+from .normalize import has_cjk, is_cjk, normalize
+from .normalize import terms as query_terms
+from .rank import HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, spelled_match, typo_match
+
+FALLBACK_BELOW = 3
+MAX_QUERY = 1000  # characters; longer is not a query anyone types
+MAX_TERMS = 32  # distinct words: each is one look-up (a scan for a short one), all must match
+MAX_HINT_KEYS = 16  # characters a 'did you mean' looks for: one condition of the look-up each
+MAX_CANDIDATES = 20000
+MAX_FUZZY = 40  # characters: nobody types a one-edit typo into a paragraph, and its patterns grow with it
+_LATIN_ONLY = re.compile(r"[a-z0-9 ]+\Z")
+_HAS_LATIN = re.compile(r"[a-z]")
+ALL_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra", "py", "py_alias", "py_tags", "ini", "ini_alias")
+PINYIN_COLUMNS = ("py", "py_alias", "py_tags", "ini", "ini_alias")
+TYPO_COLUMNS = ("name", "en", "aliases")
+INITIALS_COLUMNS = ("ini", "ini_alias")
+
+
+class Hit(NamedTuple):
+    """One search result: the record and how it matched."""
+
+    record: Record
+    match: Match
+    terms: tuple[str, ...]
+
+
+def search(
+    index: Index,
+    query: str,
+    *,
+    kind: str | None = None,
+    year: int | None = None,
+    limit: int | None = None,
+) -> list[Hit]:
+    """Ranked hits for `query`; the same query on the same base always ranks the same way."""
+    terms = parse_query(query)
+    allowed = _filter(index, kind, year)
+    matches: dict[int, Match] = {}
+    _fast_path(index, terms, allowed, matches)
+    if len(matches) < FALLBACK_BELOW:
+        _fallbacks(index, terms, allowed, matches)
+    ordered = sorted(matches.items(), key=lambda item: (item[1], item[0]))
+    if limit is not None:
+        ordered = ordered[:limit]
+    records = index.by_numbers([n for n, _ in ordered])
+    return [Hit(records[n], match, tuple(terms)) for n, match in ordered]
+
+
+def parse_query(query: str) -> list[str]:
+    if len(query) > MAX_QUERY:
+        raise UsageError(f"query too long ({len(query)} characters; at most {MAX_QUERY})")
+    terms = list(dict.fromkeys(query_terms(query)))  # a word typed twice is one condition
+    if not terms:
+        raise UsageError("empty query: give a word, a name, a number or a date to search for")
+    if len(terms) > MAX_TERMS:
+        raise UsageError(f"too many words in the query ({len(terms)}; at most {MAX_TERMS})")
+    return terms
+
+
+def _filter(index: Index, kind: str | None, year: int | None) -> set[int] | None:
+    """The rows a search may return (None: any)."""
+    if kind is None and year is None:
+        return None
+    return index.numbers(kind=kind, year=year)
+
+
+def _containing(index: Index, text: str, columns: tuple[str, ...]) -> set[int]:
+    """Rows whose given search fields contain `text` (at most MAX_CANDIDATES per look-up)."""
+    return index.containing(text, columns, MAX_CANDIDATES)
+
+
+def _pinyin_forms(text: str) -> list[str]:
+    from .pinyin import variants
+
+    return list(variants(text.replace(" ", "")))
+
+
+def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> None:
+    whole = "".join(terms)
+    latin = _LATIN_ONLY.match(" ".join(terms)) is not None and _HAS_LATIN.search(whole) is not None
+    mixed = not latin and _HAS_LATIN.search(whole) is not None and has_cjk(whole)
+    direct: set[int] | None = None
+    for term in terms:
+        found = _containing(index, term, ALL_COLUMNS[:6])
+        direct = found if direct is None else direct & found
+    candidates = set(direct or ())
+    forms: list[str] = []
+    if latin and len(whole) >= 2:
+        forms = [whole]
+        candidates |= _containing(index, whole, PINYIN_COLUMNS)
+    elif mixed:
+        forms = _pinyin_forms(whole)
+        for form in forms:
+            candidates |= _containing(index, form, PINYIN_COLUMNS)
+    if allowed is not None:
+        candidates &= allowed
+    for n, doc in index.search_fields(sorted(candidates)):
+        best = direct_match(doc, terms) if direct and n in direct else None
+        if forms:
+            sounded = pinyin_match(doc, forms, PINYIN, with_initials=latin)
+            if sounded is not None and (best is None or sounded < best):
+                best = sounded
+        if best is not None:
+            matches[n] = best
+
+
+def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> None:
+    whole = "".join(terms)
+    candidates: set[int] = set()
+    forms: list[str] = []
+    loose = _HAS_LATIN.search(whole) is not None and 2 <= len(whole) <= MAX_FUZZY
+    if loose:  # pinyin typed loosely: checked against every name (bounded), in Python
+        candidates |= _containing(index, whole[0], INITIALS_COLUMNS)
+    if has_cjk(whole) and len(whole) >= 2:  # the same sound typed with other characters
+        forms = _pinyin_forms(whole)
+        for form in forms:
+            if len(form) >= 4:
+                candidates |= _containing(index, form, PINYIN_COLUMNS[:3])
+    spaced = " ".join(terms)
+    typo_ok = (3 if has_cjk(spaced) else 4) <= len(spaced) <= MAX_FUZZY
+    if typo_ok:
+        candidates |= _one_edit_candidates(index, spaced)
+    if allowed is not None:
+        candidates &= allowed
+    for n, doc in index.search_fields(sorted(candidates - set(matches))):
+        best = pinyin_match(doc, forms, HOMOPHONE, with_initials=False) if forms else None
+        if best is None and loose:
+            best = spelled_match(doc, whole)
+        if best is None and typo_ok:
+            best = typo_match(doc, spaced)
+        if best is not None:
+            matches[n] = best
+
+
+def _one_edit_candidates(index: Index, text: str) -> set[int]:
+    """Rows whose name, English name or aliases hold `text` within one edit: the pieces of
+    `text` around a missing, a wrong or an extra character (see Index.containing_patterns)."""
+    patterns: set[tuple[str, ...]] = set()
+    for i in range(len(text) + 1):
+        patterns.add((text[:i], text[i:]))  # the query lacks a character
+        if i < len(text):
+            patterns.add((text[:i], text[i + 1 :]))  # a wrong character
+            patterns.add((text[:i] + text[i + 1 :],))  # an extra character
+    patterns.discard(("",))
+    return index.containing_patterns(TYPO_COLUMNS, patterns, MAX_CANDIDATES)
+
+
+def suggestions(index: Index, query: str, count: int = 3) -> list[str]:
+    """The names nearest to a query that found nothing, for a 'did you mean' line."""
+    from ..nearest import MAX_COMPARED, close_matches
+
+    whole = normalize(query)
+    if not whole:
+        return []
+    keys = set(list(dict.fromkeys(c for c in whole if is_cjk(c)))[:MAX_HINT_KEYS]) or {whole[:2]}
+    names: dict[str, int] = {}
+    for n, name, en in index.names_with(keys, MAX_COMPARED):
+        names.setdefault(name, n)
+        if en:
+            names.setdefault(en, n)
+    close = close_matches(whole, list(names), count, 0.3)
+    if not close:
+        return []
+    records = index.by_numbers([names[c] for c in close])
+    out = []
+    for key in close:
+        record = records[names[key]]
+        shown = record.name if normalize(record.name) == key else str(record.get("name_en"))
+        if shown not in out:
+            out.append(shown)
+    return out
