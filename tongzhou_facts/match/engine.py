@@ -17,6 +17,8 @@ from ..index import Index
 from ..model import Record
 from .normalize import has_cjk, is_cjk, normalize
 from .normalize import terms as query_terms
+from .questions import Question
+from .questions import read as read_question
 from .rank import HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, spelled_match, typo_match
 
 FALLBACK_BELOW = 3
@@ -51,6 +53,11 @@ def search(
 ) -> list[Hit]:
     """Ranked hits for `query`; the same query on the same base always ranks the same way."""
     terms = parse_query(query)
+    question = read_question(query)
+    if question.dropped and question.words:  # a question: its content words, ranked (relevance.py)
+        hits = _answer(index, question, kind, year, limit)
+        if hits:
+            return hits
     allowed = _filter(index, kind, year)
     matches: dict[int, Match] = {}
     _fast_path(index, terms, allowed, matches)
@@ -72,6 +79,32 @@ def parse_query(query: str) -> list[str]:
     if len(terms) > MAX_TERMS:
         raise UsageError(f"too many words in the query ({len(terms)}; at most {MAX_TERMS})")
     return terms
+
+
+def _answer(index: Index, question: Question, kind: str | None, year: int | None, limit: int | None) -> list[Hit]:
+    from .relevance import rank_question
+
+    if year is None and question.year is not None:
+        year = question.year
+    elif year is None and question.relative_year:
+        year = _sources_year(index) + question.relative_year
+    allowed = _filter(index, kind, year)
+    cache: dict[str, set[int]] = {}
+
+    def lookup(text: str) -> set[int]:
+        if text not in cache:
+            cache[text] = _containing(index, text, ALL_COLUMNS[:6])
+        return cache[text]
+
+    ranked = rank_question(index, question, allowed, lookup)[:limit]
+    records = index.by_numbers([r.number for r in ranked])
+    return [Hit(records[r.number], r.match, r.forms) for r in ranked]
+
+
+def _sources_year(index: Index) -> int:
+    """The year of the latest source's date (去年 in a question is the year before it)."""
+    years = [int(str(s.extra["date"])[:4]) for s in index.sources().values() if str(s.extra.get("date", ""))[:4].isdigit()]
+    return max(years) if years else 0
 
 
 def _filter(index: Index, kind: str | None, year: int | None) -> set[int] | None:

@@ -1,0 +1,145 @@
+"""Ranking for a question: most content words first, weighted by how rare each is, then intent.
+
+A question's content words (questions.py) need not all match. Each word (a run of Chinese
+the base does not hold whole is cut into the longest pieces it does hold: 经济增长 → 经济,
+增长) is looked up once; its weight is its rarity in the base (IDF over the search fields).
+Records that hold every word come first (tier 0), then the rest (tier 1), each by the share
+of the weight they hold, counted more in a name than in a quote. Only the best
+`MAX_RANKED` records by that share are read; among them, what the question wants (a
+number, a growth rate, a date, people, a list) moves a record up within its tier.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+from ..index import Index
+from ..model import Record
+from .questions import Question, Word
+from .rank import DIRECT, FIELDS, Match
+
+TEXT_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra")
+#: How much a word found in a field counts (a name says what a record is about; a quote mentions).
+FIELD_WEIGHT = {"name": 1.0, "en": 1.0, "aliases": 0.9, "tags": 0.7, "quote": 0.5, "extra": 0.35}
+MAX_RANKED = 60  # records read and ranked in full: the rest cannot reach the top
+MAX_LOOKUPS = 48  # index look-ups for one question (cutting Chinese runs into known pieces)
+MAX_PIECE = 8  # characters of the longest piece tried when cutting a run
+INTENT_BONUS = 0.2
+
+
+class Unit(NamedTuple):
+    """A word to look for: its forms (any matches), the rows holding one, and its weight."""
+
+    forms: tuple[str, ...]
+    rows: frozenset[int]
+    weight: float
+
+
+class Ranked(NamedTuple):
+    number: int
+    match: Match
+    key: tuple[float, ...]
+    forms: tuple[str, ...]
+
+
+def rank_question(index: Index, question: Question, allowed: set[int] | None, lookup: Callable[[str], set[int]]) -> list[Ranked]:
+    """The records matching some content word of `question`, best first."""
+    total = max(index.count(), 1)
+    units = [u._replace(weight=_idf(len(u.rows), total)) for u in _units(question.words, lookup) if u.rows]
+    if not units:
+        return []
+    coarse: dict[int, float] = {}
+    for unit in units:
+        for n in unit.rows if allowed is None else unit.rows & allowed:
+            coarse[n] = coarse.get(n, 0.0) + unit.weight
+    best = sorted(coarse, key=lambda n: (-coarse[n], n))[:MAX_RANKED]
+    records = index.by_numbers(best)
+    mass = sum(unit.weight for unit in units)
+    ranked = []
+    for n, doc in index.search_fields(best):
+        ranked.append(_rank(n, doc, records[n], units, mass, question))
+    ranked.sort(key=lambda r: r.key)
+    return ranked
+
+
+def _idf(count: int, total: int) -> float:
+    return math.log(1.0 + total / max(count, 1))
+
+
+def _units(words: Sequence[Word], lookup: Callable[[str], set[int]]) -> list[Unit]:
+    budget = [MAX_LOOKUPS]
+
+    def rows(forms: Sequence[str]) -> frozenset[int]:
+        found: set[int] = set()
+        for form in forms:
+            if budget[0] <= 0:
+                break
+            budget[0] -= 1
+            found |= lookup(form)
+        return frozenset(found)
+
+    units: list[Unit] = []
+    for word in words:
+        whole = rows(word.forms)
+        if whole or not word.cjk or len(word.text) <= 2:
+            units.append(Unit(word.forms, whole, 0.0))
+            continue
+        units += [Unit((piece,), found, 0.0) for piece, found in _pieces(word.text, rows)]
+    return units
+
+
+def _pieces(text: str, rows: Callable[[Sequence[str]], frozenset[int]]) -> list[tuple[str, frozenset[int]]]:
+    """Cut a run of Chinese into the longest pieces (two characters or more) the base holds."""
+    out = []
+    start = 0
+    while start < len(text) - 1:
+        for end in range(min(len(text), start + MAX_PIECE), start + 1, -1):
+            found = rows((text[start:end],))
+            if found:
+                out.append((text[start:end], found))
+                start = end
+                break
+        else:
+            start += 1
+    return out
+
+
+def _rank(n: int, doc: dict[str, str], record: Record, units: Sequence[Unit], mass: float, question: Question) -> Ranked:
+    held = 0.0
+    missing = 0
+    best_field = "extra"
+    for unit in units:
+        if n not in unit.rows:
+            missing += 1
+            continue
+        field = next((f for f in TEXT_COLUMNS if any(form in doc[f] for form in unit.forms)), "extra")
+        held += unit.weight * FIELD_WEIGHT[field]
+        best_field = min(best_field, field, key=lambda f: FIELDS[f])
+    share = held / mass + INTENT_BONUS * intent_score(record, question.intents)
+    length = len(doc["name"])
+    match = Match(0, 3 if missing == 0 else 4, FIELDS[best_field], DIRECT, length, best_field)
+    forms = tuple(form for unit in units for form in unit.forms)
+    return Ranked(n, match, (min(missing, 1), -round(share, 6), length, n), forms)
+
+
+def intent_score(record: Record, intents: frozenset[str]) -> float:
+    """How well a record fits what the question wants: about -1 to 2."""
+    data = record.data
+    score = 0.0
+    growth = data.get("measure") == "growth"
+    if "number" in intents and (record.kind == "metric" or data.get("investment") or data.get("capacity")):
+        score += 1.0
+    if "growth" in intents:
+        score += 1.0 if growth else 0.0
+    elif growth:
+        score -= 1.0  # a level question (GDP, revenue) wants the level, not its growth
+    if "when" in intents and record.date is not None:
+        score += 1.0
+    if "who" in intents and (data.get("companies") or data.get("people")):
+        score += 1.0
+    listed = len(data.get("tags", ())) + len(data.get("companies", ())) + len(data.get("people", ()))
+    if "which" in intents and listed >= 2:
+        score += 1.0
+    return score
