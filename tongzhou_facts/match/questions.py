@@ -13,16 +13,15 @@ import functools
 import re
 from typing import NamedTuple
 
-from .normalize import _read, has_cjk, normalize
+from .normalize import _PLAIN_CJK, _read, has_cjk, normalize
 
 #: Roles whose words are dropped from the query (`growth` and `level` are kept: they are content too).
-DROPPED = frozenset({"number", "when", "who", "which", "last_year", "this_year", "district", "stop"})
-INTENTS = frozenset({"number", "when", "who", "which", "growth", "level"})
+DROPPED = frozenset({"number", "when", "where", "who", "which", "last_year", "this_year", "district", "stop"})
+INTENTS = frozenset({"number", "when", "where", "who", "which", "growth", "level"})
 #: A year on its own: 2023, 2023年, but not 2023-12-28, 2023.5, 2023年12月 or 12023.
-_YEAR = re.compile(r"(?<![\d.:\-])((?:19|20)\d\d)(?:年(?!\s*\d)|(?![\d.:\-%年]))")
+_YEAR = r"(?<![\d.:\-])((?:19|20)\d\d)(?:年(?!\s*\d)|(?![\d.:\-%年]))"
 #: A run of Chinese (with the numbers inside it: 12月13日, 3.0版), or a Latin word or a number.
-_PIECES = re.compile(r"[0-9.%:\-]*[^\x00-\x7f][^\sa-z]*|[a-z0-9][a-z0-9.%:\-]*")
-_LATIN_WORD = re.compile(r"[a-z]+\Z")
+_PIECES = r"[0-9.%:\-]*[^\x00-\x7f][^\sa-z]*|[a-z0-9][a-z0-9.%:\-]*"
 MAX_CHUNK = 12  # characters of Chinese looked up as one word; a longer run is cut
 
 
@@ -49,7 +48,7 @@ def roles() -> dict[str, str]:
     for line in _read("question_words.txt").splitlines():
         role, *words = line.split()
         for word in words:  # normalised like the query (the character map folds a few forms: 么)
-            out.setdefault(word if "_" in word else normalize(word), role)
+            out.setdefault(normalize(word) if has_cjk(word) else word, role)
     return out
 
 
@@ -71,7 +70,7 @@ def glossary() -> dict[str, tuple[str, ...]]:
 
 def stem(word: str) -> str:
     """A light English stem: growing → grow, renovated → renovat, topped → top, renovate → renovat."""
-    if " " in word or not _LATIN_WORD.match(word) or len(word) < 5:
+    if len(word) < 5 or not (word.isascii() and word.isalpha()):
         return word
     for ending in ("ing", "ed", "e"):
         if word.endswith(ending) and len(word) - len(ending) >= 3:
@@ -80,6 +79,12 @@ def stem(word: str) -> str:
     if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "ls":
         word = word[:-1]  # topp → top, but not fill, pass
     return word
+
+
+@functools.cache
+def _starts() -> frozenset[str]:
+    """The first characters of the Chinese words a question drops."""
+    return frozenset(w[0] for w, r in roles().items() if r in DROPPED and has_cjk(w))
 
 
 @functools.cache
@@ -92,7 +97,7 @@ def read(query: str) -> Question:
     """The question in `query` (see the module docstring)."""
     text = normalize(query)
     year: int | None = None
-    found = _YEAR.search(text)
+    found = re.search(_YEAR, text) if any(c.isdigit() for c in text) else None  # compiled only when needed
     if found:
         year = int(found.group(1))
         text = text[: found.start()] + " " + text[found.end() :]
@@ -116,7 +121,9 @@ def _split(text: str) -> tuple[list[str], list[str]]:
     """Latin words (and numbers) and runs of other characters, in order of kind."""
     latin: list[str] = []
     chinese: list[str] = []
-    for piece in _PIECES.findall(text):
+    if _PLAIN_CJK.fullmatch(text):  # most queries: one run of characters
+        return [], [text]
+    for piece in re.findall(_PIECES, text):
         (chinese if has_cjk(piece) else latin).append(piece)
     return latin, chinese
 
@@ -166,6 +173,8 @@ def _chinese_words(chunk: str, intents: set[str]) -> tuple[list[Word], int, bool
     out: list[Word] = []
     relative = 0
     start = 0
+    if not _starts().intersection(chunk):  # no dropped word can be in it: the regex is not needed
+        return _cjk_runs(chunk), 0, False
     for found in _cjk_dropped().finditer(chunk):
         role = roles()[found.group()]
         intents.add(role)
@@ -181,4 +190,4 @@ def _cjk_runs(text: str) -> list[Word]:
     if not text:
         return []
     text = text[:MAX_CHUNK]
-    return [Word(text, (text, *glossary().get(text, ())), True)]
+    return [Word(text, (text,), True)]

@@ -6,7 +6,8 @@ somewhere in the record. Fields: name (and English name) before aliases, aliases
 before tags, tags before the quote, the quote before extra text (numbers, dates).
 Methods, for the same tier and field: the characters as typed, then their pinyin
 (typed as Latin letters, or the same sound typed with the wrong character), then a
-match within one edit (a missing, extra or wrong character).
+match within one edit (a missing, extra or wrong character). A question (relevance.py)
+uses tiers 3 (every content word) and 4 (some), ordered within by `weight`.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Match(NamedTuple):
 
     fuzzy: int
     tier: int
+    weight: float  # minus the share of a question's word weight a record holds (relevance.py); else 0
     field_rank: int
     method: int
     length: int  # of the matched value: a tighter fit ranks first
@@ -63,7 +65,7 @@ def direct_match(doc: dict[str, str], terms: Sequence[str]) -> Match | None:
         for value in values(doc[field]):
             tier = tier_of(value, wholes, terms)
             if tier is not None:
-                found = Match(0, tier, rank, DIRECT, len(value), field)
+                found = Match(0, tier, 0.0, rank, DIRECT, len(value), field)
                 best = found if best is None or found < best else best
     if best is None and len(terms) > 1:
         ranks = []
@@ -72,7 +74,7 @@ def direct_match(doc: dict[str, str], terms: Sequence[str]) -> Match | None:
             if not hits:
                 return None
             ranks.append(min(hits))
-        best = Match(0, 4, max(ranks), DIRECT, 0, "several fields")
+        best = Match(0, 4, 0.0, max(ranks), DIRECT, 0, "several fields")
     return best
 
 
@@ -94,7 +96,7 @@ def pinyin_match(doc: dict[str, str], forms: Sequence[str], method: int, with_in
                     tier = 2
                 else:
                     continue
-                found = Match(int(method >= HOMOPHONE), tier, rank, method, len(value), label)
+                found = Match(int(method >= HOMOPHONE), tier, 0.0, rank, method, len(value), label)
                 best = found if best is None or found < best else best
     return best
 
@@ -115,7 +117,7 @@ def typo_match(doc: dict[str, str], whole: str) -> Match | None:
     for field in ("name", "en", "aliases"):
         for value in values(doc[field]):
             if within_one_edit(whole, value):
-                found = Match(1, 5, FIELDS[field], TYPO, len(value), field)
+                found = Match(1, 5, 0.0, FIELDS[field], TYPO, len(value), field)
                 best = found if best is None or found < best else best
     return best
 
@@ -131,6 +133,6 @@ def spelled_match(doc: dict[str, str], query: str) -> Match | None:
             if span is None:
                 continue
             tier = 0 if span == (0, len(value)) else 1 if span[0] == 0 else 2
-            found = Match(1, tier, FIELDS[field], PINYIN, len(value), field)
+            found = Match(1, tier, 0.0, FIELDS[field], PINYIN, len(value), field)
             best = found if best is None or found < best else best
     return best

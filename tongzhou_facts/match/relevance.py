@@ -40,7 +40,6 @@ class Unit(NamedTuple):
 class Ranked(NamedTuple):
     number: int
     match: Match
-    key: tuple[float, ...]
     forms: tuple[str, ...]
 
 
@@ -60,7 +59,7 @@ def rank_question(index: Index, question: Question, allowed: set[int] | None, lo
     ranked = []
     for n, doc in index.search_fields(best):
         ranked.append(_rank(n, doc, records[n], units, mass, question))
-    ranked.sort(key=lambda r: r.key)
+    ranked.sort(key=lambda r: (r.match, r.number))
     return ranked
 
 
@@ -118,14 +117,14 @@ def _rank(n: int, doc: dict[str, str], record: Record, units: Sequence[Unit], ma
         held += unit.weight * FIELD_WEIGHT[field]
         best_field = min(best_field, field, key=lambda f: FIELDS[f])
     share = held / mass + INTENT_BONUS * intent_score(record, question.intents)
-    length = len(doc["name"])
-    match = Match(0, 3 if missing == 0 else 4, FIELDS[best_field], DIRECT, length, best_field)
+    tier = 3 if missing == 0 else 4  # every word in the record, else some (rank.py's tiers 3 and 4)
+    match = Match(0, tier, -round(share, 6), FIELDS[best_field], DIRECT, len(doc["name"]), best_field)
     forms = tuple(form for unit in units for form in unit.forms)
-    return Ranked(n, match, (min(missing, 1), -round(share, 6), length, n), forms)
+    return Ranked(n, match, forms)
 
 
 def intent_score(record: Record, intents: frozenset[str]) -> float:
-    """How well a record fits what the question wants: about -1 to 2."""
+    """How well a record fits what the question wants: about -1 to 3."""
     data = record.data
     score = 0.0
     growth = data.get("measure") == "growth"
@@ -136,6 +135,8 @@ def intent_score(record: Record, intents: frozenset[str]) -> float:
     elif growth:
         score -= 1.0  # a level question (GDP, revenue) wants the level, not its growth
     if "when" in intents and record.date is not None:
+        score += 1.0
+    if "where" in intents and data.get("place"):
         score += 1.0
     if "who" in intents and (data.get("companies") or data.get("people")):
         score += 1.0
