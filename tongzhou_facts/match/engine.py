@@ -10,16 +10,17 @@ wrong characters (农贸市厂 → 农贸市场), and one missing, extra or wron
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import UsageError
 from ..index import Index
 from ..model import Record
 from .normalize import has_cjk, is_cjk, normalize
 from .normalize import terms as query_terms
-from .questions import Question
-from .questions import read as read_question
 from .rank import HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, spelled_match, typo_match
+
+if TYPE_CHECKING:
+    from .questions import Question
 
 FALLBACK_BELOW = 3
 MAX_QUERY = 1000  # characters; longer is not a query anyone types
@@ -53,14 +54,16 @@ def search(
 ) -> list[Hit]:
     """Ranked hits for `query`; the same query on the same base always ranks the same way."""
     terms = parse_query(query)
-    question = read_question(query)
-    if question.dropped and question.words:  # a question: its content words, ranked (relevance.py)
-        hits = _answer(index, question, kind, year, limit)
-        if hits:
-            return hits
     allowed = _filter(index, kind, year)
     matches: dict[int, Match] = {}
     _fast_path(index, terms, allowed, matches)
+    # Nothing as typed: a question (question words, the district or a year dropped) is ranked
+    # by its content words (relevance.py). The query as typed goes first: 国有 and 有机 hold a
+    # filler word too, and a query that finds itself never reads the question words.
+    if not matches:
+        hits = _answer(index, query, kind, year, limit)
+        if hits:
+            return hits
     if len(matches) < FALLBACK_BELOW:
         _fallbacks(index, terms, allowed, matches)
     ordered = sorted(matches.items(), key=lambda item: (item[1], item[0]))
@@ -81,7 +84,17 @@ def parse_query(query: str) -> list[str]:
     return terms
 
 
-def _answer(index: Index, question: Question, kind: str | None, year: int | None, limit: int | None) -> list[Hit]:
+def _answer(index: Index, query: str, kind: str | None, year: int | None, limit: int | None) -> list[Hit]:
+    """The hits for `query` read as a question; none when it is not one (nothing to drop, or nothing left)."""
+    from .questions import read
+
+    question = read(query)
+    if not question.dropped or not question.words:
+        return []
+    return _ranked_answer(index, question, kind, year, limit)
+
+
+def _ranked_answer(index: Index, question: Question, kind: str | None, year: int | None, limit: int | None) -> list[Hit]:
     from .relevance import rank_question
 
     if year is None and question.year is not None:
