@@ -62,7 +62,7 @@ def search(
     # filler word too, and a query that finds itself never reads the question words.
     if not matches:
         hits = _answer(index, query, kind, year, limit)
-        if hits:
+        if hits is not None:
             return hits
     if len(matches) < FALLBACK_BELOW:
         _fallbacks(index, terms, allowed, matches)
@@ -84,14 +84,17 @@ def parse_query(query: str) -> list[str]:
     return terms
 
 
-def _answer(index: Index, query: str, kind: str | None, year: int | None, limit: int | None) -> list[Hit]:
-    """The hits for `query` read as a question; none when it is not one (nothing to drop, or nothing left)."""
+def _answer(index: Index, query: str, kind: str | None, year: int | None, limit: int | None) -> list[Hit] | None:
+    """The hits for `query` read as a question; None when it is not one (nothing to drop, or
+    nothing left), or when it found nothing and names no year (the fallbacks may find a typo).
+    A question about a year is never answered by the fallbacks: they would ignore the year."""
     from .questions import read
 
     question = read(query)
     if not question.dropped or not question.words:
-        return []
-    return _ranked_answer(index, question, kind, year, limit)
+        return None
+    hits = _ranked_answer(index, question, kind, year, limit)
+    return hits if hits or question.year is not None or question.relative_year else None
 
 
 def _ranked_answer(index: Index, question: Question, kind: str | None, year: int | None, limit: int | None) -> list[Hit]:
