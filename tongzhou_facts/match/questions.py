@@ -47,8 +47,9 @@ def roles() -> dict[str, str]:
     out: dict[str, str] = {}
     for line in _read("question_words.txt").splitlines():
         role, *words = line.split()
-        for word in words:  # normalised like the query (the character map folds a few forms: 么)
-            out.setdefault(normalize(word) if has_cjk(word) else word, role)
+        for word in words:  # normalised like the query: 么 folds to another form, "this" loses its "s"
+            key = normalize(word) if has_cjk(word) else "_".join(normalize(part) for part in word.split("_"))
+            out.setdefault(key, role)
     return out
 
 
