@@ -91,16 +91,21 @@ class Spec:
         "metavar",
         "minimum",
         "name",
+        "options",
         "param",
         "required",
         "typer_only",
     )
 
-    def __init__(self, owner: str, name: str, hint: Any, param: Param, default: Any, group: str | None = None) -> None:
+    def __init__(
+        self, owner: str, name: str, hint: Any, param: Param, default: Any, group: tuple[str, Options] | None = None
+    ) -> None:
         self.name = name
         self.hint = hint
         self.param = param
-        self.group = group
+        #: The group a member option belongs to: the command's parameter name, and its Options.
+        self.group: str | None = group[0] if group is not None else None
+        self.options: Options | None = group[1] if group is not None else None
         self.is_arg = isinstance(param, Arg)
         self.flags = param.decls or (f"--{name.replace('_', '-')}",)
         self.minimum = param.settings.get("min")
@@ -193,7 +198,7 @@ def specs(func: Callable[..., Any]) -> tuple[Spec, ...]:
             if default is not EMPTY:
                 raise TypeError(f"{owner}: option group {name!r} takes no default")
             for member, (kind, opt, member_default) in declared.members.items():
-                grouped.append(Spec(owner, member, kind, opt, member_default, group=name))
+                grouped.append(Spec(owner, member, kind, opt, member_default, group=(name, declared)))
         else:
             own.append(Spec(owner, name, hint, declared, default))
     arguments = [spec for spec in own if spec.is_arg]
@@ -207,17 +212,9 @@ def specs(func: Callable[..., Any]) -> tuple[Spec, ...]:
     return found
 
 
-@functools.cache
 def groups(func: Callable[..., Any]) -> dict[str, Options]:
-    """Parameter name -> its option group, for `bind`."""
-    annotations = func.__annotations__
-    found = {}
-    for name in _defaults(func):
-        if name != ENVIRONMENT:
-            declared = _declaration("", name, annotations[name], func.__globals__)[1]
-            if isinstance(declared, Options):
-                found[name] = declared
-    return found
+    """Parameter name -> its option group, for `bind` (read off `specs`)."""
+    return {spec.group: spec.options for spec in specs(func) if spec.group is not None and spec.options is not None}
 
 
 def bind(func: Callable[..., Any], values: Mapping[str, Any], env: Any) -> dict[str, Any]:

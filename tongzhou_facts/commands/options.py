@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 from ..argv import Opt, Options
 from ..errors import FactsError, UsageError
 from ..model import KINDS
+from ..output import FORMATS
 
 if TYPE_CHECKING:
     from ..env import Environment
     from ..index import Index
-
-FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl")  # output.FORMATS, without importing it
 
 
 def _complete_column(column: str) -> Callable[[Any, str], list[str]]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import UsageError
 from ..index import Index
+from ..index_schema import FTS_COLUMNS
 from ..model import Record
 from .normalize import has_cjk, is_cjk, normalize
 from .normalize import terms as query_terms
@@ -30,7 +31,6 @@ MAX_CANDIDATES = 20000
 MAX_FUZZY = 40  # characters: nobody types a one-edit typo into a paragraph, and its patterns grow with it
 _LATIN_ONLY = re.compile(r"[a-z0-9 ]+\Z")
 _HAS_LATIN = re.compile(r"[a-z]")
-ALL_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra", "py", "py_alias", "py_tags", "ini", "ini_alias")
 PINYIN_COLUMNS = ("py", "py_alias", "py_tags", "ini", "ini_alias")
 TYPO_COLUMNS = ("name", "en", "aliases")
 INITIALS_COLUMNS = ("ini", "ini_alias")
@@ -109,7 +109,7 @@ def _ranked_answer(index: Index, question: Question, kind: str | None, year: int
 
     def lookup(text: str) -> set[int]:
         if text not in cache:
-            cache[text] = _containing(index, text, ALL_COLUMNS[:6])
+            cache[text] = _containing(index, text, FTS_COLUMNS)
         return cache[text]
 
     ranked = rank_question(index, question, allowed, lookup)[:limit]
@@ -147,7 +147,7 @@ def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches
     mixed = not latin and _HAS_LATIN.search(whole) is not None and has_cjk(whole)
     direct: set[int] | None = None
     for term in terms:
-        found = _containing(index, term, ALL_COLUMNS[:6])
+        found = _containing(index, term, FTS_COLUMNS)
         direct = found if direct is None else direct & found
     candidates = set(direct or ())
     forms: list[str] = []

@@ -16,11 +16,11 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from ..index import Index
+from ..index_schema import FTS_COLUMNS
 from ..model import Record
 from .questions import Question, Word
 from .rank import DIRECT, FIELDS, Match
 
-TEXT_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra")
 #: How much a word found in a field counts (a name says what a record is about; a quote mentions).
 FIELD_WEIGHT = {"name": 1.0, "en": 1.0, "aliases": 0.9, "tags": 0.7, "quote": 0.5, "extra": 0.35}
 MAX_RANKED = 60  # records read and ranked in full: the rest cannot reach the top
@@ -56,9 +56,8 @@ def rank_question(index: Index, question: Question, allowed: set[int] | None, lo
     best = sorted(coarse, key=lambda n: (-coarse[n], n))[:MAX_RANKED]
     records = index.by_numbers(best)
     mass = sum(unit.weight for unit in units)
-    ranked = []
-    for n, doc in index.search_fields(best):
-        ranked.append(_rank(n, doc, records[n], units, mass, question))
+    forms = tuple(form for unit in units for form in unit.forms)  # what a hit highlights: every word's forms
+    ranked = [Ranked(n, _match(doc, records[n], units, mass, question, n), forms) for n, doc in index.search_fields(best)]
     ranked.sort(key=lambda r: (r.match, r.number))
     return ranked
 
@@ -105,7 +104,7 @@ def _pieces(text: str, rows: Callable[[Sequence[str]], frozenset[int]]) -> list[
     return out
 
 
-def _rank(n: int, doc: dict[str, str], record: Record, units: Sequence[Unit], mass: float, question: Question) -> Ranked:
+def _match(doc: dict[str, str], record: Record, units: Sequence[Unit], mass: float, question: Question, n: int) -> Match:
     held = 0.0
     missing = 0
     best_field = "extra"
@@ -113,14 +112,12 @@ def _rank(n: int, doc: dict[str, str], record: Record, units: Sequence[Unit], ma
         if n not in unit.rows:
             missing += 1
             continue
-        field = next((f for f in TEXT_COLUMNS if any(form in doc[f] for form in unit.forms)), "extra")
+        field = next((f for f in FTS_COLUMNS if any(form in doc[f] for form in unit.forms)), "extra")
         held += unit.weight * FIELD_WEIGHT[field]
         best_field = min(best_field, field, key=lambda f: FIELDS[f])
     share = held / mass + INTENT_BONUS * intent_score(record, question.intents)
     tier = 3 if missing == 0 else 4  # every word in the record, else some (rank.py's tiers 3 and 4)
-    match = Match(0, tier, -round(share, 6), FIELDS[best_field], DIRECT, len(doc["name"]), best_field)
-    forms = tuple(form for unit in units for form in unit.forms)
-    return Ranked(n, match, forms)
+    return Match(0, tier, -round(share, 6), FIELDS[best_field], DIRECT, len(doc["name"]), best_field)
 
 
 def intent_score(record: Record, intents: frozenset[str]) -> float:
