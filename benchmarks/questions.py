@@ -1,12 +1,13 @@
-"""Print how `facts search` answers questions: answer@1 and answer@3 on tests/questions.toml.
+"""Print how `facts search` and `facts ask` answer questions, on tests/questions.toml.
 
 python benchmarks/questions.py [--questions tests/questions.toml] [--base facts.toml] [--no-misses]
 
 The set is split by position: even positions (0, 2, 4, …) are the dev set (tuning looks at
 them only), odd positions the held-out set (reported, never tuned on). For each split and
 for all: answer@1 and answer@3 of the answerable questions (the `answer` or an `also` id
-first / in the top three), per kind and per language, and how many of the unanswerable
-questions return any hit at all (abstaining is `facts ask`'s job, not search's).
+first / in the top three) by `search`, ask@1 (`facts ask` answers with one of them; an
+abstention counts as wrong), per kind and per language; and of the unanswerable questions,
+how many `search` returns hits for and how many `ask` abstains on (abstention).
 """
 
 from __future__ import annotations
@@ -46,23 +47,41 @@ def found_ids(index: Any, text: str) -> list[str]:
         return []
 
 
+def asked_id(index: Any, text: str) -> str | None:
+    from tongzhou_facts.match.answer import ask
+
+    try:
+        reply = ask(index, text)
+    except FactsError:
+        return None
+    return reply.records[0].id if reply.answered else None
+
+
 def score(index: Any, questions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """answer@1/@3 per group ('all', each kind, each language), the misses, and the
     unanswerable questions that return hits."""
-    groups: dict[str, list[tuple[bool, bool]]] = {}
+    groups: dict[str, list[tuple[bool, bool, bool]]] = {}
     misses: list[str] = []
-    unanswerable = [0, 0]  # questions, of which with hits
+    unanswerable = [0, 0, 0]  # questions, of which search returns hits, of which ask abstains on
     for question in questions:
         found = found_ids(index, question["text"])
+        answer = asked_id(index, question["text"])
         if not question["answer"]:
             unanswerable[0] += 1
             unanswerable[1] += bool(found)
+            unanswerable[2] += answer is None
+            if answer is not None:
+                misses.append(f"ask answers [{question['kind']}/{question['lang']}] {question['text']!r} -> {answer}")
             continue
         wanted = {question["answer"], *question.get("also", ())}
         at1 = bool(found) and found[0] in wanted
         at3 = any(record_id in wanted for record_id in found[:TOP])
+        asked = answer in wanted
         for group in ("all", f"kind:{question['kind']}", f"lang:{question['lang']}"):
-            groups.setdefault(group, []).append((at1, at3))
+            groups.setdefault(group, []).append((at1, at3, asked))
+        if not asked:
+            where = f"{question['kind']}/{question['lang']}"
+            misses.append(f"ask {where} {question['text']!r} -> {answer} (want {question['answer']})")
         if not at1:
             mark = "@3" if at3 else "--"
             where = f"[{question['kind']}/{question['lang']}]"
@@ -70,19 +89,20 @@ def score(index: Any, questions: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return {"groups": groups, "misses": misses, "unanswerable": unanswerable}
 
 
-def rate(results: Sequence[tuple[bool, bool]], which: int) -> float:
+def rate(results: Sequence[tuple[bool, bool, bool]], which: int) -> float:
     return sum(r[which] for r in results) / len(results) if results else 0.0
 
 
 def report(name: str, result: Mapping[str, Any], show_misses: bool) -> None:
     groups = result["groups"]
     print(f"== {name}")
-    print(f"   {'group':<16} {'n':>4} {'answer@1':>9} {'answer@3':>9}")
+    print(f"   {'group':<16} {'n':>4} {'answer@1':>9} {'answer@3':>9} {'ask@1':>7}")
     for group in sorted(groups, key=lambda g: (g != "all", g)):
         rows = groups[group]
-        print(f"   {group:<16} {len(rows):>4} {rate(rows, 0):>9.3f} {rate(rows, 1):>9.3f}")
-    total, with_hits = result["unanswerable"]
-    print(f"   unanswerable: {total}, of which {with_hits} return hits (abstaining is `facts ask`'s job)")
+        print(f"   {group:<16} {len(rows):>4} {rate(rows, 0):>9.3f} {rate(rows, 1):>9.3f} {rate(rows, 2):>7.3f}")
+    total, with_hits, abstained = result["unanswerable"]
+    print(f"   unanswerable: {total}; search returns hits for {with_hits}; ask abstains on {abstained}", end="")
+    print(f" (abstention {abstained / total:.3f})" if total else "")
     if show_misses:
         for miss in result["misses"]:
             print("   miss", miss)

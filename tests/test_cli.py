@@ -203,14 +203,14 @@ def test_the_typer_app_runs_commands_under_clirunner(args: list[str], code: int,
 def test_app_help_lists_every_command() -> None:
     result = CliRunner().invoke(build_app(), ["--help"])
     assert result.exit_code == 0
-    for name in ("search", "list", "metrics", "projects", "milestones", "timeline", "chart", "show", "get", "stats"):
+    for name in ("search", "ask", "list", "metrics", "projects", "milestones", "timeline", "chart", "show", "get", "stats"):
         assert re.search(rf"^\s+{name}\s", result.output, re.M), name
     for name in ("check", "export", "cache"):
         assert re.search(rf"^\s+{name}\s", result.output, re.M), name
 
 
 HELP_COMMANDS = [
-    *[[name] for name in ("search", "list", "metrics", "projects", "milestones", "timeline", "chart", "show", "get")],
+    *[[name] for name in ("search", "ask", "list", "metrics", "projects", "milestones", "timeline", "chart", "show", "get")],
     *[[name] for name in ("stats", "check", "export")],
     ["cache", "info"],
     ["cache", "clear"],

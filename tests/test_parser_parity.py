@@ -452,6 +452,7 @@ def test_a_repeated_single_option_is_the_only_valid_repetition_typer_takes(words
 #: One representative valid line per registered command.
 REPRESENTATIVE: dict[str, list[str]] = {
     "search": ["异质结"],
+    "ask": ["通州2023年GDP是多少", "--related", "1"],
     "list": ["--kind", "project"],
     "metrics": ["--min", "100亿元"],
     "projects": ["--status", "开工"],

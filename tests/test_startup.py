@@ -78,6 +78,9 @@ SCRIPT = (
 
 COMMON_LINES = [
     ["search", "异质结"],
+    ["search", "通州2023年GDP是多少"],
+    ["ask", "通州2023年GDP是多少"],
+    ["ask", "How many hospital beds are planned?"],
     ["get", "gdp-2023", "value"],
     ["list", "--kind", "project"],
     ["metrics", "--min", "100亿元"],
@@ -144,7 +147,9 @@ def test_the_real_entry_point_imports_neither_typer_nor_rich(warm_cache: dict[st
     assert top_level(found, UI_MODULES) == []
 
 
-@pytest.mark.parametrize("args", [["search", "异质结"], ["get", "gdp-2023", "value"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "args", [["search", "异质结"], ["get", "gdp-2023", "value"], ["ask", "通州2023年GDP是多少"]], ids=" ".join
+)
 def test_a_warm_common_line_imports_no_heavy_stdlib_module(args: list[str], warm_cache: dict[str, str]) -> None:
     assert top_level(imported(args, warm_cache), HEAVY) == []
 

@@ -253,3 +253,32 @@ def counts(groups: Mapping[str, Mapping[str, int]], env: Environment) -> None:
         for key, count in rows.items():
             grid.add_row(_text(key), str(count))
         out.print(grid)
+
+
+def answer_card(answer: str, record: Record, source: str, related: Sequence[Record], env: Environment, lang: str = "zh") -> None:
+    """`facts ask`'s answer: the sentence, the quote it rests on, the source, the record's id;
+    below it, the related facts, one line each."""
+    zh = lang == "zh"
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(_text("答" if zh else "Answer"), _text(answer, "bold"))
+    grid.add_row(_text("原文" if zh else "Quote"), _text("「" + str(record.get("quote")) + "」", "italic"))
+    if source:
+        grid.add_row(_text("出处" if zh else "Source"), _text(source))
+    grid.add_row(_text("ID"), _text(record.id, "dim"))
+    from rich.panel import Panel
+
+    style = KIND_STYLE.get(record.kind, "")
+    title = _text(cell(record, "name", lang), "bold " + style)
+    out = console(env)
+    out.print(Panel(grid, title=title, title_align="left", box=box.ROUNDED if env.unicode else box.ASCII, expand=False))
+    if not related:
+        return
+    rows = Table(box=None, show_header=False, padding=(0, 1), title="相关" if zh else "Related", title_justify="left")
+    rows.add_column(overflow="fold")
+    rows.add_column(style="bold", overflow="fold")
+    rows.add_column(style="dim", no_wrap=True)
+    for other in related:
+        rows.add_row(_text(cell(other, "name", lang)), _text(cell(other, "figure", lang)), _text(other.id))
+    out.print(rows)

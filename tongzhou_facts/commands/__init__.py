@@ -17,6 +17,7 @@ from typing import Any
 #: Command name -> (module, function), in the order `facts --help` lists them.
 COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("search", "search"),
+    "ask": ("ask", "ask"),
     "list": ("listing", "list_"),
     "metrics": ("listing", "metrics"),
     "projects": ("listing", "projects"),

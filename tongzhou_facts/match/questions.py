@@ -16,8 +16,10 @@ from typing import NamedTuple
 from .normalize import _PLAIN_CJK, _read, has_cjk, normalize
 
 #: Roles whose words are dropped from the query (`growth` and `level` are kept: they are content too).
-DROPPED = frozenset({"number", "when", "where", "who", "which", "last_year", "this_year", "district", "stop"})
-INTENTS = frozenset({"number", "when", "where", "who", "which", "growth", "level"})
+DROPPED = frozenset({"number", "when", "where", "who", "which", "capacity", "last_year", "this_year", "district", "stop"})
+INTENTS = frozenset({"number", "when", "where", "who", "which", "capacity", "growth", "level"})
+#: Roles kept as words to find whose words also say what a question wants, inside a run of Chinese too.
+KEPT_INTENTS = ("growth", "level")
 #: A year on its own: 2023, 2023年, but not 2023-12-28, 2023.5, 2023年12月 or 12023.
 _YEAR = r"(?<![\d.:\-])((?:19|20)\d\d)(?:年(?!\s*\d)|(?![\d.:\-%年]))"
 #: A run of Chinese (with the numbers inside it: 12月13日, 3.0版), or a Latin word or a number.
@@ -69,6 +71,21 @@ def glossary() -> dict[str, tuple[str, ...]]:
     return out
 
 
+@functools.cache
+def _english() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for key, terms in glossary().items():
+        for term in terms:
+            out.setdefault(term, []).append(key)
+    return {term: tuple(keys) for term, keys in out.items()}
+
+
+def english_for(term: str) -> tuple[str, ...]:
+    """The glossary's English words for a Chinese term (荣誉 → honour, award…): a Chinese word
+    the base does not hold may still be a category or an English name it does."""
+    return _english().get(term, ())
+
+
 def stem(word: str) -> str:
     """A light English stem: growing → grow, renovated → renovat, topped → top, renovate → renovat."""
     if len(word) < 5 or not (word.isascii() and word.isalpha()):
@@ -86,6 +103,13 @@ def stem(word: str) -> str:
 def _starts() -> frozenset[str]:
     """The first characters of the Chinese words a question drops."""
     return frozenset(w[0] for w, r in roles().items() if r in DROPPED and has_cjk(w))
+
+
+@functools.cache
+def _kept(role: str) -> re.Pattern[str]:
+    """Any Chinese word of a kept role (growth: 增长, 增速 …)."""
+    words = [w for w, r in roles().items() if r == role and has_cjk(w)]
+    return re.compile("|".join(map(re.escape, words)) or "(?!)")
 
 
 @functools.cache
@@ -114,6 +138,8 @@ def read(query: str) -> Question:
         role = roles().get(word.text)
         if role in INTENTS:
             intents.add(str(role))
+        elif word.cjk:  # 经济增长 wants a growth rate as 增长 does
+            intents.update(r for r in KEPT_INTENTS if _kept(r).search(word.text))
     dropped = dropped or year is not None or relative != 0
     return Question(tuple(dict.fromkeys(words)), year, relative, frozenset(intents & INTENTS), dropped)
 

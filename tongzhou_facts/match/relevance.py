@@ -11,14 +11,15 @@ number, a growth rate, a date, people, a list) moves a record up within its tier
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import NamedTuple
 
 from ..index import Index
 from ..index_schema import FTS_COLUMNS
 from ..model import Record
-from .questions import Question, Word
+from .questions import Question, Word, english_for, glossary
 from .rank import DIRECT, FIELDS, Match
 
 #: How much a word found in a field counts (a name says what a record is about; a quote mentions).
@@ -45,8 +46,13 @@ class Ranked(NamedTuple):
 
 def rank_question(index: Index, question: Question, allowed: set[int] | None, lookup: Callable[[str], set[int]]) -> list[Ranked]:
     """The records matching some content word of `question`, best first."""
+    return rank_units(index, question, units_of(question.words, lookup)[0], allowed)
+
+
+def rank_units(index: Index, question: Question, found: Sequence[Unit], allowed: set[int] | None) -> list[Ranked]:
+    """`rank_question` for words already looked up (`units_of`)."""
     total = max(index.count(), 1)
-    units = [u._replace(weight=_idf(len(u.rows), total)) for u in _units(question.words, lookup) if u.rows]
+    units = [u._replace(weight=_idf(len(u.rows), total)) for u in found if u.rows]
     if not units:
         return []
     coarse: dict[int, float] = {}
@@ -66,7 +72,22 @@ def _idf(count: int, total: int) -> float:
     return math.log(1.0 + total / max(count, 1))
 
 
-def _units(words: Sequence[Word], lookup: Callable[[str], set[int]]) -> list[Unit]:
+def units_of(
+    words: Sequence[Word],
+    lookup: Callable[[str], set[int]],
+    proper: Collection[str] = (),
+    tagged: Callable[[str], set[int]] | None = None,
+) -> tuple[list[Unit], list[str]]:
+    """The words' units (a Chinese run the base does not hold whole is cut into the pieces it
+    holds), and the words the base knows nothing about (coverage: `facts ask` abstains on them).
+
+    Unknown means: a run of two or more Chinese characters no record holds, whole or in held
+    pieces, nor (with `tagged`, a look-up in the tags: category, status…) as the glossary's
+    English for it (荣誉 → honour, a category); an English word of the glossary whose every
+    form is absent (population → 人口); a name (`proper`: capitalised in the question) no
+    record holds. Other English words the base lacks (planned, happened) are how people ask,
+    not what about: they count for nothing, either way.
+    """
     budget = [MAX_LOOKUPS]
 
     def rows(forms: Sequence[str]) -> frozenset[int]:
@@ -79,24 +100,51 @@ def _units(words: Sequence[Word], lookup: Callable[[str], set[int]]) -> list[Uni
         return frozenset(found)
 
     units: list[Unit] = []
+    missing: list[str] = []
     for word in words:
         whole = rows(word.forms)
-        if whole or not word.cjk or len(word.text) <= 2:
+        if not whole and word.cjk and tagged is not None:
+            english = english_for(word.text)
+            whole = frozenset(n for form in english for n in tagged(form))
+            if whole:
+                units.append(Unit((*word.forms, *english), whole, 0.0))
+                continue
+        if whole or not word.cjk:
             units.append(Unit(word.forms, whole, 0.0))
+            if not whole and (len(word.forms) > 1 or word.text in glossary() or word.text in proper):
+                missing.append(word.text)
             continue
-        units += [Unit((piece,), found, 0.0) for piece, found in _pieces(word.text, rows)]
-    return units
+        pieces = _pieces(word.text, rows)
+        units += [Unit((piece,), found, 0.0) for piece, found, _ in pieces]
+        missing += _uncovered(word.text, [(start, start + len(piece)) for piece, _, start in pieces])
+    return units, missing
 
 
-def _pieces(text: str, rows: Callable[[Sequence[str]], frozenset[int]]) -> list[tuple[str, frozenset[int]]]:
-    """Cut a run of Chinese into the longest pieces (two characters or more) the base holds."""
+def _uncovered(text: str, spans: Sequence[tuple[int, int]]) -> list[str]:
+    """The runs of two or more characters of `text` outside every span."""
+    covered = [False] * len(text)
+    for start, end in spans:
+        covered[start:end] = [True] * (end - start)
+    out = []
+    position = 0
+    for held, group in itertools.groupby(covered):
+        size = len(list(group))
+        if not held and size >= 2:
+            out.append(text[position : position + size])
+        position += size
+    return out
+
+
+def _pieces(text: str, rows: Callable[[Sequence[str]], frozenset[int]]) -> list[tuple[str, frozenset[int], int]]:
+    """Cut a run of Chinese into the longest pieces (two characters or more) the base holds,
+    each with its rows and where it starts."""
     out = []
     start = 0
     while start < len(text) - 1:
         for end in range(min(len(text), start + MAX_PIECE), start + 1, -1):
             found = rows((text[start:end],))
             if found:
-                out.append((text[start:end], found))
+                out.append((text[start:end], found, start))
                 start = end
                 break
         else:
@@ -131,6 +179,8 @@ def intent_score(record: Record, intents: frozenset[str]) -> float:
         score += 1.0 if growth else 0.0
     elif growth:
         score -= 1.0  # a level question (GDP, revenue) wants the level, not its growth
+    if "capacity" in intents and data.get("capacity") is not None:
+        score += 1.0
     if "when" in intents and record.date is not None:
         score += 1.0
     if "where" in intents and data.get("place"):

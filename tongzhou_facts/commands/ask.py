@@ -1,0 +1,93 @@
+"""`facts ask`: a question in Chinese or English answered from the base, or an honest "not in the base"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from ..argv import Arg, Opt, Options
+from ..env import Environment
+from ..errors import ExitStatus, UsageError
+from ..model import Record
+from .options import OUTPUT_OPTIONS, FileOpt, KindOpt, Output, YearOpt, check_kind, open_base
+from .results import LIST_FIELDS
+
+if TYPE_CHECKING:
+    from ..index import Index
+
+AskOutput = Annotated[Output, Options(Output, {k: OUTPUT_OPTIONS[k] for k in ("fmt", "no_color", "bom", "csv_raw")})]
+
+
+def ask(
+    env: Environment,
+    out: AskOutput,
+    question: Annotated[list[str], Arg(metavar="QUESTION", help="A question, as you would ask it.", show_default=False)],
+    kind: KindOpt = None,
+    year: YearOpt = None,
+    related: Annotated[int, Opt("--related", help="Related facts shown beside the answer (0-5).", min=0, max=5)] = 2,
+    lang: Annotated[str | None, Opt("--lang", help="zh or en. Default: the question's language.")] = None,
+    file: FileOpt = None,
+) -> ExitStatus:
+    """Answer a question from the base, with its quote and source; or say the base does not know.
+
+    Exit 0 with an answer; 1, and nothing on standard output, when the base does not hold one
+    (standard error says what it holds that is closest).
+
+    Examples:
+
+    \b
+      facts ask 通州2023年GDP是多少
+      facts ask "When was the medical complex topped out?"
+      facts ask 金沙湾医学综合体有多少张床位 --format json
+    """
+    from ..match.answer import ask as answer
+    from ..phrasing import abstention, language_of
+
+    check_kind(kind)
+    if lang is not None and lang not in ("zh", "en"):
+        raise UsageError(f"unknown language '{lang}' (zh or en)")
+    text = " ".join(question)
+    chosen = lang or language_of(text)
+    index = open_base(file)
+    reply = answer(index, text, kind=kind, year=year, related=related)
+    shown = out.environment(env)
+    fmt = out.format_for(shown)
+    if not reply.answered:
+        if fmt == "json":
+            shown.stdout.write("[]\n")
+        years = index.counts("year") if reply.unheld_year is not None else {}
+        message = abstention(
+            lang=chosen,
+            unheld_year=reply.unheld_year,
+            years=[int(y) for y in years if y is not None],
+            missing=reply.missing,
+            wants=reply.wants,
+            closest=reply.closest,
+            words=bool(reply.question.words),
+        )
+        env.say(f"facts: {message}")
+        return ExitStatus.NOTHING
+    _show(shown, index, reply.records, fmt, chosen, out, reply.question.intents)
+    return ExitStatus.OK
+
+
+def _show(
+    env: Environment, index: Index, records: list[Record], fmt: str, lang: str, out: Output, intents: frozenset[str]
+) -> None:
+    from ..phrasing import citation, sentence
+
+    if fmt == "plain":
+        from ..escape import safe
+
+        env.stdout.write("".join(f"{safe(sentence(r, lang, intents))}\t{safe(str(r.get('quote')))}\n" for r in records))
+        return
+    if fmt == "table":
+        from .. import render
+
+        answer = records[0]
+        source = citation(index.sources().get(str(answer.get("source"))), lang)
+        render.answer_card(sentence(answer, lang, intents), answer, source, records[1:], env, lang)
+        return
+    from ..output import write
+
+    options = Output(fmt, None, lang, bom=out.bom, csv_raw=out.csv_raw).write_options(env)
+    write(records, fmt, LIST_FIELDS, env.stdout, **options)
