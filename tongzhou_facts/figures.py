@@ -1,12 +1,13 @@
 """How a value is written as text: numbers as the base writes them, with qualifiers and units.
 
 Shared by display (output.py, render.py), sorting (query.py) and search (match/fields.py,
-which indexes numbers as they print), so a number reads the same everywhere.
+which indexes numbers as they print), so a number reads the same everywhere. The English
+forms (`figure(record, "en")`) live in english.py, loaded only when English is asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .model import PREFIX_QUALIFIERS, SUFFIX_QUALIFIERS, Record
@@ -48,18 +49,29 @@ def with_qualifiers(amount: str, qualifiers: Iterable[str]) -> str:
     return f"{before}{amount}{after}" + (f"({other})" if other else "")
 
 
-def figure(record: Record) -> str:
-    """The headline number with its qualifiers and unit: 预计1730亿元, 预计6.5%以上, 约70亿元."""
+def figure(record: Record, lang: str = "zh") -> str:
+    """The headline number with its qualifiers and unit: 预计1730亿元, 预计6.5%以上, 约70亿元;
+    with `lang` "en": expected CNY 173.0 billion, expected 6.5% or more, about CNY 7.0 billion."""
+    amount: Callable[[Any, str], str] = _amount
+    qualified: Callable[[str, Iterable[str]], str] = with_qualifiers
+    if lang == "en":
+        from .english import english_amount, english_qualified  # not on the path of a Chinese search
+
+        amount, qualified = english_amount, english_qualified
     if record.value is not None:
-        return with_qualifiers(number(record.value) + (record.unit or ""), record.qualifiers)
+        return qualified(amount(record.value, record.unit or ""), record.qualifiers)
     parts = []
     if record.get("investment") is not None:
         qualifier = record.get("investment_qualifier")
-        amount = number(record.get("investment")) + str(record.get("investment_unit") or "")
-        parts.append(with_qualifiers(amount, [qualifier] if qualifier else []))
+        invested = amount(record.get("investment"), str(record.get("investment_unit") or ""))
+        parts.append(qualified(invested, [qualifier] if qualifier else []))
     if record.get("capacity") is not None:
-        parts.append(number(record.get("capacity")) + str(record.get("capacity_unit") or ""))
+        parts.append(amount(record.get("capacity"), str(record.get("capacity_unit") or "")))
     return " · ".join(parts)
+
+
+def _amount(value: Any, unit: str) -> str:
+    return number(value) + unit
 
 
 def text_of(value: Any) -> str:

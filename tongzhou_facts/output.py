@@ -109,15 +109,22 @@ def parse_fields(raw: str | None, default: Sequence[str]) -> list[str]:
 def cell(record: Record, field: str, lang: str = "zh") -> str:
     """One field of a record as display text (lists joined, entities with roles)."""
     if field == "figure":
-        return figure(record)
+        return figure(record, lang)
     if field == "when":
         return record.date or str(record.year)
     if field == "name" and lang == "en" and record.get("name_en"):
         return str(record.get("name_en"))
+    if field == "status" and lang == "en":
+        from .english import status_text
+
+        return status_text(text_of(record.get(field)), lang)
     return text_of(record.get(field))
 
 
 def json_value(record: Record, field: str, lang: str) -> Any:
+    # A JSON object is data: its stored fields (value, unit, qualifier, status…) stay as the
+    # base holds them in every language. Only the fields made for reading (figure, when) and,
+    # with --lang en, the name follow the language.
     if field in VIRTUAL or (field == "name" and lang == "en"):
         return cell(record, field, lang)
     return record.to_dict().get(field)

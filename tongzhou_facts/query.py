@@ -65,8 +65,35 @@ def select(
 
 
 def with_status(rows: Iterable[Row], status: str) -> Iterator[Row]:
-    """Rows whose status holds `status`: 竣工 matches 竣工投产 too."""
-    return ((n, record) for n, record in rows if status in str(record.get("status") or ""))
+    """Rows whose status holds `status`: 竣工 matches 竣工投产 too. English words stand for
+    their status, in any case, spaced or hyphenated: "topped out" is 封顶, "completed" is 竣工.
+
+    A Chinese status the base does not hold just finds nothing. An ASCII word that is no
+    English status and that no row's status holds is a `UsageError` listing the English
+    statuses (raised as the rows run out, like a bound no unit compares with).
+    """
+    from .english import status_from_english
+
+    chinese = status_from_english(status)
+    if chinese is not None:  # a base that writes its statuses in English is matched as typed too
+        return ((n, r) for n, r in rows if any(w in str(r.get("status") or "") for w in (chinese, status)))
+    if not status.isascii():
+        return ((n, r) for n, r in rows if status in str(r.get("status") or ""))
+    return _with_unknown_status(rows, status)
+
+
+def _with_unknown_status(rows: Iterable[Row], status: str) -> Iterator[Row]:
+    from .english import STATUSES
+
+    found = False
+    for n, record in rows:
+        if status in str(record.get("status") or ""):
+            found = True
+            yield n, record
+    if not found:
+        raise UsageError(
+            f"unknown status '{status}' (in English: {', '.join(STATUSES.values())}; or as the base writes it: 开工, 封顶…)"
+        )
 
 
 def records(rows: Iterable[Row]) -> Iterator[Record]:

@@ -28,6 +28,9 @@ KIND_STYLE = {"metric": "cyan", "project": "green", "milestone": "magenta"}
 NARROW = {"id", "kind", "year", "date", "when", "value", "unit", "figure", "status", "category", "qualifier", "measure", "phases"}
 #: How much of the free width each folding column gets.
 SHARE = {"name": 3, "name_en": 3, "quote": 4}
+#: In English a status or a figure is a phrase ("completed and open to traffic", "about CNY 7.0
+#: billion · 12 GW"): past this width it wraps at its spaces instead of taking the names' room.
+WRAP_EN = {"status": 15, "figure": 16}
 
 
 class _Console(Console):
@@ -79,11 +82,14 @@ def table(
         label = headers([field], lang)[0]
         return max([cell_len(label), *(cell_len(cell(r, field, lang)) for r in records)])
 
-    # Short columns never fold and ids are for copying: if they leave too little room for
-    # the names, drop the kind column first, then let the ids fold.
+    # Short columns never fold (in English a long status or figure wraps: WRAP_EN) and ids are
+    # for copying: if they leave too little room for the names, drop the kind column first,
+    # then let the ids fold.
     fields = list(fields)
+    wrap = WRAP_EN if lang == "en" else {}
+    capped = {f: min(natural(f), wrap[f]) for f in fields if f in wrap}
     folding = [f for f in fields if f in SHARE]
-    fixed = sum(natural(f) + 1 for f in fields if f not in SHARE)
+    fixed = sum(capped.get(f, natural(f)) + 1 for f in fields if f not in SHARE)
     room = env.width - fixed - len(folding)
     if folding and room < 12 * len(folding) and "kind" in fields and len(fields) > 2:
         fields.remove("kind")
@@ -99,8 +105,16 @@ def table(
     )
     for field, label in zip(fields, headers(fields, lang), strict=True):
         justify: Literal["left", "right"] = "right" if field in ("value", "investment", "capacity", "year") else "left"
-        narrow = field in NARROW and not (field == "id" and fold_ids)
-        grid.add_column(label, justify=justify, overflow="fold", no_wrap=narrow, ratio=SHARE.get(field), min_width=4)
+        narrow = field in NARROW and field not in capped and not (field == "id" and fold_ids)
+        grid.add_column(
+            label,
+            justify=justify,
+            overflow="fold",
+            no_wrap=narrow,
+            ratio=SHARE.get(field),
+            min_width=4,
+            width=capped.get(field),
+        )
     for record in records:
         row = []
         for field in fields:
@@ -119,13 +133,13 @@ def card(record: Record, source: Source | None, env: Environment, lang: str = "z
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     shown = record.to_dict()
-    headline = figure(record)
+    headline = figure(record, lang)
     if headline:
         grid.add_row(_text("数据" if lang == "zh" else "Figure"), _text(headline, "bold"))
     for key, value in shown.items():
         if key in ("name", "quote"):
             continue
-        grid.add_row(_text(labels[key]), _text(text_of(value)))
+        grid.add_row(_text(labels[key]), _text(cell(record, key, lang) if key == "status" else text_of(value)))
     grid.add_row(_text(labels["quote"]), _text("「" + str(shown["quote"]) + "」", "italic"))
     if source is not None:
         described = source.title + "".join(f" · {v}" for k, v in source.extra.items() if k in ("author", "publisher", "date"))
@@ -197,7 +211,7 @@ def chart(records: Sequence[Record], values: Sequence[float], env: Environment, 
     from rich.cells import cell_len
 
     out = console(env)
-    figures = [figure(record) for record in records]
+    figures = [figure(record, lang) for record in records]
     widest = max(cell_len(safe(f)) for f in figures)
     # name (at least 8) + bar + figure, each padded by one column on either side
     bar_width = max(min(env.width // 2, 60, env.width - widest - 8 - 6), 10)

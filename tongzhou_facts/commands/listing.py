@@ -92,7 +92,9 @@ def projects(
     env: Environment,
     out: OutputOpts,
     year: YearOpt = None,
-    status: Annotated[str | None, Opt("--status", help="e.g. 开工, 竣工 (matches 竣工投产 too), 在建.")] = None,
+    status: Annotated[
+        str | None, Opt("--status", help="e.g. 开工, 竣工 (matches 竣工投产 too), 在建, or in English: topped out, completed.")
+    ] = None,
     min_investment: Annotated[str | None, Opt("--min-investment", help="At least this investment: 50亿元.")] = None,
     category: CategoryOpt = None,
     place: PlaceOpt = None,
