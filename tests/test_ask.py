@@ -133,7 +133,7 @@ def test_an_english_question_gets_an_english_answer_with_the_chinese_figure() ->
     sentence, quote = out.rstrip("\n").split("\t")
     assert code == 0
     assert "CNY 173.0 billion" in sentence and "1730亿元" in sentence
-    assert quote == tf.load(BASE).get("gdp-2023").quote  # type: ignore[union-attr]
+    assert quote == tf.load(BASE).get("gdp-2023").get("quote")  # type: ignore[union-attr]
 
 
 def test_lang_overrides_the_question_s_language() -> None:

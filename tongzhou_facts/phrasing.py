@@ -66,7 +66,7 @@ def _english(record: Record) -> str:
     if record.kind == "metric":
         shown = figure(record, "en")
         original = figure(record)
-        return f"{name} {when}: {shown}" + (f" ({original})" if original != shown else "") + "."
+        return f"{name} {when}: {shown}" + (f" ({original})" if original != shown.replace(" ", "") else "") + "."
     if record.kind == "project":
         from .english import status_text
 
@@ -92,7 +92,7 @@ def _project_amounts(record: Record, lang: str) -> list[str]:
             from .english import english_amount, english_qualified
 
             shown = english_qualified(english_amount(value, unit), qualifiers)
-            out.append(f"{label_en} {shown}" + (f" ({original})" if original != shown else ""))
+            out.append(f"{label_en} {shown}" + (f" ({original})" if original != shown.replace(" ", "") else ""))
     return out
 
 
@@ -138,19 +138,19 @@ def abstention(
     missing: Iterable[str],
     wants: str | None,
     closest: Record | None,
-    words: bool = True,
+    has_words: bool = True,
 ) -> str:
     """Why there is no answer, and the closest fact the base does hold (one line, English).
-    `words`: False when the question had nothing to look up (only question words, a year)."""
-    if not words:
+    `has_words`: False when the question had nothing to look up (only question words, a year)."""
+    if not has_words:
         return "the question names nothing to look up (only question words, the district or a year)"
     near = f"; closest fact it holds: {brief(closest, lang)}" if closest is not None else ""
     if unheld_year is not None:
         covered = ", ".join(str(y) for y in sorted(years))
         return f"the base has no facts for {unheld_year}; it covers {covered}{near}"
-    words = list(missing)
-    if words:
-        quoted = ", ".join(repr(w) for w in words)
+    unknown = list(missing)
+    if unknown:
+        quoted = ", ".join(repr(w) for w in unknown)
         return f"not in the base: nothing on {quoted}{near}"
     if wants == "place" and closest is not None:
         return f"the base does not say where: {brief(closest, lang)} has no place"

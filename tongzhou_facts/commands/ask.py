@@ -62,7 +62,7 @@ def ask(
             missing=reply.missing,
             wants=reply.wants,
             closest=reply.closest,
-            words=bool(reply.question.words),
+            has_words=bool(reply.question.words),
         )
         env.say(f"facts: {message}")
         return ExitStatus.NOTHING

@@ -76,7 +76,9 @@ def ask(index: Index, text: str, *, kind: str | None = None, year: int | None = 
     def tagged(form: str) -> set[int]:
         return index.containing(form, ("tags",), 20000)
 
-    units, missing = units_of(question.words, lookup, _capitalised(text), tagged)
+    names = _capitalised(text)
+    units, unknown = units_of(question.words, lookup, names, tagged)
+    missing = [names.get(word, word) for word in unknown]  # LONGi as typed, not as normalised
     if asked is not None and next(index.select(year=asked), None) is None:
         closest = _first(index, rank_units(index, question, units, _allowed(index, kind, None)))
         return Reply(question, [], asked, unheld_year=asked, closest=closest)
@@ -95,13 +97,14 @@ def ask(index: Index, text: str, *, kind: str | None = None, year: int | None = 
     return Reply(question, [best, *_related(index, best, list(rest.values()), related)], asked)
 
 
-def _capitalised(text: str) -> set[str]:
-    """The Latin words of `text` written with a capital letter, except the first word."""
+def _capitalised(text: str) -> dict[str, str]:
+    """The Latin words of `text` written with a capital letter, except the first word:
+    normalised (as a question's words are) -> as typed."""
     from .normalize import normalize
 
-    words = _CAPITALISED.findall(text)
     first = re.search(r"[A-Za-z]+", text)
-    return {normalize(w) for w in words if not (first and first.start() == text.find(w))}
+    found = (m for m in _CAPITALISED.finditer(text) if not (first and m.start() == first.start()))
+    return {normalize(m.group()): m.group() for m in found}
 
 
 def _allowed(index: Index, kind: str | None, year: int | None) -> set[int] | None:
