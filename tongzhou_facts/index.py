@@ -240,6 +240,59 @@ class Index:
         sql = f"SELECT n, name, en FROM docs WHERE {condition} LIMIT {int(limit)}"
         return [(n, name, en) for n, name, en in self._db.execute(sql, params)]
 
+    def names_with_filters(
+        self, keys: Iterable[str], limit: int, *, kind: str | None = None, year: int | None = None
+    ) -> list[tuple[int, str, str]]:
+        """`names_with` among the records of this kind and year only (either None: any): a
+        'did you mean' never offers a record the filters leave out."""
+        if kind is None and year is None:
+            return self.names_with(keys, limit)
+        keys = sorted(keys)
+        condition = " OR ".join("instr(docs.name, ?) > 0 OR instr(docs.en, ?) > 0" for _ in keys)
+        where, params = _filters(kind=kind, year=year)
+        sql = (
+            f"SELECT docs.n, docs.name, docs.en FROM docs JOIN records ON records.n = docs.n"
+            f"{where} AND ({condition}) ORDER BY docs.n LIMIT {int(limit)}"
+        )
+        return [(n, name, en) for n, name, en in self._db.execute(sql, [*params, *(k for key in keys for k in (key, key))])]
+
+    # ---------------------------------------------------------------- what a selection could hold (explain.py)
+
+    def holds(self, **filters: Any) -> bool:
+        """Whether any record matches `filters` (see `_selection`): stops at the first."""
+        where, params = _selection(**filters)
+        return self._db.execute(f"SELECT 1 FROM records{where} LIMIT 1", params).fetchone() is not None
+
+    def values_in(self, name: str, limit: int, **filters: Any) -> tuple[list[Any], int]:
+        """Up to `limit` values of a column (FILTER_COLUMNS) or a field (status, measure) among
+        the records matching `filters` (see `_selection`), sorted, and how many there are."""
+        expression = _FIELDS.get(name) or _check_column(name)
+        where, params = _selection(**filters)
+        where += (" AND " if where else " WHERE ") + f"{expression} IS NOT NULL"
+        sql = (
+            f"SELECT value, count(*) OVER () FROM (SELECT DISTINCT {expression} AS value FROM records{where})"
+            " ORDER BY value LIMIT ?"
+        )
+        rows = self._db.execute(sql, (*params, limit)).fetchall()
+        return [row[0] for row in rows], rows[0][1] if rows else 0
+
+    def amount_ranges(self, amount: str, **filters: Any) -> list[tuple[str, float, float]]:
+        """(unit, smallest, largest) of an amount ("value" of a metric, "investment" of a
+        project) over the records matching `filters`, for each unit it is given in."""
+        value, unit = _AMOUNTS[amount]
+        where, params = _selection(**filters)
+        where += (" AND " if where else " WHERE ") + f"{value} IS NOT NULL"
+        sql = f"SELECT coalesce({unit}, ''), min({value}), max({value}) FROM records{where} GROUP BY 1 ORDER BY 1"
+        return [(str(u), float(low), float(high)) for u, low, high in self._db.execute(sql, params)]
+
+    def date_range(self, **filters: Any) -> tuple[str, str] | None:
+        """The first and last date (a year for an undated record) of the records matching
+        `filters`, as written: `2023`, `2023-12`, `2023-12-28`; None when there are none."""
+        when = "coalesce(date, CAST(year AS TEXT))"
+        where, params = _selection(**filters)
+        first, last = self._db.execute(f"SELECT min({when}), max({when}) FROM records{where}", params).fetchone()
+        return (str(first), str(last)) if first is not None else None
+
 
 def sqlite_uri(path: str, query: str) -> str:
     """An SQLite `file:` URI for `path`, escaped: a `#` or `?` in a folder name would end the
@@ -262,6 +315,41 @@ def _filters(**values: object) -> tuple[str, list[object]]:
         if value is not None:
             clauses.append(f"{_check_column(column)} = ?")
             params.append(value)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+#: Fields of a record's JSON that a selection may filter on or list (explain.py).
+_FIELDS = {"status": "json_extract(json, '$.status')", "measure": "json_extract(json, '$.measure')"}
+#: An amount and the unit it is in: columns of `records`, or fields of the JSON.
+_AMOUNTS = {
+    "value": ("value", "unit"),
+    "investment": ("json_extract(json, '$.investment')", "json_extract(json, '$.investment_unit')"),
+}
+
+
+def _selection(
+    *,
+    units: Sequence[str] | None = None,
+    status: str | None = None,
+    measure: str | None = None,
+    dated: bool = False,
+    **columns: Any,
+) -> tuple[str, list[object]]:
+    """`_filters` of the columns given, and: a unit among `units`, a status that holds `status`
+    (竣工 matches 竣工投产, as query.with_status), this `measure`, a date (`dated`)."""
+    where, params = _filters(**columns)
+    clauses = [where[len(" WHERE ") :]] if where else []
+    if units is not None:
+        clauses.append(f"unit IN ({','.join('?' * len(units))})")
+        params += units
+    if status is not None:
+        clauses.append(f"instr({_FIELDS['status']}, ?) > 0")
+        params.append(status)
+    if measure is not None:
+        clauses.append(f"{_FIELDS['measure']} = ?")
+        params.append(measure)
+    if dated:
+        clauses.append("date IS NOT NULL")
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

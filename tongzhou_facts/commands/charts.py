@@ -11,7 +11,7 @@ from ..env import Environment
 from ..errors import ExitStatus
 from ..model import Record
 from .options import CategoryOpt, FileOpt, OutputOpts, SinceOpt, UntilOpt, YearOpt, open_base
-from .results import show_rows
+from .results import explained, show_rows
 
 
 def timeline(
@@ -51,7 +51,8 @@ def timeline(
             render.timeline(records, shown, out.lang, undated=undated)
             return ExitStatus.OK
         rows = iter(())
-    return show_rows(env, index, rows, ("when", "id", "name"), out)
+    status = show_rows(env, index, rows, ("when", "id", "name"), out)
+    return explained(env, status, index, kind="milestone", year=year, since=since, until=until, dated=True)
 
 
 def chart(
@@ -95,4 +96,6 @@ def chart(
 
         render.chart(list(query.records(rows)), [-value for value, _ in largest_first], shown, out.lang)
         return ExitStatus.OK
-    return show_rows(env, index, rows, ("name", "value", "unit", "id"), out)
+    status = show_rows(env, index, rows, ("name", "value", "unit", "id"), out)
+    filters = {"year": year, "category": category, "measure": measure}
+    return explained(env, status, index, kind="metric", unit=wanted, unit_family=True, **filters)

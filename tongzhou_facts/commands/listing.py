@@ -23,7 +23,7 @@ from .options import (
     check_kind,
     open_base,
 )
-from .results import LIST_FIELDS, show_rows
+from .results import LIST_FIELDS, explained, show_rows
 
 
 def list_(
@@ -48,7 +48,8 @@ def list_(
     check_kind(kind)
     index = open_base(file)
     rows = query.select(index, kind=kind, year=year, category=category, place=place)
-    return show_rows(env, index, query.sort_rows(index, rows, sort, reverse), LIST_FIELDS, out)
+    status = show_rows(env, index, query.sort_rows(index, rows, sort, reverse), LIST_FIELDS, out)
+    return explained(env, status, index, kind=kind, year=year, category=category, place=place)
 
 
 def metrics(
@@ -85,7 +86,8 @@ def metrics(
     if max_ is not None:
         rows = query.at_most(rows, max_, query.metric_value, base_units)
     fields = ("id", "name", "figure", "year", "category")
-    return show_rows(env, index, query.sort_rows(index, rows, sort, reverse), fields, out)
+    status = show_rows(env, index, query.sort_rows(index, rows, sort, reverse), fields, out)
+    return explained(env, status, index, kind="metric", year=year, category=category, unit=wanted, at_least=min_, at_most=max_)
 
 
 def projects(
@@ -117,7 +119,9 @@ def projects(
     if min_investment is not None:
         rows = query.at_least(rows, min_investment, query.investment)
     fields = ("id", "name", "status", "figure", "when", "place")
-    return show_rows(env, index, query.sort_rows(index, rows, sort, reverse), fields, out)
+    shown = show_rows(env, index, query.sort_rows(index, rows, sort, reverse), fields, out)
+    filters = {"year": year, "category": category, "place": place, "status": status or None, "min_investment": min_investment}
+    return explained(env, shown, index, kind="project", **filters)
 
 
 def milestones(
@@ -139,4 +143,5 @@ def milestones(
     """
     index = open_base(file)
     rows = query.chronological(index, query.select(index, kind="milestone", year=year, category=category), since, until)
-    return show_rows(env, index, rows, ("when", "id", "name", "category", "place"), out)
+    status = show_rows(env, index, rows, ("when", "id", "name", "category", "place"), out)
+    return explained(env, status, index, kind="milestone", year=year, category=category, since=since, until=until)

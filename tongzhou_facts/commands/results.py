@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .. import query
 from ..errors import ExitStatus, UsageError
@@ -61,6 +61,17 @@ def show_rows(
     fields = parse_fields(out.fields, default_fields)
     write_rows(index, itertools.chain([first], stream), out.format_for(shown), fields, shown.stdout, **out.write_options(shown))
     return ExitStatus.OK
+
+
+def explained(env: Environment, result: ExitStatus, index: Index, /, **filters: Any) -> ExitStatus:
+    """`result`, after one line on a terminal's stderr when it is NOTHING: why, and what the
+    base holds instead (explain.Filters are the `filters`; explain.py is imported only then).
+    A pipe gets the exit status alone."""
+    if result is ExitStatus.NOTHING and env.is_terminal:
+        from ..explain import Filters, nothing
+
+        env.say("facts: " + nothing(index, Filters(**filters)))
+    return result
 
 
 def write_rows(

@@ -31,20 +31,32 @@ def search(
       facts search "hospital beds"
       facts search 2023-12-28
     """
-    from ..match import search as find
-    from ..match import suggestions
+    from ..match.engine import search_counted
 
     check_kind(kind)
     index = open_base(file)
     text = " ".join(query)
-    hits = find(index, text, kind=kind, year=year, limit=limit)
+    found = search_counted(index, text, kind=kind, year=year, limit=limit)
+    hits = found.hits
     if not hits:
-        near = suggestions(index, text)
-        if near:
-            env.say(f"facts: nothing matched {text!r}; did you mean: {', '.join(near)}?")
+        from .. import explain
+
+        # A terminal hears why (what the filters took away, else "did you mean"); a pipe keeps
+        # only the "did you mean" it always had, never offering what the filters exclude.
+        why = explain.nothing_found if env.is_terminal else explain.did_you_mean
+        line = why(index, text, kind=kind, year=year)
+        if line:
+            env.say(f"facts: {line}")
     highlights = None
     if out.format_for(env) == "table":
         from ..match.highlight import spans
 
         highlights = {hit.record.id: spans(hit.record.name, hit.terms) for hit in hits}
-    return show_records(env, [hit.record for hit in hits], LIST_FIELDS, out, highlights)
+    status = show_records(env, [hit.record for hit in hits], LIST_FIELDS, out, highlights)
+    if env.is_terminal and found.total > len(hits):  # cut at --limit: a terminal hears how many more
+        from ..explain import cut
+
+        line = cut(len(hits), found.total, found.exact)
+        if line:
+            env.say(f"facts: {line}")
+    return status

@@ -53,24 +53,55 @@ def search(
     limit: int | None = None,
 ) -> list[Hit]:
     """Ranked hits for `query`; the same query on the same base always ranks the same way."""
+    return search_counted(index, query, kind=kind, year=year, limit=limit).hits
+
+
+class Counted(NamedTuple):
+    """The hits of a search, and how many records matched before `limit` cut them."""
+
+    hits: list[Hit]
+    total: int
+    #: False when `total` is a lower bound: a look-up stopped at MAX_CANDIDATES rows, or a
+    #: question's ranking read only its best relevance.MAX_RANKED.
+    exact: bool
+
+
+def search_counted(
+    index: Index,
+    query: str,
+    *,
+    kind: str | None = None,
+    year: int | None = None,
+    limit: int | None = None,
+) -> Counted:
+    """`search`, with the number of matches (`facts search` says "showing 20 of 57")."""
     terms = parse_query(query)
     allowed = _filter(index, kind, year)
     matches: dict[int, Match] = {}
-    _fast_path(index, terms, allowed, matches)
+    complete = _fast_path(index, terms, allowed, matches)
     # Nothing as typed: a question (question words, the district or a year dropped) is ranked
     # by its content words (relevance.py). The query as typed goes first: 国有 and 有机 hold a
     # filler word too, and a query that finds itself never reads the question words.
     if not matches:
-        hits = _answer(index, query, kind, year, limit)
+        hits = _answer(index, query, kind, year, None)
         if hits is not None:
-            return hits
+            return Counted(hits[:limit], len(hits), _all_ranked(index, hits))
     if len(matches) < FALLBACK_BELOW:
-        _fallbacks(index, terms, allowed, matches)
+        complete = _fallbacks(index, terms, allowed, matches) and complete
     ordered = sorted(matches.items(), key=lambda item: (item[1], item[0]))
+    total = len(ordered)
     if limit is not None:
         ordered = ordered[:limit]
     records = index.by_numbers([n for n, _ in ordered])
-    return [Hit(records[n], match, tuple(terms)) for n, match in ordered]
+    return Counted([Hit(records[n], match, tuple(terms)) for n, match in ordered], total, complete)
+
+
+def _all_ranked(index: Index, hits: list[Hit]) -> bool:
+    """Whether a question's hits are all its matches: fewer than the ranking reads, from a
+    base too small for a look-up to stop at its limit."""
+    from .relevance import MAX_RANKED
+
+    return len(hits) < MAX_RANKED and (not hits or index.count() < MAX_CANDIDATES)
 
 
 def parse_query(query: str) -> list[str]:
@@ -141,13 +172,16 @@ def _pinyin_forms(text: str) -> list[str]:
     return list(variants(text.replace(" ", "")))
 
 
-def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> None:
+def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> bool:
+    """Fill `matches`; whether every look-up was complete (none stopped at MAX_CANDIDATES)."""
     whole = "".join(terms)
     latin = _LATIN_ONLY.match(" ".join(terms)) is not None and _HAS_LATIN.search(whole) is not None
     mixed = not latin and _HAS_LATIN.search(whole) is not None and has_cjk(whole)
     direct: set[int] | None = None
+    complete = True
     for term in terms:
         found = _containing(index, term, FTS_COLUMNS)
+        complete = complete and len(found) < MAX_CANDIDATES
         direct = found if direct is None else direct & found
     candidates = set(direct or ())
     forms: list[str] = []
@@ -158,6 +192,7 @@ def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches
         forms = _pinyin_forms(whole)
         for form in forms:
             candidates |= _containing(index, form, PINYIN_COLUMNS)
+    complete = complete and len(candidates) < MAX_CANDIDATES  # a look-up that stopped fills it
     if allowed is not None:
         candidates &= allowed
     for n, doc in index.search_fields(sorted(candidates)):
@@ -168,9 +203,11 @@ def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches
                 best = sounded
         if best is not None:
             matches[n] = best
+    return complete
 
 
-def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> None:
+def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> bool:
+    """Add what the fallbacks find to `matches`; whether every look-up was complete."""
     whole = "".join(terms)
     candidates: set[int] = set()
     forms: list[str] = []
@@ -186,6 +223,7 @@ def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches
     typo_ok = (3 if has_cjk(spaced) else 4) <= len(spaced) <= MAX_FUZZY
     if typo_ok:
         candidates |= _one_edit_candidates(index, spaced)
+    complete = len(candidates) < MAX_CANDIDATES  # a look-up that stopped fills it
     if allowed is not None:
         candidates &= allowed
     for n, doc in index.search_fields(sorted(candidates - set(matches))):
@@ -196,6 +234,7 @@ def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches
             best = typo_match(doc, spaced)
         if best is not None:
             matches[n] = best
+    return complete
 
 
 def _one_edit_candidates(index: Index, text: str) -> set[int]:
@@ -211,8 +250,9 @@ def _one_edit_candidates(index: Index, text: str) -> set[int]:
     return index.containing_patterns(TYPO_COLUMNS, patterns, MAX_CANDIDATES)
 
 
-def suggestions(index: Index, query: str, count: int = 3) -> list[str]:
-    """The names nearest to a query that found nothing, for a 'did you mean' line."""
+def suggestions(index: Index, query: str, count: int = 3, *, kind: str | None = None, year: int | None = None) -> list[str]:
+    """The names nearest to a query that found nothing, for a 'did you mean' line: only of
+    records of this kind and year (either None: any), so it never offers one the filters exclude."""
     from ..nearest import MAX_COMPARED, close_matches
 
     whole = normalize(query)
@@ -220,7 +260,7 @@ def suggestions(index: Index, query: str, count: int = 3) -> list[str]:
         return []
     keys = set(list(dict.fromkeys(c for c in whole if is_cjk(c)))[:MAX_HINT_KEYS]) or {whole[:2]}
     names: dict[str, int] = {}
-    for n, name, en in index.names_with(keys, MAX_COMPARED):
+    for n, name, en in index.names_with_filters(keys, MAX_COMPARED, kind=kind, year=year):
         names.setdefault(name, n)
         if en:
             names.setdefault(en, n)
