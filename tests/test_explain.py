@@ -366,3 +366,9 @@ def test_a_real_terminal_and_a_real_pipe() -> None:
         done = piped(*args)
         assert done.stderr == b"", args
     assert piped("list", "--year", "2019").returncode == 1
+
+
+def test_an_english_status_is_explained_as_the_status_it_stands_for() -> None:
+    code, out, err = facts("projects", "--status", "topped out", "--year", "2019")
+    assert (code, out) == (1, "")
+    assert "封顶" in err and "topped out" not in err

@@ -120,6 +120,10 @@ def projects(
         rows = query.at_least(rows, min_investment, query.investment)
     fields = ("id", "name", "status", "figure", "when", "place")
     shown = show_rows(env, index, query.sort_rows(index, rows, sort, reverse), fields, out)
+    if status:
+        from ..english import status_from_english
+
+        status = status_from_english(status) or status  # explained as the status it stands for
     filters = {"year": year, "category": category, "place": place, "status": status or None, "min_investment": min_investment}
     return explained(env, shown, index, kind="project", **filters)
 
