@@ -1,16 +1,19 @@
 """`facts ask`: the answer to a question, or an honest abstention, on tests/questions.toml.
 
-Measured when `ask` was built (issue 9, items 4-5), with `python benchmarks/questions.py`:
-answer@1 0.962 (151 of 157 answerable questions: the answer, or an `also` record, comes first)
-and abstention 0.935 (29 of 31 unanswerable questions get no answer). The thresholds below sit
-just under those figures.
+Measured with `python benchmarks/questions.py` when `ask` was built (issue 9, items 4-5):
+ask@1 0.936 (147 of 157 answerable questions: the answer, or an `also` record, comes first;
+an abstention counts as wrong) and abstention 0.968 (30 of 31 unanswerable questions get no
+answer); held-out alone 0.948 and 1.000. The thresholds below sit just under those figures.
 
-Known misses. Answered wrong (the same six as `facts search`, tests/test_questions.py):
-  how big is tongzhou's economy; 金沙湾医学综合体按什么标准建设的; What happened in Tongzhou on
-  13 December 2023?; What honours did Tongzhou win in 2023?; where is the live-streaming center
-  for home textiles; Which place did Tongzhou take as its model to learn from?
+Known misses. Answered wrong (as `facts search` ranks them, tests/test_questions.py):
+  how big is tongzhou's economy; What happened in Tongzhou on 13 December 2023?; What honours
+  did Tongzhou win in 2023?; where is the live-streaming center for home textiles; Which place
+  did Tongzhou take as its model to learn from?
+Abstained though the base answers (the best record lacks a word the question names):
+  异质结产业链引进了哪些企业？ (the record says 招引, not 引进); 川姜和平潮有什么发展规划 (规划);
+  金沙湾医学综合体按什么标准建设的; Is the Jinshawan hospital open yet? (open); What is Tongzhou's
+  plan to improve school quality? (school: the record says education)
 Answered when the base cannot:
-  一主一新一智具体指哪三个产业     the record of the three industries answers, without naming them
   Which universities took part in the talent recruitment drive?   "hundred universities" is in
                                   the campaign's name, so every word is covered
 """
@@ -59,13 +62,13 @@ def test_answer_at_1(answers: list[tuple[dict[str, object], str | None]]) -> Non
     answerable = [(q, found) for q, found in answers if q["answer"]]
     right = [q for q, found in answerable if found in {q["answer"], *q["also"]}]  # type: ignore[misc]
     assert len(answerable) == 157
-    assert len(right) / len(answerable) >= 0.95
+    assert len(right) / len(answerable) >= 0.93
 
 
 def test_abstention(answers: list[tuple[dict[str, object], str | None]]) -> None:
     unanswerable = [found for q, found in answers if not q["answer"]]
     assert len(unanswerable) == 31
-    assert unanswerable.count(None) / len(unanswerable) >= 0.93
+    assert unanswerable.count(None) / len(unanswerable) >= 0.96
 
 
 @pytest.mark.parametrize(
@@ -89,28 +92,53 @@ def test_the_issue_s_questions_get_their_answer(index: tf.Index, question: str, 
     [
         ("通州2022年GDP是多少", "unheld_year"),
         ("What was Tongzhou's GDP in 2019", "unheld_year"),
+        ("通州2023年GDP比2022年多多少", "unheld_year"),  # every year named must be held
+        ("What is Tongzhou's GDP target for next year?", "unheld_year"),  # 2025: the source is of 2024-01
+        ("前年GDP多少", "unheld_year"),
+        ("GDP in 2150", "missing"),  # a number no record holds is content
         ("通州区常住人口有多少", "missing"),
         ("What is the population of Tongzhou district?", "missing"),
         ("通州现在房价多少一平", "missing"),
         ("how much did exports grow in 2023", "missing"),
-        ("Which universities are in Tongzhou?", None),  # words it holds: answered or not, never made up below
         ("通州城镇登记失业率是多少", "missing"),
         ("How many tourists visited Tongzhou in 2023?", "missing"),
-        ("通州区区长叫什么名字", "missing"),
-        ("通州规上工业总产值是多少亿", "wants"),
-        ("How much did construction output grow in 2023?", "wants"),
+        ("Did LONGi invest in Tongzhou's solar industry?", "missing"),  # a name: capital inside
+        ("What is the GDP per capita?", "missing"),
+        ("区二院有多少床位", "lacking"),  # beds of another hospital
+        ("How fast did the number of new jobs grow?", "lacking"),  # the growth of output, not of jobs
+        ("通州区长是谁", "wants"),  # 长 alone: nothing specific to look up
+        ("通州有多少人", "wants"),
+        ("今年GDP多少", "wants"),  # 2024 is held, but no GDP of 2024
+        ("通州规上工业总产值是多少亿", "wants"),  # only its growth rate is held
+        ("How much did construction output grow in 2023?", "wants"),  # only its level is held
+        ("How long is the Zhengchang Bridge?", "wants"),  # the record has no figure
+        ("链升异质结项目建在通州哪个镇", "missing"),
     ],
 )
-def test_what_the_base_does_not_hold_is_not_answered(index: tf.Index, question: str, why: str | None) -> None:
+def test_what_the_base_does_not_hold_is_not_answered(index: tf.Index, question: str, why: str) -> None:
     reply = ask(index, question)
-    if why is None:
-        return
     assert not reply.answered
     assert getattr(reply, why)
 
 
-def test_a_relative_year_is_the_year_before_the_source(index: tf.Index) -> None:
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("通州大桥什么时候贯通", "tongzhou-bridge"),  # 通州 of a name is not the district
+        ("When was Tongzhou Bridge completed?", "tongzhou-bridge"),
+        ("新签约了多少个重大项目", "major-projects-signed-2023"),  # 多少个: 个 is not a word to find
+        ("南通高新区在全省排第几", "hi-tech-zone-top10-2023"),  # a rank, not a figure
+        ("yizhijie", "lianshen-12gw-hjt-cell-project"),  # pinyin, as search reads it
+        ("chuanjiang", "chuanjiang-pingchao-development-2023"),  # in an English name too
+    ],
+)
+def test_names_ranks_and_pinyin_are_answered(index: tf.Index, question: str, expected: str) -> None:
+    assert ask(index, question).records[0].id == expected
+
+
+def test_a_relative_year_counts_from_the_source_s_date(index: tf.Index) -> None:
     assert ask(index, "去年通州经济增长了多少").year == 2023
+    assert ask(index, "今年GDP多少").year == 2024
 
 
 def test_the_answer_comes_with_its_related_facts(index: tf.Index) -> None:
@@ -139,10 +167,33 @@ def test_an_english_question_gets_an_english_answer_with_the_chinese_figure() ->
 def test_lang_overrides_the_question_s_language() -> None:
     _, out, _ = call("ask", "通州2023年GDP是多少", "--related", "0", "--lang", "en")
     assert "CNY 173.0 billion" in out
+    _, out, _ = call("ask", "yizhijie", "--related", "0")
+    assert out.startswith("江苏链升")  # pinyin is typed by a reader of Chinese
 
 
-def test_json_is_the_answering_records_as_list_prints_them() -> None:
-    code, out, _ = call("ask", "通州2023年GDP是多少", "--format", "json")
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("链升科技董事长叫什么", "王新"),  # who, or what someone is called: the people named
+        ("Who is Tongzhou's party secretary?", "张建华"),
+        ("纤意坊在哪里", "川姜镇"),  # the place, when the name does not say it
+        ("通州大桥什么时候贯通", "2023年"),  # an undated project keeps its year
+    ],
+)
+def test_the_sentence_says_what_was_asked(question: str, said: str) -> None:
+    code, out, _ = call("ask", question, "--related", "0")
+    assert code == 0
+    assert said in out.split("\t")[0]
+
+
+def test_a_date_the_name_says_is_not_said_twice() -> None:
+    _, out, _ = call("ask", "total investment of the projects started on 13 December", "--related", "0")
+    assert out.count("13 December 2023") == 1
+
+
+@pytest.mark.parametrize("question", ["通州2023年GDP是多少", "What was Tongzhou's GDP in 2023?"])
+def test_json_is_the_answering_records_as_list_prints_them(question: str) -> None:
+    code, out, _ = call("ask", question, "--format", "json")
     records = json.loads(out)
     assert code == 0
     assert [r["id"] for r in records][:2] == ["gdp-2023", "gdp-growth-2023"]

@@ -124,11 +124,9 @@ def _asked_year(index: Index, query: str) -> int | None:
     question = read(query)
     if not question.dropped or not question.words:
         return None
-    if question.year is not None or not question.relative_year:
-        return question.year
-    from .match.engine import _sources_year  # 去年: the year before the latest source's
+    from .match.engine import asked_year
 
-    return _sources_year(index) + question.relative_year
+    return asked_year(index, question)
 
 
 def cut(shown: int, total: int, exact: bool = True) -> str | None:

@@ -7,10 +7,15 @@ in brackets, so nothing is lost in translation. Nothing here rounds or completes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .figures import figure, number, with_qualifiers
 from .model import Record, Source
+
+if TYPE_CHECKING:
+    from .match.answer import Reply
 
 MONTHS = (
     "January",
@@ -36,44 +41,55 @@ def language_of(text: str) -> str:
 
 
 def sentence(record: Record, lang: str, intents: Iterable[str] = ()) -> str:
-    """The record as one sentence: 2023年地区生产总值预计1730亿元。 A question that asks who
-    (`intents` holds "who") gets the people and companies the record names too."""
+    """The record as one sentence: 2023年地区生产总值预计1730亿元。 with its place when the name
+    does not say it. A question that asks who or what something is called (`intents` holds
+    "who" or "name") gets the people and companies the record names too."""
     said = _english(record) if lang == "en" else _chinese(record)
-    if "who" not in intents:
-        return said
     named = [*record.data.get("people", ()), *record.data.get("companies", ())]
-    if not named:
+    if not named or not {"who", "name"} & set(intents):
         return said
     if lang == "zh":
         return said + "涉及：" + "、".join(e["name"] + (f"（{e['role']}）" if e.get("role") else "") for e in named) + "。"
     return f"{said} Named: " + "; ".join(e["name"] + (f" ({e['role']})" if e.get("role") else "") for e in named) + "."
 
 
+def _place(record: Record) -> str:
+    """The record's place, unless its name already says it."""
+    place = str(record.get("place") or "")
+    core = re.sub(r"(片区|园区|街道|镇|乡|区)$", "", place)  # 金沙湾片区 is said by 金沙湾医学综合体
+    return "" if core and core in record.name else place
+
+
 def _chinese(record: Record) -> str:
     when = _when_zh(record)
+    where = _place(record)
     if record.kind == "metric":
-        return f"{when}{record.name}{figure(record)}。"
+        return f"{when}{where}{record.name}{figure(record)}。"
     if record.kind == "project":
-        head = record.name + (f"于{when}" if record.date else "") + str(record.get("status") or "")
-        parts = [head, *_project_amounts(record, "zh")]
+        head = record.name + (f"（{where}）" if where else "") + (f"于{when}" if record.date else when)
+        parts = [head + str(record.get("status") or ""), *_project_amounts(record, "zh")]
         return "，".join(parts) + "。"
-    return f"{when}，{record.name}。"
+    return f"{when}，{record.name}" + (f"（{where}）" if where else "") + "。"
 
 
 def _english(record: Record) -> str:
     name = str(record.get("name_en") or record.name)
     when = _when_en(record)
+    if when.split(" ", 1)[1] in name:  # "… started on 13 December 2023" says when already
+        when = ""
+    where = f" in {_place(record)}" if _place(record) else ""
     if record.kind == "metric":
         shown = figure(record, "en")
         original = figure(record)
-        return f"{name} {when}: {shown}" + (f" ({original})" if original != shown.replace(" ", "") else "") + "."
+        bracket = f" ({original})" if original != shown.replace(" ", "") else ""
+        return f"{name}{where}{' ' + when if when else ''}: {shown}{bracket}."
     if record.kind == "project":
         from .english import status_text
 
         status = record.get("status")
-        head = name + (f": {status_text(str(status), 'en')}" if status else "") + (f" {when}" if record.date else "")
+        head = name + where + (f": {status_text(str(status), 'en')}" if status else "") + (f" {when}" if when else "")
         return "; ".join([head, *_project_amounts(record, "en")]) + "."
-    return f"{when[0].upper()}{when[1:]}: {name}."
+    return f"{when[0].upper()}{when[1:]}: {name}{where}." if when else f"{name}{where}."
 
 
 def _project_amounts(record: Record, lang: str) -> list[str]:
@@ -130,32 +146,33 @@ def citation(source: Source | None, lang: str) -> str:
     return " · ".join([title, *extra])
 
 
-def abstention(
-    *,
-    lang: str,
-    unheld_year: int | None,
-    years: Iterable[int],
-    missing: Iterable[str],
-    wants: str | None,
-    closest: Record | None,
-    has_words: bool = True,
-) -> str:
-    """Why there is no answer, and the closest fact the base does hold (one line, English).
-    `has_words`: False when the question had nothing to look up (only question words, a year)."""
-    if not has_words:
-        return "the question names nothing to look up (only question words, the district or a year)"
+def abstention(reply: Reply, lang: str, years: Iterable[int]) -> str:
+    """Why `reply` holds no answer, and the closest fact the base does hold (one line, English)."""
+    closest = reply.closest
     near = f"; closest fact it holds: {brief(closest, lang)}" if closest is not None else ""
-    if unheld_year is not None:
+    if not reply.question.words or reply.wants == "topic":
+        return "the question names nothing specific to look up (only question words, the district, a year)"
+    if reply.unheld_year is not None:
         covered = ", ".join(str(y) for y in sorted(years))
-        return f"the base has no facts for {unheld_year}; it covers {covered}{near}"
-    unknown = list(missing)
-    if unknown:
-        quoted = ", ".join(repr(w) for w in unknown)
-        return f"not in the base: nothing on {quoted}{near}"
-    if wants == "place" and closest is not None:
-        return f"the base does not say where: {brief(closest, lang)} has no place"
-    if wants == "level" and closest is not None:
-        return f"the base holds a rate of change, not the amount asked for: {brief(closest, lang)}"
-    if wants == "growth" and closest is not None:
-        return f"the base holds the amount, not its growth: {brief(closest, lang)}"
+        return f"the base has no facts for {reply.unheld_year}; it covers {covered}{near}"
+    if reply.wants == "year":
+        return f"the base has nothing on this for {reply.year}{near}"
+    if reply.missing:
+        return f"not in the base: nothing on {_quoted(reply.missing)}{near}"
+    if reply.lacking and closest is not None:
+        return f"not in the base: the closest fact says nothing of {_quoted(reply.lacking)}: {brief(closest, lang)}"
+    if closest is not None and reply.wants in _WANTS:
+        return f"{_WANTS[reply.wants]}: {brief(closest, lang)}"
     return "nothing in the base answers this question"
+
+
+_WANTS = {
+    "place": "the base does not say where; the closest fact has no place",
+    "level": "the base holds a rate or a share, not the amount asked for",
+    "growth": "the base holds the amount, not its growth",
+    "figure": "the base gives no figure for it",
+}
+
+
+def _quoted(words: Iterable[str]) -> str:
+    return ", ".join(repr(w) for w in words)

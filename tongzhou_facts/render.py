@@ -290,9 +290,9 @@ def answer_card(answer: str, record: Record, source: str, related: Sequence[Reco
     if not related:
         return
     rows = Table(box=None, show_header=False, padding=(0, 1), title="相关" if zh else "Related", title_justify="left")
-    rows.add_column(overflow="fold")
-    rows.add_column(style="bold", overflow="fold")
-    rows.add_column(style="dim", no_wrap=True)
+    rows.add_column(overflow="fold", ratio=3)
+    rows.add_column(style="bold", overflow="fold", ratio=2)
+    rows.add_column(style="dim", overflow="fold", ratio=2)
     for other in related:
         rows.add_row(_text(cell(other, "name", lang)), _text(cell(other, "figure", lang)), _text(other.id))
     out.print(rows)

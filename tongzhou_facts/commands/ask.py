@@ -49,30 +49,29 @@ def ask(
     chosen = lang or language_of(text)
     index = open_base(file)
     reply = answer(index, text, kind=kind, year=year, related=related)
+    if reply.pinyin and lang is None:
+        chosen = "zh"  # chuanjiang: typed by a reader of Chinese
     shown = out.environment(env)
     fmt = out.format_for(shown)
     if not reply.answered:
         if fmt == "json":
             shown.stdout.write("[]\n")
         years = index.counts("year") if reply.unheld_year is not None else {}
-        message = abstention(
-            lang=chosen,
-            unheld_year=reply.unheld_year,
-            years=[int(y) for y in years if y is not None],
-            missing=reply.missing,
-            wants=reply.wants,
-            closest=reply.closest,
-            has_words=bool(reply.question.words),
-        )
+        message = abstention(reply, chosen, [int(y) for y in years if y is not None])
         env.say(f"facts: {message}")
         return ExitStatus.NOTHING
-    _show(shown, index, reply.records, fmt, chosen, out, reply.question.intents)
+    if fmt in ("table", "plain"):
+        _say(shown, index, reply.records, fmt, chosen, reply.question.intents)
+    else:  # the records as `facts list` writes them: in English only when asked (--lang en)
+        from ..output import write
+
+        options = Output(fmt, None, lang or "zh", bom=out.bom, csv_raw=out.csv_raw).write_options(shown)
+        write(reply.records, fmt, LIST_FIELDS, shown.stdout, **options)
     return ExitStatus.OK
 
 
-def _show(
-    env: Environment, index: Index, records: list[Record], fmt: str, lang: str, out: Output, intents: frozenset[str]
-) -> None:
+def _say(env: Environment, index: Index, records: list[Record], fmt: str, lang: str, intents: frozenset[str]) -> None:
+    """The answer in words: a card on a terminal, else a sentence, a tab and the quote a line."""
     from ..phrasing import citation, sentence
 
     if fmt == "plain":
@@ -80,14 +79,8 @@ def _show(
 
         env.stdout.write("".join(f"{safe(sentence(r, lang, intents))}\t{safe(str(r.get('quote')))}\n" for r in records))
         return
-    if fmt == "table":
-        from .. import render
+    from .. import render
 
-        answer = records[0]
-        source = citation(index.sources().get(str(answer.get("source"))), lang)
-        render.answer_card(sentence(answer, lang, intents), answer, source, records[1:], env, lang)
-        return
-    from ..output import write
-
-    options = Output(fmt, None, lang, bom=out.bom, csv_raw=out.csv_raw).write_options(env)
-    write(records, fmt, LIST_FIELDS, env.stdout, **options)
+    answer = records[0]
+    source = citation(index.sources().get(str(answer.get("source"))), lang)
+    render.answer_card(sentence(answer, lang, intents), answer, source, records[1:], env, lang)

@@ -1,38 +1,48 @@
 """A question's answer: the one record that answers it, or the reason the base cannot.
 
-`facts ask` must never make an answer up. It answers from the same ranking as a question
-typed into `facts search` (relevance.py), but first decides from coverage whether the
-base can answer at all:
+`facts ask` must never make an answer up. It ranks records as a question typed into
+`facts search` is ranked (relevance.py), but first decides from coverage whether the base
+can answer at all, and abstains when
 
-- a year the base holds no fact for (通州2022年GDP: the base covers 2023);
-- a content word the base knows nothing about (人口, population, 北京, LONGi), found as
+- the question names a year the base holds no fact for (通州2022年GDP: it covers 2023);
+- a content word is one the base knows nothing about (人口, population, 北京, LONGi), as
   relevance.units_of defines it: how people ask (planned, happened) is not a reason;
-- what the question wants and the best record cannot give: a place the record does not
-  name, or a level (总产值是多少亿) where the base holds only its growth rate.
+- nothing specific is left to look up (通州区长是谁 leaves 长: one character is no topic);
+- the best record lacks a word of the question that a Chinese question names (区二院有多少
+  床位: the base has beds for another hospital), or, in English, a glossary word at least as
+  specific as anything the record holds (the growth of jobs is not the growth of output);
+- the best record cannot give what the question wants: a place for a project the base does
+  not place, an amount where it holds only a rate (or a rate where it holds only the amount),
+  a figure where the record has none.
 
-Then it abstains, and says what it holds that is closest. An answer comes with up to
-`related` related facts: the records it links to or that link to it (the growth rate
-beside the level), else the next records that hold every word of the question.
+Then it says what it holds that is closest. An answer comes with up to `related` related
+facts: the records it links to or that link to it (the growth rate beside the level), then
+other records that hold every word of the question.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ..errors import UsageError
 from ..index import Index
 from ..index_schema import FTS_COLUMNS
 from ..model import Record
-from .engine import _sources_year, parse_query, search
+from .engine import MAX_CANDIDATES, asked_year, parse_query, search
 from .questions import Question, read, roles
-from .relevance import Ranked, Unit, rank_units, units_of
+from .rank import DIRECT
+from .relevance import ALL_WORDS, Ranked, Unit, rank_units, units_of
 
 #: Measures that are a rate of change: what a growth question wants, and a level question does not.
 CHANGES = frozenset({"growth", "decline"})
+#: Measures that are not an amount: what a question asking how much (GDP, output) is not answered by.
+NOT_AMOUNTS = CHANGES | {"share"}
+#: Words that ask for a share (占比): a share then is the amount asked for.
+SHARE_WORDS = ("占比", "比重", "share", "proportion", "percent")
 MAX_RELATED = 5
-#: A word typed with a capital inside the question (LONGi, Chongchuan, HJT): a name.
-_CAPITALISED = re.compile(r"[A-Za-z]*[A-Z][A-Za-z]*")
 
 
 class Reply(NamedTuple):
@@ -43,7 +53,9 @@ class Reply(NamedTuple):
     year: int | None  # the year asked about (from the question or --year), a filter
     unheld_year: int | None = None  # a year asked that the base holds no fact for
     missing: tuple[str, ...] = ()  # content words the base knows nothing about
-    wants: str | None = None  # "place" or "level": what the question wants and the best record lacks
+    lacking: tuple[str, ...] = ()  # words of the question the closest record does not hold
+    wants: str | None = None  # "place", "level", "growth", "figure", "year" or "topic" (nothing specific asked)
+    pinyin: bool = False  # answered from Latin letters read as pinyin (chuanjiang): a Chinese reader
     closest: Record | None = None  # when abstaining: the nearest record the base holds
 
     @property
@@ -53,58 +65,108 @@ class Reply(NamedTuple):
 
 def ask(index: Index, text: str, *, kind: str | None = None, year: int | None = None, related: int = 2) -> Reply:
     """The answer to `text` (a question in Chinese or English), or an abstention (see the module)."""
+    question, asked = _question(index, text, year, related)
+    lookup = _lookup(index)
+    typed, names = _typed(text)
+    found, unknown = units_of(question.words, lookup, names, lambda form: lookup(form, ("tags",)))
+    units = [u for u in found if u.rows and not _one_character(u)]
+
+    def any_year() -> Record | None:
+        return _first(index, rank_units(index, question, units, _allowed(index, kind, None)))
+
+    unheld = next((y for y in (*question.years, asked) if y is not None and next(index.select(year=y), None) is None), None)
+    if unheld is not None:
+        return Reply(question, [], asked, unheld_year=unheld, closest=any_year())
+    ranked = rank_units(index, question, units, _allowed(index, kind, asked))
+    best = _first(index, ranked)
+    if unknown:
+        return Reply(question, [], asked, missing=tuple(typed.get(w, w) for w in unknown), closest=best)
+    if not units and any(w.cjk for w in question.words):  # 通州区长是谁: 长 alone is no topic
+        return Reply(question, [], asked, wants="topic")
+    if not units:  # pinyin (chuanjiang), or English the base does not hold: search's own matching, exact only
+        return _searched(index, text, question, kind, asked, related)
+    if best is None:  # 今年GDP: the base has facts of 2024, but no GDP among them
+        return Reply(question, [], asked, wants="year", closest=any_year()) if asked is not None else Reply(question, [], asked)
+    return _checked(index, question, units, ranked, best, asked, kind, related)
+
+
+def _question(index: Index, text: str, year: int | None, related: int) -> tuple[Question, int | None]:
+    """The question read, and the year it asks about; usage errors for what cannot be asked."""
     parse_query(text)  # the same limits as a search: a usage error for an empty or huge query
     if not 0 <= related <= MAX_RELATED:
         raise UsageError(f"related facts: 0 to {MAX_RELATED}, not {related}")
     question = read(text)
     if year is not None and question.year is not None and year != question.year:
         raise UsageError(f"the question asks about {question.year} but --year is {year}")
-    asked = year if year is not None else question.year
-    if asked is None and question.relative_year:
-        asked = _sources_year(index) + question.relative_year
-    if not question.dropped:  # a keyword query (异质结, GDP): search's own ranking, typos and all
-        hits = search(index, text, kind=kind, year=asked, limit=MAX_RELATED + 1)
-        records = [hit.record for hit in hits]
-        return Reply(question, records[:1] + _related(index, records[0], records[1:], related) if records else [], asked)
-    cache: dict[str, set[int]] = {}
+    return question, year if year is not None else asked_year(index, question)
 
-    def lookup(form: str) -> set[int]:
-        if form not in cache:
-            cache[form] = index.containing(form, FTS_COLUMNS, 20000)
-        return cache[form]
 
-    def tagged(form: str) -> set[int]:
-        return index.containing(form, ("tags",), 20000)
+def _lookup(index: Index) -> Callable[..., set[int]]:
+    """The rows holding a form (in the search fields, or in the given columns), each looked up once."""
+    cache: dict[tuple[str, str], set[int]] = {}
 
-    names = _capitalised(text)
-    units, unknown = units_of(question.words, lookup, names, tagged)
-    missing = [names.get(word, word) for word in unknown]  # LONGi as typed, not as normalised
-    if asked is not None and next(index.select(year=asked), None) is None:
-        closest = _first(index, rank_units(index, question, units, _allowed(index, kind, None)))
-        return Reply(question, [], asked, unheld_year=asked, closest=closest)
-    ranked = rank_units(index, question, units, _allowed(index, kind, asked))
-    best = _first(index, ranked)
-    if missing or best is None:
-        return Reply(question, [], asked, missing=tuple(missing), closest=best)
+    def lookup(form: str, columns: tuple[str, ...] = FTS_COLUMNS) -> set[int]:
+        if (form, columns[0]) not in cache:
+            cache[form, columns[0]] = index.containing(form, columns, MAX_CANDIDATES)
+        return cache[form, columns[0]]
+
+    return lookup
+
+
+def _checked(
+    index: Index,
+    question: Question,
+    units: list[Unit],
+    ranked: list[Ranked],
+    best: Record,
+    asked: int | None,
+    kind: str | None,
+    related: int,
+) -> Reply:
+    """The answer, unless the best record lacks a word that matters or cannot give what the question wants."""
+    lacking = _lacking(question, units, ranked[0], index.count())
+    if lacking:
+        return Reply(question, [], asked, lacking=lacking, closest=best)
     wants = _lacks(best, question)
     if wants is not None:
         return Reply(question, [], asked, wants=wants, closest=best)
     level = _level_instead(index, question, units, ranked, _allowed(index, kind, asked))
     if level is not None:
         return Reply(question, [], asked, wants="growth", closest=level)
-    tier = ranked[0].match.tier
-    rest = index.by_numbers([r.number for r in ranked[1:] if r.match.tier == tier][:MAX_RELATED])
+    rest = index.by_numbers([r.number for r in ranked[1:] if r.match.tier == ALL_WORDS][:MAX_RELATED])
     return Reply(question, [best, *_related(index, best, list(rest.values()), related)], asked)
 
 
-def _capitalised(text: str) -> dict[str, str]:
-    """The Latin words of `text` written with a capital letter, except the first word:
-    normalised (as a question's words are) -> as typed."""
+def _searched(index: Index, text: str, question: Question, kind: str | None, year: int | None, related: int) -> Reply:
+    """The answer as `facts search` finds the text (pinyin, initials), never by a fallback's guess."""
+    hits = [hit for hit in search(index, text, kind=kind, year=year, limit=MAX_RELATED + 1) if not hit.match.fuzzy]
+    records = [hit.record for hit in hits]
+    if not records:
+        return Reply(question, [], year)
+    pinyin = hits[0].match.method != DIRECT
+    return Reply(question, [records[0], *_related(index, records[0], records[1:], related)], year, pinyin=pinyin)
+
+
+def _one_character(unit: Unit) -> bool:
+    """A word of one Chinese character (长, 人): it names no topic of its own."""
+    return all(len(form) == 1 for form in unit.forms)
+
+
+def _typed(text: str) -> tuple[dict[str, str], set[str]]:
+    """Every Latin word of `text` as typed, by its normalised form (exports → export), and the
+    normalised forms of those written as names: with a capital inside (LONGi, HJT), or with a
+    capital first except the question's first word."""
     from .normalize import normalize
 
-    first = re.search(r"[A-Za-z]+", text)
-    found = (m for m in _CAPITALISED.finditer(text) if not (first and m.start() == first.start()))
-    return {normalize(m.group()): m.group() for m in found}
+    typed: dict[str, str] = {}
+    names: set[str] = set()
+    for position, found in enumerate(re.finditer(r"[A-Za-z][A-Za-z0-9]*", text)):
+        word = found.group()
+        key = normalize(word)
+        typed.setdefault(key, word)
+        if any(c.isupper() for c in word[1:]) or (position > 0 and word[0].isupper()):
+            names.add(key)
+    return typed, names
 
 
 def _allowed(index: Index, kind: str | None, year: int | None) -> set[int] | None:
@@ -115,13 +177,39 @@ def _first(index: Index, ranked: list[Ranked]) -> Record | None:
     return index.by_numbers([ranked[0].number])[ranked[0].number] if ranked else None
 
 
+def _lacking(question: Question, units: list[Unit], best: Ranked, total: int) -> tuple[str, ...]:
+    """The words the best record does not hold that make it no answer: any, in a Chinese
+    question (its words are what it is about); in English, a glossary word (a topic, not how
+    people ask) at least as specific (IDF) as every word the record holds."""
+    if best.match.tier == ALL_WORDS:
+        return ()
+    held = [u for u in units if best.number in u.rows]
+    lacked = [u for u in units if best.number not in u.rows]
+    if any(w.cjk for w in question.words):
+        return tuple(u.forms[0] for u in lacked)
+    top = max((_idf(u, total) for u in held), default=0.0)
+    return tuple(u.forms[0] for u in lacked if len(u.forms) > 1 and _idf(u, total) >= top)
+
+
+def _idf(unit: Unit, total: int) -> float:
+    return math.log(1.0 + total / max(len(unit.rows), 1))
+
+
 def _lacks(record: Record, question: Question) -> str | None:
-    """What the question wants that `record` cannot give: a place, or a level (not a rate)."""
-    if "where" in question.intents and record.kind == "project" and not record.get("place"):
+    """What the question wants that `record` cannot give (see the module), or None."""
+    intents = question.intents
+    if "where" in intents and record.kind == "project" and not record.get("place"):
         return "place"  # a project's place is a field; an event's is in its name (对标学习苏州吴江)
-    wants_amount = "number" in question.intents or "level" in question.intents
-    if wants_amount and "growth" not in question.intents and record.get("measure") in CHANGES:
+    asks_share = any(w in form for w in SHARE_WORDS for u in question.words for form in u.forms)
+    measure = record.get("measure")
+    wants_amount = "number" in intents or "level" in intents
+    if wants_amount and "growth" not in intents and not asks_share and measure in NOT_AMOUNTS:
         return "level"
+    if "growth" in intents and record.kind == "metric" and measure not in CHANGES and not asks_share:
+        return "growth"
+    figures = ("value", "investment", "capacity", "phases")
+    if "number" in intents and "when" not in intents and all(record.get(f) is None for f in figures):
+        return "figure"
     return None
 
 
@@ -132,13 +220,13 @@ def _level_instead(
     none: the best record lacks one of the question's words, and the question without its
     growth words is answered whole by a record that is not a rate (建筑业总产值 grew: the
     base holds the output, not its growth). None otherwise."""
-    if "growth" not in question.intents or ranked[0].match.tier != 4:
+    if "growth" not in question.intents or ranked[0].match.tier == ALL_WORDS:
         return None
     subject = [u for u in units if not any(roles().get(form) == "growth" for form in u.forms)]
     if len(subject) == len(units) or not subject:
         return None
     level = rank_units(index, question._replace(intents=question.intents - {"growth"}), subject, allowed)
-    record = _first(index, level) if level and level[0].match.tier == 3 else None
+    record = _first(index, level) if level and level[0].match.tier == ALL_WORDS else None
     return record if record is not None and record.get("measure") not in CHANGES else None
 
 

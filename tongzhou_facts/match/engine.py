@@ -125,16 +125,14 @@ def _answer(index: Index, query: str, kind: str | None, year: int | None, limit:
     if not question.dropped or not question.words:
         return None
     hits = _ranked_answer(index, question, kind, year, limit)
-    return hits if hits or question.year is not None or question.relative_year else None
+    return hits if hits or question.year is not None or question.relative_year is not None else None
 
 
 def _ranked_answer(index: Index, question: Question, kind: str | None, year: int | None, limit: int | None) -> list[Hit]:
     from .relevance import rank_question
 
-    if year is None and question.year is not None:
-        year = question.year
-    elif year is None and question.relative_year:
-        year = _sources_year(index) + question.relative_year
+    if year is None:
+        year = asked_year(index, question)
     allowed = _filter(index, kind, year)
     cache: dict[str, set[int]] = {}
 
@@ -146,6 +144,14 @@ def _ranked_answer(index: Index, question: Question, kind: str | None, year: int
     ranked = rank_question(index, question, allowed, lookup)[:limit]
     records = index.by_numbers([r.number for r in ranked])
     return [Hit(records[r.number], r.match, r.forms) for r in ranked]
+
+
+def asked_year(index: Index, question: Question) -> int | None:
+    """The year a question asks about: the first it names (2023年), else the one its relative
+    year means (去年: the year before the latest source's), else None."""
+    if question.year is not None or question.relative_year is None:
+        return question.year
+    return _sources_year(index) + question.relative_year
 
 
 def _sources_year(index: Index) -> int:

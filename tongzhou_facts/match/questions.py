@@ -16,15 +16,16 @@ from typing import NamedTuple
 from .normalize import _PLAIN_CJK, _read, has_cjk, normalize
 
 #: Roles whose words are dropped from the query (`growth` and `level` are kept: they are content too).
-DROPPED = frozenset({"number", "when", "where", "who", "which", "capacity", "last_year", "this_year", "district", "stop"})
-INTENTS = frozenset({"number", "when", "where", "who", "which", "capacity", "growth", "level"})
+#: Words of a relative year, and the years they add to the sources' year (去年: the year before it).
+RELATIVE = {"last_year": -1, "this_year": 0, "next_year": 1, "year_before_last": -2}
+DROPPED = frozenset({"number", "when", "where", "who", "which", "name", "rank", "capacity", "district", "stop", *RELATIVE})
+INTENTS = frozenset({"number", "when", "where", "who", "which", "name", "capacity", "growth", "level"})
 #: Roles kept as words to find whose words also say what a question wants, inside a run of Chinese too.
 KEPT_INTENTS = ("growth", "level")
 #: A year on its own: 2023, 2023年, but not 2023-12-28, 2023.5, 2023年12月 or 12023.
 _YEAR = r"(?<![\d.:\-])((?:19|20)\d\d)(?:年(?!\s*\d)|(?![\d.:\-%年]))"
 #: A run of Chinese (with the numbers inside it: 12月13日, 3.0版), or a Latin word or a number.
 _PIECES = r"[0-9.%:\-]*[^\x00-\x7f][^\sa-z]*|[a-z0-9][a-z0-9.%:\-]*"
-MAX_CHUNK = 12  # characters of Chinese looked up as one word; a longer run is cut
 
 
 class Word(NamedTuple):
@@ -33,14 +34,16 @@ class Word(NamedTuple):
     text: str
     forms: tuple[str, ...]
     cjk: bool
+    named: str = ""  # the word with the district's name before it, as typed (通州大桥): a name, if the base holds it
 
 
 class Question(NamedTuple):
     words: tuple[Word, ...]
-    year: int | None
-    relative_year: int  # 0, or -1 for 去年 / last year (resolved against the sources' date)
+    year: int | None  # the first year named
+    relative_year: int | None  # -1 for 去年 / last year, 0 for 今年 … (resolved against the sources' date)
     intents: frozenset[str]
     dropped: bool  # did the reading drop anything (a question word, the district, a year)?
+    years: tuple[int, ...] = ()  # every year named (通州2023年GDP比2022年多多少)
 
 
 @functools.cache
@@ -121,27 +124,27 @@ def _cjk_dropped() -> re.Pattern[str]:
 def read(query: str) -> Question:
     """The question in `query` (see the module docstring)."""
     text = normalize(query)
-    year: int | None = None
-    found = re.search(_YEAR, text) if any(c.isdigit() for c in text) else None  # compiled only when needed
-    if found:
-        year = int(found.group(1))
-        text = text[: found.start()] + " " + text[found.end() :]
+    years: list[int] = []
+    if any(c.isdigit() for c in text):  # the pattern is compiled only when needed
+        years = [int(y) for y in re.findall(_YEAR, text)]
+        text = re.sub(_YEAR, " ", text)
     intents: set[str] = set()
     latin, chinese = _split(text)
-    words, dropped, relative = _latin_words(latin, intents)
+    words, dropped = _latin_words(latin, intents)
     for chunk in chinese:
-        pieces, chunk_relative, chunk_dropped = _chinese_words(chunk, intents)
+        pieces, chunk_dropped = _chinese_words(chunk, intents)
         words += pieces
-        relative = relative or chunk_relative
         dropped = dropped or chunk_dropped
+    relative = next((RELATIVE[role] for role in RELATIVE if role in intents), None)
     for word in words:
         role = roles().get(word.text)
         if role in INTENTS:
             intents.add(str(role))
         elif word.cjk:  # 经济增长 wants a growth rate as 增长 does
             intents.update(r for r in KEPT_INTENTS if _kept(r).search(word.text))
-    dropped = dropped or year is not None or relative != 0
-    return Question(tuple(dict.fromkeys(words)), year, relative, frozenset(intents & INTENTS), dropped)
+    dropped = dropped or bool(years) or relative is not None
+    year = years[0] if years else None
+    return Question(tuple(dict.fromkeys(words)), year, relative, frozenset(intents & INTENTS), dropped, tuple(years))
 
 
 def _split(text: str) -> tuple[list[str], list[str]]:
@@ -155,19 +158,18 @@ def _split(text: str) -> tuple[list[str], list[str]]:
     return latin, chinese
 
 
-def _latin_words(words: list[str], intents: set[str]) -> tuple[list[Word], bool, int]:
-    """Content words of the Latin part: phrases first (how_many, topped out), then words."""
+def _latin_words(words: list[str], intents: set[str]) -> tuple[list[Word], bool]:
+    """Content words of the Latin part: phrases first (how_many, topped out), then words;
+    and whether anything was dropped. The roles met go into `intents`."""
     out: list[Word] = []
     dropped = False
-    relative = 0
     i = 0
     while i < len(words):
         pair = "_".join(words[i : i + 2]) if i + 1 < len(words) else ""
         role = roles().get(pair) if pair else None
         if role is not None:
             intents.add(role)
-            if role in ("last_year", "this_year"):
-                relative = -1 if role == "last_year" else 0
+            if role in RELATIVE:
                 dropped = True
                 i += 2
                 continue
@@ -182,9 +184,12 @@ def _latin_words(words: list[str], intents: set[str]) -> tuple[list[Word], bool,
         if role is not None and role in DROPPED:
             intents.add(role)
             dropped = True
+            if role == "district" and i < len(words) and roles().get(words[i]) is None:
+                out.append(_latin_word(words[i])._replace(named=f"{word} {words[i]}"))  # Tongzhou Bridge
+                i += 1
             continue
         out.append(_latin_word(word))
-    return out, dropped, relative
+    return out, dropped
 
 
 def _latin_word(word: str) -> Word:
@@ -194,27 +199,25 @@ def _latin_word(word: str) -> Word:
     return Word(word, tuple(dict.fromkeys(forms)), False)
 
 
-def _chinese_words(chunk: str, intents: set[str]) -> tuple[list[Word], int, bool]:
-    """Content runs of a Chinese chunk, split where question words and filler were;
-    the relative year (去年: -1) and whether anything was dropped."""
+def _chinese_words(chunk: str, intents: set[str]) -> tuple[list[Word], bool]:
+    """Content runs of a Chinese chunk, split where question words and filler were, and
+    whether anything was dropped. The roles met go into `intents`."""
     out: list[Word] = []
-    relative = 0
     start = 0
     if not _starts().intersection(chunk):  # no dropped word can be in it: the regex is not needed
-        return _cjk_runs(chunk), 0, False
+        return _cjk_runs(chunk), False
+    district = ""
     for found in _cjk_dropped().finditer(chunk):
         role = roles()[found.group()]
         intents.add(role)
-        relative = -1 if role == "last_year" else relative
-        out += _cjk_runs(chunk[start : found.start()])
+        out += _cjk_runs(chunk[start : found.start()], district)
+        district = found.group() if role == "district" else ""
         start = found.end()
-    out += _cjk_runs(chunk[start:])
-    return out, relative, start > 0
+    out += _cjk_runs(chunk[start:], district)
+    return out, start > 0
 
 
-def _cjk_runs(text: str) -> list[Word]:
+def _cjk_runs(text: str, district: str = "") -> list[Word]:
+    """The run as a word; `district`: the district's name dropped just before it (通州 of 通州大桥)."""
     text = text.strip()
-    if not text:
-        return []
-    text = text[:MAX_CHUNK]
-    return [Word(text, (text,), True)]
+    return [Word(text, (text,), True, district + text if district else "")] if text else []

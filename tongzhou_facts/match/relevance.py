@@ -3,7 +3,7 @@
 A question's content words (questions.py) need not all match. Each word (a run of Chinese
 the base does not hold whole is cut into the longest pieces it does hold: 经济增长 → 经济,
 增长) is looked up once; its weight is its rarity in the base (IDF over the search fields).
-Records that hold every word come first (tier 0), then the rest (tier 1), each by the share
+Records that hold every word come first (ALL_WORDS), then the rest (SOME_WORDS), each by the share
 of the weight they hold, counted more in a name than in a quote. Only the best
 `MAX_RANKED` records by that share are read; among them, what the question wants (a
 number, a growth rate, a date, people, a list) moves a record up within its tier.
@@ -28,6 +28,8 @@ MAX_RANKED = 60  # records read and ranked in full: the rest cannot reach the to
 MAX_LOOKUPS = 48  # index look-ups for one question (cutting Chinese runs into known pieces)
 MAX_PIECE = 8  # characters of the longest piece tried when cutting a run
 INTENT_BONUS = 0.2
+#: The tiers of a question's match (rank.py's 3 and 4): every content word in the record, or some.
+ALL_WORDS, SOME_WORDS = 3, 4
 
 
 class Unit(NamedTuple):
@@ -84,8 +86,8 @@ def units_of(
     Unknown means: a run of two or more Chinese characters no record holds, whole or in held
     pieces, nor (with `tagged`, a look-up in the tags: category, status…) as the glossary's
     English for it (荣誉 → honour, a category); an English word of the glossary whose every
-    form is absent (population → 人口); a name (`proper`: capitalised in the question) no
-    record holds. Other English words the base lacks (planned, happened) are how people ask,
+    form is absent (population → 人口); a name (`proper`: capitalised in the question) or a
+    number (2150) no record holds. Other English words the base lacks (planned, happened) are how people ask,
     not what about: they count for nothing, either way.
     """
     budget = [MAX_LOOKUPS]
@@ -102,6 +104,10 @@ def units_of(
     units: list[Unit] = []
     missing: list[str] = []
     for word in words:
+        named = rows((word.named,)) if word.named else frozenset()
+        if named:  # 通州大桥 is a name, though 通州 alone is the district of every record
+            units.append(Unit((word.named,), named, 0.0))
+            continue
         whole = rows(word.forms)
         if not whole and word.cjk and tagged is not None:
             english = english_for(word.text)
@@ -111,7 +117,8 @@ def units_of(
                 continue
         if whole or not word.cjk:
             units.append(Unit(word.forms, whole, 0.0))
-            if not whole and (len(word.forms) > 1 or word.text in glossary() or word.text in proper):
+            topic = len(word.forms) > 1 or word.text in glossary() or word.text in proper
+            if not whole and (topic or any(c.isdigit() for c in word.text)):  # a number is content too
                 missing.append(word.text)
             continue
         pieces = _pieces(word.text, rows)
@@ -164,7 +171,7 @@ def _match(doc: dict[str, str], record: Record, units: Sequence[Unit], mass: flo
         held += unit.weight * FIELD_WEIGHT[field]
         best_field = min(best_field, field, key=lambda f: FIELDS[f])
     share = held / mass + INTENT_BONUS * intent_score(record, question.intents)
-    tier = 3 if missing == 0 else 4  # every word in the record, else some (rank.py's tiers 3 and 4)
+    tier = ALL_WORDS if missing == 0 else SOME_WORDS
     return Match(0, tier, -round(share, 6), FIELDS[best_field], DIRECT, len(doc["name"]), best_field)
 
 
