@@ -31,7 +31,7 @@ from ..errors import UsageError
 from ..index import Index
 from ..index_schema import FTS_COLUMNS
 from ..model import Record
-from .engine import MAX_CANDIDATES, asked_year, parse_query, search
+from .engine import MAX_CANDIDATES, allowed_rows, asked_year, parse_query, search
 from .questions import Question, read, roles
 from .rank import DIRECT
 from .relevance import ALL_WORDS, Ranked, Unit, rank_units, units_of
@@ -72,12 +72,12 @@ def ask(index: Index, text: str, *, kind: str | None = None, year: int | None = 
     units = [u for u in found if u.rows and not _one_character(u)]
 
     def any_year() -> Record | None:
-        return _first(index, rank_units(index, question, units, _allowed(index, kind, None)))
+        return _first(index, rank_units(index, question, units, allowed_rows(index, kind, None)))
 
-    unheld = next((y for y in (*question.years, asked) if y is not None and next(index.select(year=y), None) is None), None)
+    unheld = next((y for y in (*question.years, asked) if y is not None and not index.holds(year=y)), None)
     if unheld is not None:
         return Reply(question, [], asked, unheld_year=unheld, closest=any_year())
-    ranked = rank_units(index, question, units, _allowed(index, kind, asked))
+    ranked = rank_units(index, question, units, allowed_rows(index, kind, asked))
     best = _first(index, ranked)
     if unknown:
         return Reply(question, [], asked, missing=tuple(typed.get(w, w) for w in unknown), closest=best)
@@ -130,7 +130,7 @@ def _checked(
     wants = _lacks(best, question)
     if wants is not None:
         return Reply(question, [], asked, wants=wants, closest=best)
-    level = _level_instead(index, question, units, ranked, _allowed(index, kind, asked))
+    level = _level_instead(index, question, units, ranked, allowed_rows(index, kind, asked))
     if level is not None:
         return Reply(question, [], asked, wants="growth", closest=level)
     rest = index.by_numbers([r.number for r in ranked[1:] if r.match.tier == ALL_WORDS][:MAX_RELATED])
@@ -167,10 +167,6 @@ def _typed(text: str) -> tuple[dict[str, str], set[str]]:
         if any(c.isupper() for c in word[1:]) or (position > 0 and word[0].isupper()):
             names.add(key)
     return typed, names
-
-
-def _allowed(index: Index, kind: str | None, year: int | None) -> set[int] | None:
-    return None if kind is None and year is None else index.numbers(kind=kind, year=year)
 
 
 def _first(index: Index, ranked: list[Ranked]) -> Record | None:

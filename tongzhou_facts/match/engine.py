@@ -76,7 +76,7 @@ def search_counted(
 ) -> Counted:
     """`search`, with the number of matches (`facts search` says "showing 20 of 57")."""
     terms = parse_query(query)
-    allowed = _filter(index, kind, year)
+    allowed = allowed_rows(index, kind, year)
     matches: dict[int, Match] = {}
     complete = _fast_path(index, terms, allowed, matches)
     # Nothing as typed: a question (question words, the district or a year dropped) is ranked
@@ -133,7 +133,7 @@ def _ranked_answer(index: Index, question: Question, kind: str | None, year: int
 
     if year is None:
         year = asked_year(index, question)
-    allowed = _filter(index, kind, year)
+    allowed = allowed_rows(index, kind, year)
     cache: dict[str, set[int]] = {}
 
     def lookup(text: str) -> set[int]:
@@ -160,7 +160,7 @@ def _sources_year(index: Index) -> int:
     return max(years) if years else 0
 
 
-def _filter(index: Index, kind: str | None, year: int | None) -> set[int] | None:
+def allowed_rows(index: Index, kind: str | None, year: int | None) -> set[int] | None:
     """The rows a search may return (None: any)."""
     if kind is None and year is None:
         return None
