@@ -502,7 +502,7 @@ def test_lang_en_table_has_english_headers_and_names(facts) -> None:
     for header in ("ID", "Kind", "Name"):
         assert header in result.out
     assert "名称" not in result.out and "类型" not in result.out
-    assert "Jiangsu Lianshen" in result.out
+    assert "Jiangsu Liansheng" in result.out
 
 
 def test_lang_en_plain_prints_english_names(facts, base: tf.Base) -> None:

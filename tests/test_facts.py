@@ -18,7 +18,7 @@ def base() -> tf.Base:
 def test_bundled_base_loads_every_kind(base: tf.Base) -> None:
     kinds = {r.kind for r in base.records}
     assert kinds == {"metric", "project", "milestone"}
-    assert len(base.records) >= 80
+    assert len(base.records) == 105
     assert set(base.sources) == {"tongzhou-2023-review"}
 
 
@@ -59,6 +59,30 @@ def test_heterojunction_project(base: tf.Base) -> None:
     assert project.get("date") == "2023-12-13"  # one shape: an ISO string, as from the index
     assert project.get("status") == "开工"
     assert {"name": "王新", "role": "江苏链升科技股份有限公司董事长"} in project.get("people")
+
+
+def test_ids_are_stable_when_the_english_is_corrected(base: tf.Base) -> None:
+    """链升 is Liansheng: the English and the aliases say so, the id keeps its first spelling."""
+    project = base.get("lianshen-12gw-hjt-cell-project")
+    assert project is not None
+    assert "Liansheng" in project.get("name_en") and "Liansheng" in project.aliases()
+    assert "ids are stable" in project.get("note")
+
+
+@pytest.mark.parametrize(
+    ("record_id", "name", "quote"),
+    [
+        ("enterprise-visits-campaign-2023", "“服务企业大走访”活动", "深入开展“服务企业大走访”活动"),
+        ("old-town-renewal-2023", "老城区更新", "统筹谋划老城区更新和金沙湾片区开发"),
+        ("leading-enterprises-growing-2023", "国轩、沃太等龙头企业不断发展壮大", "国轩、沃太等龙头企业不断发展壮大"),
+        ("task-force-site-visit-mechanism-2023", "月度“专班+观摩”机制", "推行月度“专班+观摩”机制"),
+    ],
+)
+def test_records_added_by_the_audit(base: tf.Base, record_id: str, name: str, quote: str) -> None:
+    """The programmes that had no record of their own, and the halves of the records that held two."""
+    record = base.get(record_id)
+    assert record is not None and record.kind == "milestone"
+    assert (record.name, record.get("quote"), record.year) == (name, quote, 2023)
 
 
 def test_hospital_project(base: tf.Base) -> None:

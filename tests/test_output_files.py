@@ -28,6 +28,8 @@ from tongzhou_facts.load import bundled_path
 from .conftest import BASE, generated_base, run, subprocess_env, wait_for
 
 FACTS = [sys.executable, "-m", "tongzhou_facts"]
+#: The records of the bundled base, facts.toml.
+BUNDLED_RECORDS = 105
 
 
 def completed(argv: list[str], tmp_path: Path, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[bytes]:
@@ -153,7 +155,7 @@ def test_dev_stdout_is_written_not_replaced(tmp_path: Path) -> None:
     link = os.readlink("/dev/stdout") if os.path.islink("/dev/stdout") else None
     done = completed([*FACTS, "export", "--format", "jsonl", "-o", "/dev/stdout"], tmp_path)
     assert done.returncode == 0, done.stderr
-    assert len(done.stdout.splitlines()) == 101
+    assert len(done.stdout.splitlines()) == BUNDLED_RECORDS
     if link is not None:
         assert os.readlink("/dev/stdout") == link
 
@@ -210,7 +212,7 @@ def test_a_new_file_honours_the_umask(tmp_path: Path, umask: int) -> None:
     _, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
-    assert sqlite3.connect(target).execute("SELECT count(*) FROM records").fetchone() == (101,)
+    assert sqlite3.connect(target).execute("SELECT count(*) FROM records").fetchone() == (BUNDLED_RECORDS,)
 
 
 def test_a_fifo_is_written_as_a_stream(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -228,7 +230,7 @@ def test_a_fifo_is_written_as_a_stream(capsys: pytest.CaptureFixture[str], tmp_p
     reader.join(timeout=60)
     assert code == 0, err
     assert stat.S_ISFIFO(fifo.stat().st_mode)
-    assert len(received[0].splitlines()) == 101
+    assert len(received[0].splitlines()) == BUNDLED_RECORDS
 
 
 @pytest.mark.parametrize(
@@ -289,14 +291,14 @@ def test_dev_stdout_appends_where_the_shell_points_it(tmp_path: Path) -> None:
     done = completed(in_bash('"$@" >> app.log', "export", "--format", "jsonl", "-o", "/dev/stdout"), tmp_path, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     lines = log.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "keep" and len(lines) == 102
+    assert lines[0] == "keep" and len(lines) == 1 + BUNDLED_RECORDS
     assert log.stat().st_ino == inode
 
 
 def test_dev_fd_is_the_descriptor_not_a_path(tmp_path: Path) -> None:
     script = 'exec 3> g.txt; rm g.txt; "$@"; ls'
     done = completed(in_bash(script, "export", "--format", "sqlite", "-o", "/dev/fd/3"), tmp_path, cwd=tmp_path)
-    assert done.stderr.endswith(b"wrote 101 records to /dev/fd/3\n"), done.stderr
+    assert done.stderr.endswith(f"wrote {BUNDLED_RECORDS} records to /dev/fd/3\n".encode()), done.stderr
     assert done.stdout == b"c\n"  # no file named "g.txt (deleted)"
 
 
