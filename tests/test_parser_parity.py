@@ -461,6 +461,7 @@ REPRESENTATIVE: dict[str, list[str]] = {
     "chart": ["--measure", "growth"],
     "show": ["gdp-2023", "--format", "json"],
     "get": ["gdp-2023", "value"],
+    "cite": ["gdp-2023", "gdp-growth-2023", "--style", "apa"],
     "stats": [],
     "check": [],
     "export": ["--format", "csv"],

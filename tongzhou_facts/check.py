@@ -1,4 +1,5 @@
-"""`facts check`: every problem of one or more bases at once, and the quote check.
+"""`facts check`: every problem of one or more bases at once, the quote check, and whether a
+source text is the one the base was checked against (its `sha256`).
 
 Unlike loading, which stops at the first problem, this collects them all. A file that
 cannot be read at all (missing, a directory, no permission) means the check could not
@@ -24,14 +25,20 @@ def _problem_from(error: BaseError, path: str) -> Problem:
 
 
 def source_texts(specs: Sequence[str]) -> dict[str | None, str]:
-    texts: dict[str | None, str] = {}
+    return {key: text for key, (_, text) in source_files(specs).items()}
+
+
+def source_files(specs: Sequence[str]) -> dict[str | None, tuple[str, str]]:
+    """`--source` specs (`FILE`, or `ID=FILE` for one source id) -> (path, text), keyed by
+    the source id (None: every source not named)."""
+    files: dict[str | None, tuple[str, str]] = {}
     for spec in specs:
         key: str | None = None
         path = spec
         if "=" in spec and not spec.startswith(("/", ".")):
             key, path = spec.split("=", 1)
-        texts[key] = _read_source(path)
-    return texts
+        files[key] = (path, _read_source(path))
+    return files
 
 
 #: The largest source text read (a newspaper article is tens of kilobytes; a book a few MB):
@@ -103,10 +110,65 @@ def check_quotes(base: Base, sources: Mapping[str | None, str]) -> list[Problem]
     return problems
 
 
-def run_check(paths: Sequence[str], sources: Sequence[str]) -> tuple[list[Problem], str]:
+def normalised(text: str) -> str:
+    """A source text as its `sha256` is taken: CR LF, then any CR left, become LF.
+
+    `text` is as `--source` reads it: decoded as UTF-8 (strictly), one byte-order mark at
+    its start dropped. Nothing else changes: no Unicode normalisation, no trimming.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def source_sha256(text: str) -> str:
+    """The SHA-256 (hex, lower case) of a source text's normalised UTF-8 bytes, as
+    [[sources]] `sha256` records it. hashlib is imported here: only `check` needs it."""
+    import hashlib
+
+    return hashlib.sha256(normalised(text).encode("utf-8")).hexdigest()
+
+
+class Identity:
+    """Whether the text given for a source is the one its `sha256` names."""
+
+    __slots__ = ("expected", "found", "path", "source_id")
+
+    def __init__(self, source_id: str, path: str, found: str, expected: str) -> None:
+        self.source_id, self.path, self.found, self.expected = source_id, path, found, expected
+
+    @property
+    def matches(self) -> bool:
+        return self.found == self.expected
+
+    def __str__(self) -> str:
+        if self.matches:
+            return f"source {self.source_id}: {self.path} is the text the base was checked against (sha256 matches)"
+        return (
+            f"warning: source {self.source_id}: {self.path} differs from the text the base was checked against "
+            f"(sha256 {self.found}, expected {self.expected})"
+        )
+
+
+def identify_sources(base: Base, files: Mapping[str | None, tuple[str, str]]) -> list[Identity]:
+    """For every source with a `sha256` and a text given for it: is that text the one?"""
+    found = []
+    for source in base.sources.values():
+        expected = source.extra.get("sha256")
+        given = files.get(source.id) or files.get(None)
+        if isinstance(expected, str) and given is not None:
+            path, text = given
+            found.append(Identity(source.id, path, source_sha256(text), expected))
+    return found
+
+
+def run_check(paths: Sequence[str], sources: Sequence[str]) -> tuple[list[Problem], list[Identity], str]:
     """Every problem of the base made of `paths`, quotes checked against the `sources` texts
-    (`ID=FILE`, or `FILE` for every source), and the summary line `facts check` ends with."""
-    texts = source_texts(sources)
+    (`ID=FILE`, or `FILE` for every source); whether each text is the one its source's
+    `sha256` names; and the summary line `facts check` ends with.
+
+    A text that differs is not a problem: its quotes are checked all the same, and only
+    they decide the exit status."""
+    given = source_files(sources)
+    texts = {key: text for key, (_, text) in given.items()}
     problems: list[Problem] = []
     parsed: list[tuple[str, str, dict[str, Any]]] = []
     counts: list[tuple[int, int]] = []
@@ -131,7 +193,8 @@ def run_check(paths: Sequence[str], sources: Sequence[str]) -> tuple[list[Proble
         raise UsageError(f"--source {unknown[0]}=…: no [[sources]] table has that id (ids: {', '.join(base.sources) or 'none'})")
     if texts:
         problems.extend(check_quotes(base, texts))
+    identities = identify_sources(base, given)
     files = f"{len(paths)} file" + ("s" if len(paths) != 1 else "")
     quotes = ", quotes checked against the source" if texts else ""
     verdict = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "") if problems else "no problems"
-    return problems, f"checked {len(base.records)} records in {files}{quotes}: {verdict}"
+    return problems, identities, f"checked {len(base.records)} records in {files}{quotes}: {verdict}"

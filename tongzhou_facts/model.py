@@ -27,6 +27,7 @@ QUAL = "string or list of strings"
 ENTITIES = "list of tables {name, role}"
 IDS = "list of ids"
 ID = "id"
+SHA256 = "SHA-256 (64 hexadecimal digits)"
 
 #: Keys every record must have.
 REQUIRED: dict[str, str] = {"id": ID, "name": STR, "year": INT, "source": ID, "quote": STR}
@@ -74,10 +75,13 @@ SOURCE_KEYS: dict[str, str] = {
     "subtitle": STR,
     "section": STR,
     "publisher": STR,
+    "page": STR,
     "author": STR,
+    "author_en": STR,
     "photos": STR,
     "date": DATE,
     "url": STR,
+    "sha256": SHA256,
     "note": STR,
 }
 SOURCE_REQUIRED = ("id", "title")

@@ -28,6 +28,7 @@ from .model import (
     OPTIONAL,
     QUAL,
     REQUIRED,
+    SHA256,
     SOURCE_KEYS,
     SOURCE_REQUIRED,
     STR,
@@ -44,6 +45,7 @@ from .nearest import Vocabulary
 MAX_LOCATED = 20
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?\Z")
+SHA256_PATTERN = re.compile(r"[0-9a-f]{64}\Z")
 TOP_LEVEL = ("sources", *KINDS)  # the only top-level keys a base may have
 
 
@@ -360,6 +362,15 @@ def _date_problem(value: Any) -> str | None:
     return None
 
 
+def _sha256_problem(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return f"must be a string of 64 hexadecimal digits, not {_describe(value)}"
+    if not SHA256_PATTERN.match(value):
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        return f"malformed SHA-256 {shown!r}: write its 64 hexadecimal digits in lower case"
+    return None
+
+
 #: Schema type (model.py) -> why a value is not of it (None: it is).
 _TYPE_PROBLEMS: dict[str, Callable[[Any], str | None]] = {
     ID: _id_problem,
@@ -371,6 +382,7 @@ _TYPE_PROBLEMS: dict[str, Callable[[Any], str | None]] = {
     IDS: _ids_problem,
     DATE: _date_problem,
     ENTITIES: _entities_problem,
+    SHA256: _sha256_problem,
 }
 
 

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chart": ("charts", "chart"),
     "show": ("record", "show"),
     "get": ("record", "get"),
+    "cite": ("cite", "cite"),
     "stats": ("stats", "stats"),
     "check": ("check", "check"),
     "export": ("export", "export"),
