@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "get": ("record", "get"),
     "stats": ("stats", "stats"),
     "check": ("check", "check"),
+    "coverage": ("coverage", "coverage"),
     "export": ("export", "export"),
 }
 #: `facts cache <name>`.
