@@ -205,13 +205,13 @@ def test_app_help_lists_every_command() -> None:
     assert result.exit_code == 0
     for name in ("search", "ask", "list", "metrics", "projects", "milestones", "timeline", "chart", "show", "get", "stats"):
         assert re.search(rf"^\s+{name}\s", result.output, re.M), name
-    for name in ("cite", "check", "export", "cache"):
+    for name in ("cite", "check", "coverage", "export", "cache"):
         assert re.search(rf"^\s+{name}\s", result.output, re.M), name
 
 
 HELP_COMMANDS = [
     *[[name] for name in ("search", "ask", "list", "metrics", "projects", "milestones", "timeline", "chart", "show", "get")],
-    *[[name] for name in ("cite", "stats", "check", "export")],
+    *[[name] for name in ("cite", "stats", "check", "coverage", "export")],
     ["cache", "info"],
     ["cache", "clear"],
 ]

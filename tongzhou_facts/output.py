@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import UsageError
 from .escape import csv_safe, json_safe
@@ -19,6 +19,9 @@ from .figures import number as number  # re-exported
 from .figures import text_of as text_of  # re-exported
 from .model import ALL_FIELDS as ALL_FIELDS  # re-exported
 from .model import FIELD_ORDER, VIRTUAL, Record
+
+if TYPE_CHECKING:
+    from .context import ContextParagraph
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl")
 
@@ -236,16 +239,35 @@ def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
         yield chunk
 
 
-def write_card(record: Record, source: Any, fmt: str, out: TextIO, *, lang: str = "zh") -> None:
-    """One record with every field it has (`facts show` off a terminal); JSON adds its source document."""
+def write_card(
+    record: Record, source: Any, fmt: str, out: TextIO, *, lang: str = "zh", context: Sequence[ContextParagraph] | None = None
+) -> None:
+    """One record with every field it has (`facts show` off a terminal); JSON adds its source
+    document. With a `context` (`--source`), JSON adds it as data and the other formats a last
+    field, `context`: the paragraphs with 【the quote】 and 〔evidence〕 marked."""
     if fmt in ("json", "jsonl"):
         obj = record_object(record, None)
         if source is not None:
             obj["source_document"] = source.to_dict()
+        if context is not None:
+            from .context import context_object
+
+            obj["context"] = context_object(context)
         out.write(to_json(obj, indent=2 if fmt == "json" else None) + "\n")
         return
     present = record.to_dict()
-    write([record], fmt, [k for k in ALL_FIELDS if k in present], out, lang=lang, all_fields=False)
+    fields = [k for k in ALL_FIELDS if k in present]
+    if context is None:
+        write([record], fmt, fields, out, lang=lang, all_fields=False)
+        return
+    from .context import marked_context
+
+    values = [*(cell(record, f, lang) for f in fields), marked_context(context)]
+    if fmt == "csv":
+        out.write(csv_text([[*fields, "context"], values]))
+        return
+    header = "\t".join([*fields, "context"]) + "\n" if fmt == "tsv" else ""
+    out.write(header + "\t".join(safe(value) for value in values) + "\n")
 
 
 def write_field(record: Record, field: str | None, out: TextIO) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich import box
 from rich.console import Console
@@ -20,6 +20,9 @@ from rich.text import Text
 from .env import Environment
 from .model import Record, Source
 from .output import cell, figure, headers, safe, text_of
+
+if TYPE_CHECKING:
+    from .context import ContextParagraph
 
 MATCH_STYLE = "bold yellow"
 KIND_ZH = {"metric": "指标", "project": "项目", "milestone": "事件"}  # short, so ids stay whole in 80 columns
@@ -126,8 +129,15 @@ def table(
     console(env).print(grid)
 
 
-def card(record: Record, source: Source | None, env: Environment, lang: str = "zh") -> None:
-    """One record with every field, its quote and its source."""
+def card(
+    record: Record,
+    source: Source | None,
+    env: Environment,
+    lang: str = "zh",
+    context: Sequence[ContextParagraph] | None = None,
+) -> None:
+    """One record with every field, its quote and its source; with a `context` (`--source`),
+    the paragraphs around the quote, the quote and the evidence highlighted."""
     labels = dict(zip(record.to_dict(), headers(list(record.to_dict()), lang), strict=True))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -141,6 +151,8 @@ def card(record: Record, source: Source | None, env: Environment, lang: str = "z
             continue
         grid.add_row(_text(labels[key]), _text(cell(record, key, lang) if key == "status" else text_of(value)))
     grid.add_row(_text(labels["quote"]), _text("「" + str(shown["quote"]) + "」", "italic"))
+    if context is not None:
+        grid.add_row(_text("上下文" if lang == "zh" else "Context"), _context(context, env))
     if source is not None:
         described = source.title + "".join(f" · {v}" for k, v in source.extra.items() if k in ("author", "publisher", "date"))
         grid.add_row(_text("出处" if lang == "zh" else "Source document"), _text(described))
@@ -152,6 +164,25 @@ def card(record: Record, source: Source | None, env: Environment, lang: str = "z
         grid, title=_text(title, "bold " + style), title_align="left", box=box.ROUNDED if env.unicode else box.ASCII, expand=False
     )
     console(env).print(panel)
+
+
+#: How a card shows a record's spans in its paragraphs, in colour; without, they are marked 【】 〔〕.
+CONTEXT_STYLE = {"quote": "bold reverse", "evidence": "underline", "": ""}
+
+
+def _context(context: Sequence[ContextParagraph], env: Environment) -> Text:
+    from .context import marked, runs
+
+    shown = Text()
+    for number, paragraph in enumerate(context):
+        if number:
+            shown.append("\n")
+        if not env.color:
+            shown.append(safe(marked(paragraph)))
+            continue
+        for words, field in runs(paragraph):
+            shown.append(safe(words), style=CONTEXT_STYLE[field])
+    return shown
 
 
 def _day(iso_date: str) -> dt.date:

@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "cite": ("cite", "cite"),
     "stats": ("stats", "stats"),
     "check": ("check", "check"),
+    "coverage": ("coverage", "coverage"),
     "export": ("export", "export"),
 }
 #: `facts cache <name>`.

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-from ..argv import Arg
+from ..argv import Arg, Opt
 from ..env import Environment
 from ..errors import ExitStatus, UsageError
 from ..output import ALL_FIELDS, write_card, write_field
 from .options import CardOutput, FileOpt, complete_ids, open_base
 from .results import find_record
 
+if TYPE_CHECKING:
+    from ..context import ContextParagraph
+    from ..model import Record
+
 
 def show(
     env: Environment,
     out: CardOutput,
     record_id: Annotated[str, Arg(metavar="ID", help="A record id.", autocompletion=complete_ids)],
+    source: Annotated[
+        str | None,
+        Opt("--source", help="Also show the paragraph of this text around the quote, the quote marked.", metavar="FILE"),
+    ] = None,
     file: FileOpt = None,
 ) -> ExitStatus:
     """One fact as a card: every field, the quote and its source.
@@ -25,19 +33,37 @@ def show(
     \b
       facts show gdp-2023
       facts show gdp-2023 --format json
+      facts show gdp-2023 --source ../shared/sources/tongzhou-2023-review.txt
+
+    With --source, the paragraph around the quote (both, where the text splits its sentence),
+    the quote and any evidence highlighted; without colour marked 【quote】 and 〔evidence〕.
     """
     index = open_base(file)
     record = find_record(index, record_id)
+    context = None if source is None else _context(record, source)
     shown = out.environment(env)
     fmt = out.format_for(shown)
-    source = index.sources().get(str(record.get("source")))
+    document = index.sources().get(str(record.get("source")))
     if fmt == "table":
         from .. import render
 
-        render.card(record, source, shown, out.lang)
+        render.card(record, document, shown, out.lang, context)
     else:
-        write_card(record, source, fmt, shown.stdout, lang=out.lang)
+        write_card(record, document, fmt, shown.stdout, lang=out.lang, context=context)
     return ExitStatus.OK
+
+
+def _context(record: Record, path: str) -> list[ContextParagraph]:
+    """The paragraphs of the text at `path` around the record's quote; an error when it has none."""
+    from ..check import _read_source
+    from ..context import SourceMap, record_context
+
+    context = record_context(record, SourceMap(_read_source(path)))
+    if context is None:
+        quote = str(record.get("quote"))
+        shown = quote if len(quote) <= 40 else quote[:40] + "…"
+        raise UsageError(f"{path} does not contain the quote of {record.id} ({shown!r}): is it the record's source?")
+    return context
 
 
 def get(
