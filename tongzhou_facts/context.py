@@ -11,6 +11,8 @@ the text some record's quote, evidence or name spans. No Rich here: render.py dr
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -64,6 +66,10 @@ class SourceMap:
         self.paragraphs = paragraphs(text)
         self._texts = [p.text for p in self.paragraphs]
         self._longest = max(map(len, self._texts), default=0)
+        # The paragraphs joined by a newline, which none holds: one search of the whole text
+        # finds a span in every paragraph (a Python loop over 100,000 paragraphs is slow).
+        self._joined = "\n".join(self._texts)
+        self._starts = list(itertools.accumulate((len(t) + 1 for t in self._texts[:-1]), initial=0))
         self._ending: dict[str, list[int]] = {}  # last character -> paragraphs ending with it
         for number, paragraph in enumerate(self._texts):
             self._ending.setdefault(paragraph[-1], []).append(number)
@@ -74,11 +80,13 @@ class SourceMap:
         if not span:
             return []
         found: list[Occurrence] = []
-        for number, paragraph in enumerate(self._texts):
-            start = paragraph.find(span)
-            while start >= 0:
+        if "\n" not in span:  # else it cannot stand in one paragraph
+            at = self._joined.find(span)
+            while at >= 0:
+                number = bisect.bisect_right(self._starts, at) - 1
+                start = at - self._starts[number]
                 found.append((Part(number, start, start + len(span)),))
-                start = paragraph.find(span, start + 1)
+                at = self._joined.find(span, at + 1)
         if found:
             return found
         split = self._split(span)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -247,15 +248,15 @@ def coverage(text: str, records: Iterable[Record]) -> Report:
         quotes.extend(str(span) for span in record.get("evidence") or ())
         names.append(record.name)
         names.extend(record.aliases())
-    by_quote = _places(source, quotes)
-    by_name = _places(source, names)
+    by_quote = _Spans(source, quotes)
+    by_name = _Spans(source, names)
     ignore = rules().ignore
     items = extract(source)
     reasons: list[str | None] = []
     for item in items:
-        if _inside(item.place, by_quote):
+        if by_quote.cover(item.place):
             reasons.append(BY_QUOTE)
-        elif _inside(item.place, by_name):
+        elif by_name.cover(item.place):
             reasons.append(BY_NAME)
         elif (item.kind, item.text) in ignore:
             reasons.append(BY_RULE)
@@ -264,15 +265,30 @@ def coverage(text: str, records: Iterable[Record]) -> Report:
     return Report(items, reasons)
 
 
-def _places(source: SourceMap, spans: Iterable[str]) -> dict[int, list[tuple[int, int]]]:
-    """Paragraph -> the (start, end) of every place the text holds one of `spans`."""
-    found: dict[int, list[tuple[int, int]]] = {}
-    for span in dict.fromkeys(spans):
-        for place in source.find_all(span):
-            for part in place:
-                found.setdefault(part.paragraph, []).append((part.start, part.end))
-    return found
+class _Spans:
+    """The places of a text that hold some of a set of spans, asked "is this inside one?" in
+    log time: a paragraph's intervals sorted by start, with the furthest end reached so far."""
 
+    def __init__(self, source: SourceMap, spans: Iterable[str]) -> None:
+        found: dict[int, list[tuple[int, int]]] = {}
+        for span in dict.fromkeys(spans):
+            for place in source.find_all(span):
+                for part in place:
+                    found.setdefault(part.paragraph, []).append((part.start, part.end))
+        self.starts: dict[int, list[int]] = {}
+        self.reach: dict[int, list[int]] = {}
+        for paragraph, intervals in found.items():
+            intervals.sort()
+            self.starts[paragraph] = [start for start, _ in intervals]
+            self.reach[paragraph] = list(itertools.accumulate((end for _, end in intervals), max))
 
-def _inside(place: Occurrence, spans: dict[int, list[tuple[int, int]]]) -> bool:
-    return all(any(start <= part.start and part.end <= end for start, end in spans.get(part.paragraph, ())) for part in place)
+    def cover(self, place: Occurrence) -> bool:
+        """Whether every part of `place` lies inside one interval."""
+        for part in place:
+            starts = self.starts.get(part.paragraph)
+            if starts is None:
+                return False
+            at = bisect.bisect_right(starts, part.start)  # the intervals starting at or before it
+            if at == 0 or self.reach[part.paragraph][at - 1] < part.end:
+                return False
+        return True
