@@ -333,11 +333,6 @@ def test_the_module_examples_run() -> None:
 # ---------------------------------------------------------------------------- the bundled base and the article
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="needs the corrections of issue 12, item 1: 王新's words (立足12GW异质结项目,集中精力加快推进12GW的产能满负荷达产) "
-    "are in no quote or evidence yet",
-)
 @pytest.mark.usefixtures("source_text")  # skips without ../shared
 def test_the_bundled_base_covers_the_article() -> None:
     code, out, err = facts("coverage", "--source", SOURCE)

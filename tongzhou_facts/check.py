@@ -37,7 +37,7 @@ def source_files(specs: Sequence[str]) -> dict[str | None, tuple[str, str]]:
         path = spec
         if "=" in spec and not spec.startswith(("/", ".")):
             key, path = spec.split("=", 1)
-        files[key] = (path, _read_source(path))
+        files[key] = (path, read_source(path))
     return files
 
 
@@ -46,7 +46,7 @@ def source_files(specs: Sequence[str]) -> dict[str | None, tuple[str, str]]:
 MAX_SOURCE_BYTES = 64 * 1048576
 
 
-def _read_source(path: str) -> str:
+def read_source(path: str) -> str:
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_SOURCE_BYTES + 1)

@@ -41,7 +41,7 @@ def coverage(
     text and sentence; then a summary on stderr. Exit 0 when every figure is covered, 1 when some
     are not, 2 when it cannot run. The rules: docs/schema.md, "What coverage counts".
     """
-    from ..check import _read_source
+    from ..check import read_source
     from ..coverage import coverage as find_coverage
 
     if source is None:
@@ -50,7 +50,7 @@ def coverage(
         raise UsageError(f"unknown format '{fmt}' for coverage (formats: {', '.join(FORMATS)})")
     index = open_base(file)
     chosen = _source_id(index, source_id)
-    text = _read_source(source)
+    text = read_source(source)
     report = find_coverage(text, (record for _, record in index.rows() if record.get("source") == chosen))
     _write(report.uncovered, fmt or "plain", env)
     env.stdout.flush()  # the figures before the summary, when both go to one place (2>&1)

@@ -55,10 +55,10 @@ def show(
 
 def _context(record: Record, path: str) -> list[ContextParagraph]:
     """The paragraphs of the text at `path` around the record's quote; an error when it has none."""
-    from ..check import _read_source
+    from ..check import read_source
     from ..context import SourceMap, record_context
 
-    context = record_context(record, SourceMap(_read_source(path)))
+    context = record_context(record, SourceMap(read_source(path)))
     if context is None:
         quote = str(record.get("quote"))
         shown = quote if len(quote) <= 40 else quote[:40] + "…"
