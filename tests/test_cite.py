@@ -13,7 +13,7 @@ the program's output:
   language is followed by its translation in square brackets.
 - Chicago 17th, bibliography entry of a newspaper article: `Author. “Title” [English
   title]. *Newspaper*, January 2, 2024, sec. X, page. URL.`, n.d. for no date.
-- BibTeX: an @article entry, `month` as the three-letter macro.
+- BibTeX: an @article entry (@misc when no newspaper is named: @article requires a journal), `month` as the three-letter macro.
 
 The bundled source states its author (黄艳鸣), the month (2024-01), a section (回顾2023),
 title and kicker; it names no newspaper, day, page or address, so none is printed.
@@ -46,7 +46,7 @@ GB7714 = f"[1] 黄艳鸣. {TITLE}[N]. 2024-01."
 APA = f"黄艳鸣. (2024, January). {TITLE} [{TITLE_EN}]."
 CHICAGO = f"黄艳鸣. “{TITLE}” [{TITLE_EN}]. January 2024, sec. 回顾2023."
 BIBTEX = [
-    "@article{tongzhou-2023-review,",
+    "@misc{tongzhou-2023-review,",
     "  author = {黄艳鸣},",
     f"  title = {{{TITLE}}},",
     "  year = {2024},",
@@ -253,7 +253,7 @@ def test_markdown_in_english_italicises_the_newspaper(capsys: pytest.CaptureFixt
         ("apa", ["“第一句”", "无名报道. (n.d.)."]),  # no author: the title in its place
         ("chicago", ["“第一句”", "“无名报道.” n.d."]),
         ("markdown", ["> 第一句[1]", "", "[1] 无名报道[N]."]),
-        ("bibtex", ["% one: “第一句”", "@article{bare,", "  title = {无名报道}", "}"]),
+        ("bibtex", ["% one: “第一句”", "@misc{bare,", "  title = {无名报道}", "}"]),
     ],
 )
 def test_a_source_without_author_or_date(
@@ -356,3 +356,15 @@ def test_every_source_key_is_documented() -> None:
     schema = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
     table = schema[schema.index("## Sources") : schema.index("```toml", schema.index("## Sources"))]
     assert sorted(re.findall(r"^\| `(\w+)` \|", table, re.M)) == sorted(SOURCE_KEYS)
+
+
+def test_a_bibtex_field_holds_no_control_and_a_link_is_only_for_the_web(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A newline in a field would print as \\n, a LaTeX command; a javascript: address is no link."""
+    source = {"id": '"s"', "title": toml_string("T\nU"), "url": '"javascript:alert(1)"'}
+    base = write_base(tmp_path / "b.toml", [source], [("x", "s", "句")])
+    bibtex = cite(capsys, "x", "--style", "bibtex", "-f", base)
+    assert "title = {T U}" in bibtex
+    markdown = cite(capsys, "x", "--style", "markdown", "--lang", "en", "-f", base)
+    assert "<javascript:" not in markdown

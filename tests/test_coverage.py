@@ -338,3 +338,21 @@ def test_the_bundled_base_covers_the_article() -> None:
     code, out, err = facts("coverage", "--source", SOURCE)
     assert (code, out) == (0, ""), out
     assert re.fullmatch(r"facts: (\d+) figures, \1 covered \(.*\)(; .*)?\n", err), err
+
+
+def test_an_alias_that_is_only_a_figure_covers_nothing() -> None:
+    """An alias 三期 must not cover 三期 wherever the text says it: it names no place in the text."""
+    text = "西站大道二期通车。\n\n东站分三期建设。\n"
+    report = coverage(text, records({"name": "西站大道二期", "aliases": ["三期"], "quote": "西站大道二期通车"}))
+    assert report.uncovered and report.uncovered[0].text == "三期"
+
+
+def test_commas_ordinals_and_approximate_counts() -> None:
+    """The article's ASCII comma separates figures (12,3个) unless a group of three follows
+    (2,600); a date may follow one; 第二批 is an ordinal, not a count; 二十多家 is one."""
+    from tongzhou_facts.context import SourceMap
+    from tongzhou_facts.coverage import extract
+
+    text = "项目12,3个开工,投资2,600亿元\n另于2023.12.28,2023/12/28开会\n第二批企业,二十多家企业\n"
+    found = [item.text for item in extract(SourceMap(text))]
+    assert found == ["12", "3个", "2,600亿元", "2023.12.28", "2023/12/28", "二十多家"]

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .context import read_source as read_source  # re-exported: how a source text is read
 from .errors import BaseError, UsageError
 from .limits import check_counts, count_entries
 from .load import decode, parse_toml, read_documents
@@ -39,23 +40,6 @@ def source_files(specs: Sequence[str]) -> dict[str | None, tuple[str, str]]:
             key, path = spec.split("=", 1)
         files[key] = (path, read_source(path))
     return files
-
-
-#: The largest source text read (a newspaper article is tens of kilobytes; a book a few MB):
-#: `--source /dev/zero` or a wrong path to a disk image must not fill the memory.
-MAX_SOURCE_BYTES = 64 * 1048576
-
-
-def read_source(path: str) -> str:
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_SOURCE_BYTES + 1)
-        if len(raw) > MAX_SOURCE_BYTES:
-            raise UsageError(f"source text {path} is larger than {MAX_SOURCE_BYTES // 1048576} MB: not an article")
-        return raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise UsageError(f"cannot read source text {path}: {reason}") from None
 
 
 class SourceText:

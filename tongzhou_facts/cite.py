@@ -45,7 +45,7 @@ _ENDS = (".", "?", "!", "。", "？", "！")
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~&!])")
 #: What starts a list or a heading at the start of a Markdown line.
 _MARKDOWN_START = re.compile(r"([-+=]|\d+[.)])")
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]+\Z")
+_URL = re.compile(r"https?://[^\s<>]+\Z", re.IGNORECASE)  # a link only for the web: never javascript: or file:
 #: What LaTeX (and so BibTeX) reads as markup in a field. BibTeX counts braces even after a
 #: backslash, so braces are written as commands, never as \{ and \}.
 _LATEX = {
@@ -278,11 +278,14 @@ def _bibtex_entry(source: Source) -> list[str]:
         ("note", parts.title_en and _braced("English title: " + parts.title_en)),
     ]
     lines = [f"  {name} = {value}" for name, value in fields if value]
-    return [f"@article{{{source.id},", *(line + "," for line in lines[:-1]), *lines[-1:], "}"]
+    kind = "article" if parts.publisher else "misc"  # @article requires a journal: no newspaper named, no @article
+    return [f"@{kind}{{{source.id},", *(line + "," for line in lines[:-1]), *lines[-1:], "}"]
 
 
 def _braced(text: str) -> str:
-    return "{" + "".join(_LATEX.get(char, char) for char in text) + "}"
+    """A BibTeX field: LaTeX's special characters escaped, and any control character a space
+    (escaped later for the terminal, a newline would become \\n: a LaTeX command)."""
+    return "{" + "".join(_LATEX.get(char, " " if char.isspace() or not char.isprintable() else char) for char in text) + "}"
 
 
 # ---------------------------------------------------------------------------- pieces

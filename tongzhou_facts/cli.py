@@ -141,6 +141,7 @@ _BROKEN_MESSAGES = (
     "no such table",
     "no such column",
     "vtable constructor failed",
+    "could not decode to utf-8",  # a flipped byte inside a text column
 )
 
 

@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from .errors import UsageError
 from .model import Record
 
 #: How plain output marks a record's spans in a paragraph: 【the quote】 and 〔evidence〕.
@@ -26,6 +27,23 @@ PARAGRAPH_BREAK = " ¶ "
 #: A line break as an editor counts them: CRLF, LF or CR (the other separators Python's
 #: splitlines knows, such as U+2028, end a paragraph but not a line).
 _LINE_ENDS = ("\r\n", "\n", "\r")
+
+
+#: The largest source text read (a newspaper article is tens of kilobytes; a book a few MB):
+#: `--source /dev/zero` or a wrong path to a disk image must not fill the memory.
+MAX_SOURCE_BYTES = 64 * 1048576
+
+
+def read_source(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_SOURCE_BYTES + 1)
+        if len(raw) > MAX_SOURCE_BYTES:
+            raise UsageError(f"source text {path} is larger than {MAX_SOURCE_BYTES // 1048576} MB: not an article")
+        return raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UsageError(f"cannot read source text {path}: {reason}") from None
 
 
 class Paragraph(NamedTuple):

@@ -98,16 +98,26 @@ def _either(words: Iterable[str]) -> str:
 def _pattern() -> re.Pattern[str]:
     """Dates, percentages, numbers in digits and numbers in words, in that order of preference."""
     found = rules()
-    digits = r"(?<!\d)(?<!\d[.,])\d+(?:[.,]\d+)*"
+    # 2,600 and 1.38; an ASCII comma before a digit that is not a group of three is the
+    # article's comma between two figures (12,3个), and a figure may follow it.
+    digits = r"(?<!\d)(?<!\d\.)(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
     words, first = "零一二两三四五六七八九十百千万亿", "零二两三四五六七八九十百千万亿"  # 一 alone is "a"
     return re.compile(
         rf"(?P<date>(?:(?:{_either(found.relative)})|(?<!\d)\d{{4}}年)?(?<!\d)\d{{1,2}}月(?:\d{{1,2}}[日号])?"
-        rf"|(?<![\d.,])(?:19|20)\d\d(?P<sep>[-./])[01]?\d(?:(?P=sep)[0-3]?\d)?(?!\d|[.,]\d))"
+        rf"|(?<![\d.])(?:19|20)\d\d(?P<sep>[-./])[01]?\d(?:(?P=sep)[0-3]?\d)?(?!\d|\.\d))"
         rf"|(?P<percentage>{digits}(?:[%％]|个百分点))"
-        rf"|(?P<year>(?<!\d)(?<!\d[.,])(?:19|20)\d\d(?:年|(?!\d|[.,]\d|[\u3400-\u9fff])))"
+        rf"|(?P<year>(?<!\d)(?<!\d\.)(?:19|20)\d\d(?:年|(?!\d|\.\d|[\u3400-\u9fff])))"
         rf"|(?P<number>{digits}(?:{_either(found.units)})?)"
-        rf"|(?P<words>(?<![{words}])(?:一(?=[{words}])|[{first}])[{words}]*余?(?:{_either(found.counters)}))"
+        rf"|(?P<words>(?<![第{words}])(?:一(?=[{words}])|[{first}])[{words}]*[余多]?(?:{_either(found.counters)}))"
     )
+
+
+def _is_figure(text: str) -> bool:
+    """Whether `text` is a figure and nothing more (an alias 三期): such an alias would cover
+    the figure wherever the text says it, while a name holding one (12GW异质结电池项目)
+    covers it only where the name stands."""
+    found = _pattern().fullmatch(text)
+    return found is not None and found.lastgroup != "year"
 
 
 def extract(source: SourceMap) -> list[Item]:
@@ -247,7 +257,7 @@ def coverage(text: str, records: Iterable[Record]) -> Report:
         quotes.append(str(record.get("quote", "")))
         quotes.extend(str(span) for span in record.get("evidence") or ())
         names.append(record.name)
-        names.extend(record.aliases())
+        names.extend(alias for alias in record.aliases() if not _is_figure(alias))
     by_quote = _Spans(source, quotes)
     by_name = _Spans(source, names)
     ignore = rules().ignore

@@ -240,7 +240,14 @@ def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
 
 
 def write_card(
-    record: Record, source: Any, fmt: str, out: TextIO, *, lang: str = "zh", context: Sequence[ContextParagraph] | None = None
+    record: Record,
+    source: Any,
+    fmt: str,
+    out: TextIO,
+    *,
+    lang: str = "zh",
+    context: Sequence[ContextParagraph] | None = None,
+    terminal: bool = False,
 ) -> None:
     """One record with every field it has (`facts show` off a terminal); JSON adds its source
     document. With a `context` (`--source`), JSON adds it as data and the other formats a last
@@ -258,13 +265,13 @@ def write_card(
     present = record.to_dict()
     fields = [k for k in ALL_FIELDS if k in present]
     if context is None:
-        write([record], fmt, fields, out, lang=lang, all_fields=False)
+        write([record], fmt, fields, out, lang=lang, all_fields=False, terminal=terminal)
         return
     from .context import marked_context
 
     values = [*(cell(record, f, lang) for f in fields), marked_context(context)]
-    if fmt == "csv":
-        out.write(csv_text([[*fields, "context"], values]))
+    if fmt == "csv":  # on a terminal escaped like every other format there: the context is any file's text
+        out.write(csv_text([[*fields, "context"], [safe(v) for v in values] if terminal else values]))
         return
     header = "\t".join([*fields, "context"]) + "\n" if fmt == "tsv" else ""
     out.write(header + "\t".join(safe(value) for value in values) + "\n")

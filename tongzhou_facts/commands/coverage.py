@@ -41,7 +41,7 @@ def coverage(
     text and sentence; then a summary on stderr. Exit 0 when every figure is covered, 1 when some
     are not, 2 when it cannot run. The rules: docs/schema.md, "What coverage counts".
     """
-    from ..check import read_source
+    from ..context import read_source
     from ..coverage import coverage as find_coverage
 
     if source is None:

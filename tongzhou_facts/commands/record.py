@@ -49,14 +49,13 @@ def show(
 
         render.card(record, document, shown, out.lang, context)
     else:
-        write_card(record, document, fmt, shown.stdout, lang=out.lang, context=context)
+        write_card(record, document, fmt, shown.stdout, lang=out.lang, context=context, terminal=shown.is_terminal)
     return ExitStatus.OK
 
 
 def _context(record: Record, path: str) -> list[ContextParagraph]:
     """The paragraphs of the text at `path` around the record's quote; an error when it has none."""
-    from ..check import read_source
-    from ..context import SourceMap, record_context
+    from ..context import SourceMap, read_source, record_context
 
     context = record_context(record, SourceMap(read_source(path)))
     if context is None:
