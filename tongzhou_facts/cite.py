@@ -21,24 +21,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from .english import MONTHS
 from .model import Record, Source
 
 #: Every style, in the order `--help` lists them.
 STYLES = ("gb7714", "apa", "chicago", "markdown", "bibtex")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 #: A title ending in one of these takes no full stop after it.
 _ENDS = (".", "?", "!", "。", "？", "！")
 #: Characters Markdown reads as markup wherever they stand, escaped with a backslash.

@@ -15,6 +15,22 @@ from typing import Any
 
 from .figures import number
 
+#: The months, for dates written in English (phrasing.py, cite.py).
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
 #: Unit -> (the power of ten its value moves by, the English with {} for the number).
 UNITS: dict[str, tuple[int, str]] = {
     "亿元": (-1, "CNY {} billion"),  # 1730亿元 = CNY 173.0 billion

@@ -17,21 +17,6 @@ from .model import Record, Source
 if TYPE_CHECKING:
     from .match.answer import Reply
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 
 def language_of(text: str) -> str:
     """ "en" for a question in Latin letters without a Chinese character, else "zh" (1730 too)."""
@@ -126,6 +111,8 @@ def _when_en(record: Record) -> str:
     parts = record.date.split("-")
     if len(parts) == 1:
         return f"in {parts[0]}"
+    from .english import MONTHS
+
     month = MONTHS[int(parts[1]) - 1]
     return f"in {month} {parts[0]}" if len(parts) == 2 else f"on {int(parts[2])} {month} {parts[0]}"
 
