@@ -8,7 +8,6 @@ run (exit 2); a file that reads but is broken is a problem like any other (exit 
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -47,28 +46,18 @@ class SourceText:
 
     A quote may sit in one paragraph, or run from the end of one paragraph into the
     start of a later one: the article splits sentences across blank lines, sometimes
-    with other paragraphs in between (多层面召开企业 … 家座谈会).
+    with other paragraphs in between (多层面召开企业 … 家座谈会). Where it stands is
+    context.SourceMap's to find (`facts show --source` and `facts coverage` use it too).
     """
 
     def __init__(self, text: str) -> None:
+        from .context import SourceMap
+
         self.text = text
-        self.paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+        self.map = SourceMap(text)
 
     def contains(self, quote: str) -> bool:
-        if not quote:
-            return False
-        if any(quote in paragraph for paragraph in self.paragraphs):
-            return True
-        # Split across two paragraphs: the head ends one and the tail starts another, so
-        # neither is longer than a paragraph (this bounds the work for a hostile quote).
-        longest = max(map(len, self.paragraphs), default=0)
-        for cut in range(max(1, len(quote) - longest), min(len(quote), longest + 1)):
-            head, tail = quote[:cut], quote[cut:]
-            # The first paragraph ending with the head is enough: any later start will do.
-            first = next((i for i, p in enumerate(self.paragraphs) if p.endswith(head)), None)
-            if first is not None and any(p.startswith(tail) for p in itertools.islice(self.paragraphs, first + 1, None)):
-                return True
-        return False
+        return self.map.find(quote) is not None
 
 
 def check_quotes(base: Base, sources: Mapping[str | None, str]) -> list[Problem]:

@@ -94,7 +94,7 @@ class SourceMap:
 
     def find_all(self, span: str) -> list[Occurrence]:
         """Every place `span` stands whole in a paragraph; if none, the first place it stands
-        split across two (as SourceText.contains finds it); [] when it is not in the text."""
+        split across two; [] when it is not in the text."""
         if not span:
             return []
         found: list[Occurrence] = []
@@ -111,9 +111,15 @@ class SourceMap:
         return [split] if split else []
 
     def find(self, span: str) -> Occurrence | None:
-        """The first place `span` stands, or None."""
-        found = self.find_all(span)
-        return found[0] if found else None
+        """The first place `span` stands, or None (without looking for the others)."""
+        if not span:
+            return None
+        at = self._joined.find(span) if "\n" not in span else -1
+        if at >= 0:
+            number = bisect.bisect_right(self._starts, at) - 1
+            start = at - self._starts[number]
+            return (Part(number, start, start + len(span)),)
+        return self._split(span)
 
     def _split(self, span: str) -> Occurrence | None:
         # The head ends a paragraph and the tail starts a later one, so neither is longer than

@@ -74,6 +74,12 @@ def _amount(value: Any, unit: str) -> str:
     return number(value) + unit
 
 
+def chinese_date(text: str) -> str:
+    """An ISO date or partial date as Chinese writes it: 2023-12-13 → 2023年12月13日, 2023 → 2023年."""
+    parts = text.split("-")
+    return parts[0] + "年" + "".join(f"{int(p)}{unit}" for p, unit in zip(parts[1:], "月日", strict=False))
+
+
 def text_of(value: Any) -> str:
     """A field's value as one line of text: lists joined with `; `, entities with their role."""
     if value is None:

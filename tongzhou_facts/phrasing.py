@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .figures import figure, number, with_qualifiers
+from .figures import chinese_date, figure, number, with_qualifiers
 from .model import Record, Source
 
 if TYPE_CHECKING:
@@ -98,10 +98,7 @@ def _project_amounts(record: Record, lang: str) -> list[str]:
 
 
 def _when_zh(record: Record) -> str:
-    if record.date is None:
-        return f"{record.year}年"
-    parts = record.date.split("-")
-    return parts[0] + "年" + "".join(f"{int(p)}{u}" for p, u in zip(parts[1:], "月日", strict=False))
+    return chinese_date(record.date or str(record.year))
 
 
 def _when_en(record: Record) -> str:

@@ -24,14 +24,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from typing import NamedTuple
 
 from ..errors import UsageError
 from ..index import Index
-from ..index_schema import FTS_COLUMNS
 from ..model import Record
-from .engine import MAX_CANDIDATES, allowed_rows, asked_year, parse_query, search
+from .engine import allowed_rows, asked_year, cached_lookup, parse_query, search
 from .questions import Question, read, roles
 from .rank import DIRECT
 from .relevance import ALL_WORDS, Ranked, Unit, rank_units, units_of
@@ -66,7 +64,7 @@ class Reply(NamedTuple):
 def ask(index: Index, text: str, *, kind: str | None = None, year: int | None = None, related: int = 2) -> Reply:
     """The answer to `text` (a question in Chinese or English), or an abstention (see the module)."""
     question, asked = _question(index, text, year, related)
-    lookup = _lookup(index)
+    lookup = cached_lookup(index)
     typed, names = _typed(text)
     found, unknown = units_of(question.words, lookup, names, lambda form: lookup(form, ("tags",)))
     units = [u for u in found if u.rows and not _one_character(u)]
@@ -99,18 +97,6 @@ def _question(index: Index, text: str, year: int | None, related: int) -> tuple[
     if year is not None and question.year is not None and year != question.year:
         raise UsageError(f"the question asks about {question.year} but --year is {year}")
     return question, year if year is not None else asked_year(index, question)
-
-
-def _lookup(index: Index) -> Callable[..., set[int]]:
-    """The rows holding a form (in the search fields, or in the given columns), each looked up once."""
-    cache: dict[tuple[str, str], set[int]] = {}
-
-    def lookup(form: str, columns: tuple[str, ...] = FTS_COLUMNS) -> set[int]:
-        if (form, columns[0]) not in cache:
-            cache[form, columns[0]] = index.containing(form, columns, MAX_CANDIDATES)
-        return cache[form, columns[0]]
-
-    return lookup
 
 
 def _checked(

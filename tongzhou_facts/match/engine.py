@@ -10,6 +10,7 @@ wrong characters (农贸市厂 → 农贸市场), and one missing, extra or wron
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import UsageError
@@ -134,14 +135,7 @@ def _ranked_answer(index: Index, question: Question, kind: str | None, year: int
     if year is None:
         year = asked_year(index, question)
     allowed = allowed_rows(index, kind, year)
-    cache: dict[str, set[int]] = {}
-
-    def lookup(text: str) -> set[int]:
-        if text not in cache:
-            cache[text] = _containing(index, text, FTS_COLUMNS)
-        return cache[text]
-
-    ranked = rank_question(index, question, allowed, lookup)[:limit]
+    ranked = rank_question(index, question, allowed, cached_lookup(index))[:limit]
     records = index.by_numbers([r.number for r in ranked])
     return [Hit(records[r.number], r.match, r.forms) for r in ranked]
 
@@ -165,6 +159,19 @@ def allowed_rows(index: Index, kind: str | None, year: int | None) -> set[int] |
     if kind is None and year is None:
         return None
     return index.numbers(kind=kind, year=year)
+
+
+def cached_lookup(index: Index) -> Callable[..., set[int]]:
+    """The rows holding a form, in the search fields (or the columns given), each looked up
+    once: a question looks up its words and their pieces, and some more than once."""
+    cache: dict[tuple[str, tuple[str, ...]], set[int]] = {}
+
+    def lookup(form: str, columns: tuple[str, ...] = FTS_COLUMNS) -> set[int]:
+        if (form, columns) not in cache:
+            cache[form, columns] = _containing(index, form, columns)
+        return cache[form, columns]
+
+    return lookup
 
 
 def _containing(index: Index, text: str, columns: tuple[str, ...]) -> set[int]:

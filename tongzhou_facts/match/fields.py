@@ -7,7 +7,7 @@ and extra text (numbers with units, dates in ISO and Chinese form, the note).
 
 from __future__ import annotations
 
-from ..figures import number
+from ..figures import chinese_date, number
 from ..model import Record
 from .normalize import FIELD_SEPARATOR, SEPARATOR, has_cjk, normalize
 from .pinyin import initials, variants
@@ -15,13 +15,7 @@ from .pinyin import initials, variants
 
 def date_forms(text: str) -> list[str]:
     """A date (or partial date) as the reader may type it: 2023-12-13 and 2023年12月13日."""
-    parts = text.split("-")
-    chinese = parts[0] + "年"
-    if len(parts) > 1:
-        chinese += f"{int(parts[1])}月"
-    if len(parts) > 2:
-        chinese += f"{int(parts[2])}日"
-    return [text, chinese]
+    return [text, chinese_date(text)]
 
 
 def searchable(record: Record) -> dict[str, str]:
