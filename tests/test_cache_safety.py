@@ -84,7 +84,7 @@ def plant(path: Path, new: int = PLANTED) -> None:
     db = sqlite3.connect(path)
     try:
         changed = db.execute(
-            "UPDATE records SET json = replace(json, '\"value\": 1730', ?) WHERE id = 'gdp-2023'", (f'"value": {new}',)
+            "UPDATE entries SET json = replace(json, '\"value\": 1730', ?) WHERE id = 'gdp-2023'", (f'"value": {new}',)
         ).rowcount
         db.commit()
     finally:

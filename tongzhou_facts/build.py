@@ -42,7 +42,7 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
     batches = _prepared(base.records)
     try:
         for rows, docs in batches:  # in batches: a 100,000-record base stays in budget
-            db.executemany("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            db.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
             db.executemany(f"INSERT INTO docs VALUES ({marks})", docs)
             db.executemany(
                 f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES ({fts_marks})",
@@ -66,7 +66,7 @@ Prepared = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
 def _prepare(span: tuple[int, int]) -> Prepared:
-    """The `records` and `docs` rows of records[start:end] (numbered from start + 1)."""
+    """The `entries` and `docs` rows of records[start:end] (numbered from start + 1)."""
     start, end = span
     rows = []
     docs = []

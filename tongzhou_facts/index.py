@@ -74,7 +74,7 @@ class Index:
     # ---------------------------------------------------------------- records
 
     def count(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM records").fetchone()[0])
+        return int(self._db.execute("SELECT count(*) FROM entries").fetchone()[0])
 
     def sources(self) -> dict[str, Source]:
         if self._sources is None:
@@ -106,13 +106,13 @@ class Index:
     ) -> Iterator[tuple[int, Record]]:
         """The (row number, record) pairs matching every filter given, in base order, read as used."""
         where, params = _filters(kind=kind, year=year, category=category, place=place, unit=unit)
-        for n, raw in self._db.execute(f"SELECT n, json FROM records{where} ORDER BY n", params):
+        for n, raw in self._db.execute(f"SELECT n, json FROM entries{where} ORDER BY n", params):
             yield n, record_from_dict(json.loads(raw))
 
     def numbers(self, *, kind: str | None = None, year: int | None = None) -> set[int]:
         """The row numbers of the records of this kind and year (either may be None: any)."""
         where, params = _filters(kind=kind, year=year)
-        return {row[0] for row in self._db.execute(f"SELECT n FROM records{where}", params)}
+        return {row[0] for row in self._db.execute(f"SELECT n FROM entries{where}", params)}
 
     def fetch(self, numbers: Sequence[int]) -> Iterator[tuple[int, Record]]:
         """The rows with these numbers, in the order given (a sorted selection), read in chunks."""
@@ -126,14 +126,14 @@ class Index:
         found: dict[int, Record] = {}
         for chunk in _chunks(numbers, CHUNK):
             marks = ",".join("?" * len(chunk))
-            for n, raw in self._db.execute(f"SELECT n, json FROM records WHERE n IN ({marks})", chunk):
+            for n, raw in self._db.execute(f"SELECT n, json FROM entries WHERE n IN ({marks})", chunk):
                 found[n] = record_from_dict(json.loads(raw))
         return found
 
     def get(self, record_id: str) -> Record | None:
         if undecodable(record_id):
             return None  # a lone surrogate (an undecodable argument) is in no UTF-8 base
-        row = self._db.execute("SELECT json FROM records WHERE id = ?", (record_id,)).fetchone()
+        row = self._db.execute("SELECT json FROM entries WHERE id = ?", (record_id,)).fetchone()
         return record_from_dict(json.loads(row[0])) if row else None
 
     # ---------------------------------------------------------------- columns and ids
@@ -141,21 +141,21 @@ class Index:
     def counts(self, column: str) -> dict[Any, int]:
         """How many records have each value of a column (None: the record has none)."""
         _check_column(column)
-        return dict(self._db.execute(f"SELECT {column}, count(*) FROM records GROUP BY {column}").fetchall())
+        return dict(self._db.execute(f"SELECT {column}, count(*) FROM entries GROUP BY {column}").fetchall())
 
     def distinct(self, column: str) -> list[str]:
         """The values of a column, sorted (as text)."""
         _check_column(column)
-        sql = f"SELECT DISTINCT {column} FROM records WHERE {column} IS NOT NULL ORDER BY {column}"
+        sql = f"SELECT DISTINCT {column} FROM entries WHERE {column} IS NOT NULL ORDER BY {column}"
         return [str(row[0]) for row in self._db.execute(sql)]
 
     def units(self, kind: str) -> set[str]:
         """The units the records of a kind are in."""
-        sql = "SELECT DISTINCT unit FROM records WHERE kind = ? AND unit IS NOT NULL"
+        sql = "SELECT DISTINCT unit FROM entries WHERE kind = ? AND unit IS NOT NULL"
         return {row[0] for row in self._db.execute(sql, (kind,))}
 
     def ids(self) -> list[str]:
-        return [row[0] for row in self._db.execute("SELECT id FROM records ORDER BY n")]
+        return [row[0] for row in self._db.execute("SELECT id FROM entries ORDER BY n")]
 
     def ids_starting(self, prefix: str, limit: int) -> list[str]:
         """Up to `limit` ids that start with `prefix`, in id order (a range of the id index)."""
@@ -164,7 +164,7 @@ class Index:
         if undecodable(prefix):
             return []
         upper = after_prefix(prefix)
-        sql = "SELECT id FROM records WHERE id >= ?" + (" AND id < ?" if upper is not None else "") + " ORDER BY id LIMIT ?"
+        sql = "SELECT id FROM entries WHERE id >= ?" + (" AND id < ?" if upper is not None else "") + " ORDER BY id LIMIT ?"
         params = (prefix, upper, limit) if upper is not None else (prefix, limit)
         return [row[0] for row in self._db.execute(sql, params)]
 
@@ -175,7 +175,7 @@ class Index:
         for start in range(0, len(chosen), CHUNK):
             chunk = chosen[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
-            found += [row[0] for row in self._db.execute(f"SELECT id FROM records WHERE id IN ({marks})", chunk)]
+            found += [row[0] for row in self._db.execute(f"SELECT id FROM entries WHERE id IN ({marks})", chunk)]
         return found
 
     # ---------------------------------------------------------------- search fields (match/)
@@ -251,7 +251,7 @@ class Index:
         condition = " OR ".join("instr(docs.name, ?) > 0 OR instr(docs.en, ?) > 0" for _ in keys)
         where, params = _filters(kind=kind, year=year)
         sql = (
-            f"SELECT docs.n, docs.name, docs.en FROM docs JOIN records ON records.n = docs.n"
+            f"SELECT docs.n, docs.name, docs.en FROM docs JOIN entries ON entries.n = docs.n"
             f"{where} AND ({condition}) ORDER BY docs.n LIMIT {int(limit)}"
         )
         return [(n, name, en) for n, name, en in self._db.execute(sql, [*params, *(k for key in keys for k in (key, key))])]
@@ -261,7 +261,7 @@ class Index:
     def holds(self, **filters: Any) -> bool:
         """Whether any record matches `filters` (see `_selection`): stops at the first."""
         where, params = _selection(**filters)
-        return self._db.execute(f"SELECT 1 FROM records{where} LIMIT 1", params).fetchone() is not None
+        return self._db.execute(f"SELECT 1 FROM entries{where} LIMIT 1", params).fetchone() is not None
 
     def values_in(self, name: str, limit: int, **filters: Any) -> tuple[list[Any], int]:
         """Up to `limit` values of a column (FILTER_COLUMNS) or a field (status, measure) among
@@ -270,7 +270,7 @@ class Index:
         where, params = _selection(**filters)
         where += (" AND " if where else " WHERE ") + f"{expression} IS NOT NULL"
         sql = (
-            f"SELECT value, count(*) OVER () FROM (SELECT DISTINCT {expression} AS value FROM records{where})"
+            f"SELECT value, count(*) OVER () FROM (SELECT DISTINCT {expression} AS value FROM entries{where})"
             " ORDER BY value LIMIT ?"
         )
         rows = self._db.execute(sql, (*params, limit)).fetchall()
@@ -282,7 +282,7 @@ class Index:
         value, unit = _AMOUNTS[amount]
         where, params = _selection(**filters)
         where += (" AND " if where else " WHERE ") + f"{value} IS NOT NULL"
-        sql = f"SELECT coalesce({unit}, ''), min({value}), max({value}) FROM records{where} GROUP BY 1 ORDER BY 1"
+        sql = f"SELECT coalesce({unit}, ''), min({value}), max({value}) FROM entries{where} GROUP BY 1 ORDER BY 1"
         return [(str(u), float(low), float(high)) for u, low, high in self._db.execute(sql, params)]
 
     def date_range(self, **filters: Any) -> tuple[str, str] | None:
@@ -290,7 +290,7 @@ class Index:
         `filters`, as written: `2023`, `2023-12`, `2023-12-28`; None when there are none."""
         when = "coalesce(date, CAST(year AS TEXT))"
         where, params = _selection(**filters)
-        first, last = self._db.execute(f"SELECT min({when}), max({when}) FROM records{where}", params).fetchone()
+        first, last = self._db.execute(f"SELECT min({when}), max({when}) FROM entries{where}", params).fetchone()
         return (str(first), str(last)) if first is not None else None
 
 
@@ -320,7 +320,7 @@ def _filters(**values: object) -> tuple[str, list[object]]:
 
 #: Fields of a record's JSON that a selection may filter on or list (explain.py).
 _FIELDS = {"status": "json_extract(json, '$.status')", "measure": "json_extract(json, '$.measure')"}
-#: An amount and the unit it is in: columns of `records`, or fields of the JSON.
+#: An amount and the unit it is in: columns of `entries`, or fields of the JSON.
 _AMOUNTS = {
     "value": ("value", "unit"),
     "investment": ("json_extract(json, '$.investment')", "json_extract(json, '$.investment_unit')"),

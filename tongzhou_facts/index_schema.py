@@ -8,11 +8,11 @@ from __future__ import annotations
 
 #: Bump when the schema below or the search fields (match/fields.py) change: old cache
 #: files are then ignored.
-FORMAT_VERSION = "12"
+FORMAT_VERSION = "13"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE records (
+CREATE TABLE entries (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, year INTEGER NOT NULL,
     category TEXT, place TEXT, date TEXT, unit TEXT, value REAL, json TEXT NOT NULL
 );
@@ -25,7 +25,7 @@ CREATE VIRTUAL TABLE fts USING fts5(
     content='docs', content_rowid='n', tokenize='trigram'
 );
 """
-#: The columns of `records` a selection may filter on, count or list the values of.
+#: The columns of `entries` a selection may filter on, count or list the values of.
 FILTER_COLUMNS = ("kind", "category", "place", "unit", "year")
 #: The search fields of a record: the columns of `docs` (match/fields.py fills them).
 DOC_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra", "py", "py_alias", "py_tags", "ini", "ini_alias")
