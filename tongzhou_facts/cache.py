@@ -268,7 +268,7 @@ def open_index(paths: Sequence[str]) -> Index:
 
     check_settings()  # a malformed FACTS_MAX_MB is an error on a cached run too
     if not enabled():
-        return Index.build(load_files(paths))
+        return _database(paths) or Index.build(load_files(paths))
     target = cache_path(paths)
     if target is not None and claim_folder(os.path.dirname(target)):
         target = None  # not our folder: no cache this run
@@ -281,6 +281,9 @@ def open_index(paths: Sequence[str]) -> Index:
         found = _open_cached(target, key, None)
         if found is not None:
             return _within_limits(found, paths, stats)
+    found_database = _database(paths)  # never cached, so looked for only after the cache (a TOML base's fast path)
+    if found_database is not None:
+        return found_database
     built = time.time_ns()  # before the bytes are read: see RACY_NS
     documents = read_documents(paths)
     caching = target is not None and bool(key)
@@ -298,6 +301,13 @@ def open_index(paths: Sequence[str]) -> Index:
             if cached is not None:
                 return cached
     return Index.build(base)
+
+
+def _database(paths: Sequence[str]) -> Index | None:
+    """The index of an SQLite base (database.py), when one of `paths` is a database."""
+    from .database import is_database, open_database
+
+    return open_database(paths) if any(is_database(p) for p in paths) else None
 
 
 def _within_limits(found: tuple[Index, list[list[int]]], paths: Sequence[str], stats: list[_Stat]) -> Index:

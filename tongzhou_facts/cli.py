@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 from .argv import bind, check_text, parse
 from .commands import CACHE_COMMANDS, COMMANDS, command
 from .env import ClosedOutput, Environment, GuardedOutput, harden_streams, occupy_standard_fds, silence_stdout
-from .errors import ExitStatus, FactsError, OutputError, Terminated
+from .errors import BaseError, ExitStatus, FactsError, OutputError, Terminated
 
 _terminated = False
 
@@ -123,8 +123,10 @@ def _run(args: list[str], env: Environment) -> int:
                 return run_typer(args, env)
             return code
         except sqlite3.DatabaseError as exc:
-            if attempt == 2 or not _broken_file(exc) or not cache.drop_opened():
+            if attempt == 2 or not _broken_file(exc):
                 raise
+            if not cache.drop_opened():  # no cache file was open: the base is a damaged SQLite export
+                raise BaseError(f"cannot read the database: {exc}") from None
             if getattr(env.stdout, "written", False):
                 raise FactsError("the cache file broke while this answer was being printed; it was removed: run again") from None
     raise AssertionError("unreachable")

@@ -58,6 +58,15 @@ class Index:
     def close(self) -> None:
         self._db.close()
 
+    def copy_to(self, path: str) -> None:
+        """Copy the whole index into the database file at `path` (SQLite's online backup: page by
+        page, whatever this one was opened as: memory, a read-only cache file)."""
+        target = sqlite3.connect(path)
+        try:
+            self._db.backup(target)
+        finally:
+            target.close()
+
     # ---------------------------------------------------------------- the cache's notes
 
     def meta(self, keys: Collection[str]) -> dict[str, str]:

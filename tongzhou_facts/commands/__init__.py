@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "check"),
     "coverage": ("coverage", "coverage"),
     "export": ("export", "export"),
+    "serve": ("serve", "serve"),
 }
 #: `facts cache <name>`.
 CACHE_COMMANDS: dict[str, tuple[str, str]] = {
