@@ -305,3 +305,13 @@ def test_serve_without_the_extra_says_how_to_install_it(
     assert err.startswith("facts: error: the MCP server needs the mcp extra") and err.endswith(
         ": pip install 'tongzhou-facts[mcp]'\n"
     )
+
+
+def test_the_readme_transcript_is_what_the_server_answers() -> None:
+    readme = (BASE.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- mcp-transcript -->\n```json\n", 1)[1].split("```", 1)[0]
+    request_line, shown = block.split("\n", 1)
+    request = json.loads(request_line)
+    assert request["method"] == "tools/call"
+    result = call(request["params"]["name"], request["params"]["arguments"])
+    assert structured(result) == json.loads(shown)
