@@ -8,7 +8,6 @@ Datasette is a test dependency (the test extra): the Datasette test is not optio
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sqlite3
 import subprocess
@@ -134,7 +133,7 @@ def test_the_metadata_never_overwrites_an_input(tmp_path: Path, capsys: pytest.C
     base = tmp_path / "base.metadata.json"  # a base whose name is the metadata's
     base.write_bytes(BASE.read_bytes())
     before = base.read_bytes()
-    code, out, err = run(capsys, "export", "--format", "sqlite", "-o", tmp_path / "base.db", "-f", base)
+    code, _, err = run(capsys, "export", "--format", "sqlite", "-o", tmp_path / "base.db", "-f", base)
     assert code == 2 and base.read_bytes() == before, err
     assert not (tmp_path / "base.db").exists()
 

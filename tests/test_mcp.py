@@ -244,7 +244,7 @@ async def resource_error(client: Client, uri: str) -> str:
     raise AssertionError(f"{uri} was read")
 
 
-def test_standard_output_carries_nothing_but_protocol(tmp_path: Path) -> None:
+def test_standard_output_carries_nothing_but_protocol() -> None:
     """Raw JSON-RPC in, every line out a JSON-RPC message, even for calls that fail."""
     requests = [
         {

@@ -42,7 +42,8 @@ def open_database(paths: Sequence[str]) -> Index:
     index format, or given with other bases."""
     if len(paths) > 1:
         databases = [p for p in paths if is_database(p)]
-        raise BaseError("an SQLite base is read alone, not merged with other bases: export the merged bases instead", databases[0])
+        alone = "an SQLite base is read alone, not merged with other bases: export the merged bases instead"
+        raise BaseError(alone, databases[0])
     path = paths[0]
     try:
         index = Index.open(path)

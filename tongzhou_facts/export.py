@@ -111,7 +111,9 @@ def datasette_metadata(index: Index, database: str, *, licence: str | None = Non
     sources = list(index.sources().values())
     name = os.path.splitext(os.path.basename(database))[0]
     records = {
-        "description": "One fact a row: a metric, a project or a milestone, each with its source and the source's own sentence (quote).",
+        "description": (
+            "One fact a row: a metric, a project or a milestone, each with its source and the source's own sentence (quote)."
+        ),
         "label_column": "name",
         "fts_table": "records_fts",
         "fts_pk": "rowid",
@@ -120,7 +122,9 @@ def datasette_metadata(index: Index, database: str, *, licence: str | None = Non
     tables: dict[str, Any] = {
         "records": records,
         "sources": {
-            "description": "The documents the facts are drawn from; `json` holds every key (author, date, SHA-256 of the text, notes).",
+            "description": (
+                "The documents the facts are drawn from; `json` holds every key (author, date, SHA-256 of the text, notes)."
+            ),
             "columns": {"id": "The source's id, as records.source names it", "title": "The title", "json": "Every key, as JSON"},
         },
         "records_fts": {"description": "The full-text index of records (trigram: any 3 characters of a Chinese word)."},
@@ -128,7 +132,7 @@ def datasette_metadata(index: Index, database: str, *, licence: str | None = Non
     }
     metadata: dict[str, Any] = {
         "title": _title(sources),
-        "description": f"{index.count()} facts, each with its source and a verbatim quote from it. Written by facts {__version__}.",
+        "description": f"{index.count()} facts, each with its source and a verbatim quote from it (facts {__version__}).",
         "source": "; ".join(s.title for s in sources),
     }
     urls = [str(s.extra["url"]) for s in sources if s.extra.get("url")]
@@ -149,6 +153,6 @@ def _title(sources: list[Any]) -> str:
 def _column_descriptions() -> dict[str, str]:
     from importlib.resources import files
 
-    text = files("tongzhou_facts").joinpath("data", "columns.tsv").read_text(encoding="utf-8")
+    text = files("tongzhou_facts").joinpath("data").joinpath("columns.tsv").read_text(encoding="utf-8")
     pairs = (line.split("\t", 1) for line in text.splitlines() if line and not line.startswith("#"))
     return {name: description for name, description in pairs}

@@ -122,7 +122,8 @@ def _read(name: str, info: os.stat_result, limit: int) -> bytes:
 
 def decode(raw: bytes, name: str) -> str:
     if raw.startswith(b"SQLite format 3\x00"):  # an export (database.py): commands that read TOML cannot use it
-        raise BaseError("an SQLite base (facts export --format sqlite): this reads TOML; give the TOML it was exported from", name)
+        said = "an SQLite base (facts export --format sqlite): this reads TOML; give the TOML it was exported from"
+        raise BaseError(said, name)
     if raw.startswith(b"\xef\xbb\xbf"):  # Windows editors write a byte-order mark
         raw = raw[3:]
     try:

@@ -66,7 +66,8 @@ def build_server(paths: Sequence[str]) -> MCPServer:
         related: Annotated[int, Field(description="Related facts to add (0 to 5).")] = 2,
         lang: Annotated[str | None, Field(description="zh or en: the answer's language (default: the question's).")] = None,
     ) -> dict[str, Any]:
-        """Answer a question from the base with the record and its verbatim quote, or say explicitly that the base does not hold the answer (answered: false)."""
+        """Answer a question from the base with the record and its verbatim quote, or say explicitly
+        that the base does not hold the answer (answered: false)."""
         return answer(lambda index: tools.ask(index, question, kind=kind, year=year, related=related, lang=lang))
 
     @server.tool()
