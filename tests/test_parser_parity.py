@@ -472,6 +472,7 @@ REPRESENTATIVE: dict[str, list[str]] = {
     "check": [],
     "coverage": ["--source", "../shared/sources/tongzhou-2023-review.txt", "--format", "json"],
     "export": ["--format", "csv"],
+    "serve": ["--mcp"],
     "cache info": [],
     "cache clear": [],
 }
