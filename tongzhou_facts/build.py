@@ -98,7 +98,7 @@ def _prepared(records: list[Record]) -> Generator[Prepared, None, None]:
     spans = [(start, min(start + BATCH, len(records))) for start in range(0, len(records), BATCH)]
     _RECORDS = records
     try:
-        workers = min(os.cpu_count() or 1, 2)
+        workers = min(_usable_cpus(), 2)
         if len(records) >= PARALLEL_FROM and workers > 1 and hasattr(os, "fork"):
             yield from _forked(spans, workers)
         else:
@@ -106,6 +106,14 @@ def _prepared(records: list[Record]) -> Generator[Prepared, None, None]:
                 yield _prepare(span)
     finally:
         _RECORDS = []
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (`taskset -c 0`, a container's cpuset: one), not the
+    machine's: on one CPU forked workers only add their pickling to the same core's work."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1  # pragma: no cover - macOS and Windows have no affinity call
 
 
 def _forked(spans: list[tuple[int, int]], workers: int) -> Generator[Prepared, None, None]:
