@@ -174,3 +174,24 @@ def test_a_refused_document_gets_tomllib_s_error(text: str) -> None:
     with pytest.raises(BaseError) as found:
         load_module.parse_toml(text, "base.toml")
     assert str(expected.value).split(" (at ")[0] in str(found.value)
+
+
+# ---------------------------------------------------------------------------- a lean start-up
+
+
+def test_the_short_map_equals_the_table() -> None:
+    """The first characters of a run are mapped through the table's text, one look-up each."""
+    from tongzhou_facts.match import normalize
+
+    table = normalize.t2s_table()
+    for char in {*normalize._t2s_pairs(), *"abc通州区醫保長𠀀"}:
+        assert normalize._short_simplified(char) == char.translate(table), char
+
+
+def test_the_plain_cjk_test_equals_its_regex() -> None:
+    from tongzhou_facts.match import normalize
+
+    for text in ["", "通州", "通州a", "一", "\u9fff", "\u4dff", "㐀", "𠀀", "通 州", "龥鿿"]:
+        assert normalize.is_plain_cjk(text) == bool(normalize._PLAIN_CJK.fullmatch(text)), text
+        assert normalize.has_cjk(text) == bool(normalize._CJK.search(text)), text
+        assert normalize.has_cjk(text * 40) == bool(normalize._CJK.search(text)), text
