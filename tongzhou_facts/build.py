@@ -63,6 +63,8 @@ _RECORDS: list[Record] = []
 PARALLEL_FROM = 20000  # records: below this a worker process costs more than it saves
 
 Prepared = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+#: One encoder for every record: json.dumps with an option builds a new one per call.
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _prepare(span: tuple[int, int]) -> Prepared:
@@ -83,7 +85,7 @@ def _prepare(span: tuple[int, int]) -> Prepared:
                 data.get("date"),
                 data.get("unit"),
                 data.get("value"),
-                json.dumps(data, ensure_ascii=False),
+                _to_json(data),
             )
         )
         fields = searchable(record)

@@ -65,49 +65,77 @@ def _joined(values: list[str]) -> str:
     return SEPARATOR.join(filter(None, values))
 
 
+@functools.lru_cache(maxsize=REMEMBERED)
+def _name_fields(name: str) -> tuple[str, str, str]:
+    """A name's fields: name, py and ini."""
+    normal = _term(name)[0]
+    return normal, SEPARATOR.join(variants(normal)), SEPARATOR.join(initials(normal))
+
+
+@functools.lru_cache(maxsize=REMEMBERED)
+def _alias_fields(aliases: tuple[str, ...]) -> tuple[str, str, str]:
+    """A list of aliases' fields: aliases, py_alias and ini_alias."""
+    terms = [_term(v) for v in aliases]
+    chinese = [normal for normal, cjk in terms if cjk and normal]
+    return (
+        _joined([normal for normal, _ in terms]),
+        SEPARATOR.join([v for alias in chinese for v in variants(alias)]),
+        SEPARATOR.join([v for alias in chinese for v in initials(alias)]),
+    )
+
+
+@functools.lru_cache(maxsize=REMEMBERED)
+def _tag_fields(tags: tuple[str, ...]) -> tuple[str, str]:
+    """The tags' fields (with category, place, status, measure, companies and people): tags and py_tags."""
+    terms = [_term(v) for v in tags]
+    return (
+        _joined([normal for normal, _ in terms]),
+        SEPARATOR.join([v for normal, cjk in terms if cjk and normal for v in variants(normal)]),
+    )
+
+
 def searchable(record: Record) -> dict[str, str]:
     """The normalised text of each field, values joined by SEPARATOR."""
     data = record.data
-    term = _term
-    aliases = [term(v) for v in record.aliases()]
-    tags = [term(v) for v in record.tags()]
+    get = data.get
+    companies = get("companies", ())
+    people = get("people", ())
+    tagged = [*record.tags()]
     for key in ("category", "place", "status", "measure"):
-        if data.get(key):
-            tags.append(term(str(data[key])))
-    companies = data.get("companies", ())
-    people = data.get("people", ())
-    tags.extend(term(entry["name"]) for entry in companies)
-    tags.extend(term(entry["name"]) for entry in people)
+        if get(key):
+            tagged.append(str(data[key]))
+    tagged.extend(entry["name"] for entry in companies)
+    tagged.extend(entry["name"] for entry in people)
 
     extra: list[str] = []
     for number_key, unit_key in (("value", "unit"), ("investment", "investment_unit"), ("capacity", "capacity_unit")):
-        value = data.get(number_key)
+        value = get(number_key)
         if value is not None:
-            extra.append(_amount(value, str(data.get(unit_key) or "")))
-    if data.get("phases"):
-        extra.append(term(f"{data['phases']}期")[0])
+            extra.append(_amount(value, str(get(unit_key) or "")))
+    if get("phases"):
+        extra.append(_term(f"{data['phases']}期")[0])
     if record.date is not None:
         extra.extend(_dated(record.date))
-    extra.append(term(f"{record.year}年")[0])
-    if data.get("note"):
+    extra.append(_term(f"{record.year}年")[0])
+    if get("note"):
         extra.append(_normal(str(data["note"])))
     for entry in (*companies, *people):
         if entry.get("role"):
-            extra.append(term(entry["role"])[0])
+            extra.append(_term(entry["role"])[0])
 
-    name = term(record.name)[0]
-    cjk_aliases = [normal for normal, cjk in aliases if cjk and normal]
-    cjk_tags = [normal for normal, cjk in tags if cjk and normal]
+    name, py, ini = _name_fields(record.name)
+    aliases, py_alias, ini_alias = _alias_fields(record.aliases())
+    tags, py_tags = _tag_fields(tuple(tagged))
     return {
         "name": name,
-        "en": term(str(data.get("name_en") or ""))[0],
-        "aliases": _joined([normal for normal, _ in aliases]),
-        "tags": _joined([normal for normal, _ in tags]),
-        "quote": _joined([_normal(data["quote"]), *(_normal(v) for v in data.get("evidence", ()))]),
+        "en": _term(str(get("name_en") or ""))[0],
+        "aliases": aliases,
+        "tags": tags,
+        "quote": _joined([_normal(data["quote"]), *(_normal(v) for v in get("evidence", ()))]),
         "extra": _joined(extra),
-        "py": SEPARATOR.join(variants(name)),
-        "ini": SEPARATOR.join(initials(name)),
-        "py_alias": SEPARATOR.join([v for alias in cjk_aliases for v in variants(alias)]),
-        "ini_alias": SEPARATOR.join([v for alias in cjk_aliases for v in initials(alias)]),
-        "py_tags": SEPARATOR.join([v for tag in cjk_tags for v in variants(tag)]),
+        "py": py,
+        "ini": ini,
+        "py_alias": py_alias,
+        "ini_alias": ini_alias,
+        "py_tags": py_tags,
     }
