@@ -15,6 +15,7 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .index_schema import DOC_COLUMNS, FORMAT_VERSION, FTS_COLUMNS, SCHEMA
+from .load import gc_paused
 from .match.fields import searchable
 from .model import Base, Record
 
@@ -100,12 +101,13 @@ def _prepared(records: list[Record]) -> Generator[Prepared, None, None]:
     spans = [(start, min(start + BATCH, len(records))) for start in range(0, len(records), BATCH)]
     _RECORDS = records
     try:
-        workers = min(_usable_cpus(), 2)
-        if len(records) >= PARALLEL_FROM and workers > 1 and hasattr(os, "fork"):
-            yield from _forked(spans, workers)
-        else:
-            for span in spans:
-                yield _prepare(span)
+        with gc_paused():  # see load.gc_paused
+            workers = min(_usable_cpus(), 2)
+            if len(records) >= PARALLEL_FROM and workers > 1 and hasattr(os, "fork"):
+                yield from _forked(spans, workers)
+            else:
+                for span in spans:
+                    yield _prepare(span)
     finally:
         _RECORDS = []
 
