@@ -73,9 +73,8 @@ def report(found: dict[str, list[Child]], args: argparse.Namespace, size: int) -
     cpu = {name: statistics.median(c.cpu for c in runs) for name, runs in found.items()}
     wall = {name: statistics.median(c.seconds for c in runs) for name, runs in found.items()}
     rss = {name: max(c.rss_kb for c in runs) / 1024 for name, runs in found.items()}
-    print(
-        f"{args.records:,} records, {size / 1048576:.0f} MB, CPU {args.cpu} only, {args.rounds} rounds, load {os.getloadavg()[0]:.1f}"
-    )
+    load = os.getloadavg()[0]
+    print(f"{args.records:,} records, {size / 1048576:.0f} MB, CPU {args.cpu} only, {args.rounds} rounds, load {load:.1f}")
     print(f"{'':8} {'CPU s':>8} {'wall s':>8} {'peak MB':>8}")
     for name in found:
         print(f"{name:8} {cpu[name]:8.2f} {wall[name]:8.2f} {rss[name]:8.0f}")
