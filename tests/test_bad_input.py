@@ -364,7 +364,7 @@ def test_huge_file_fails_fast_without_reading_it(
 ) -> None:
     path = tmp_path / "huge.toml"
     with open(path, "wb") as handle:
-        handle.truncate(200 * 1024 * 1024)  # sparse: 200 MB of NUL bytes that take no disk
+        handle.truncate(600 * 1024 * 1024)  # sparse: 600 MB of NUL bytes (over the 512 MB default) that take no disk
     opened: list[str] = []
     real_open = open
 
@@ -384,7 +384,7 @@ def test_huge_file_fails_fast_without_reading_it(
 def test_huge_file_in_a_real_process(tmp_path: Path) -> None:
     path = tmp_path / "huge.toml"
     with open(path, "wb") as handle:
-        handle.truncate(200 * 1024 * 1024)
+        handle.truncate(600 * 1024 * 1024)  # over the 512 MB default
     code, out, err = run_process("search", "异质结", "-f", path, cache=tmp_path / "cache")
     assert "large" in error_line(code, out, err, path)
 
@@ -553,5 +553,5 @@ def test_check_cannot_read(capsys: pytest.CaptureFixture[str], tmp_path: Path, k
 def test_check_huge_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "huge.toml"
     with open(path, "wb") as handle:
-        handle.truncate(200 * 1024 * 1024)
+        handle.truncate(600 * 1024 * 1024)  # over the 512 MB default
     assert "large" in error_line(*run(capsys, "check", path), path)

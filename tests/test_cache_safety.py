@@ -30,7 +30,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tongzhou_facts import cache, limits, validate
+from tongzhou_facts import build, cache, limits, validate
 from tongzhou_facts.files import SIDE_FILES
 from tongzhou_facts.index import Index, sqlite_uri
 
@@ -445,7 +445,7 @@ MOMENTS: dict[str, Callable[[int, Path], bool]] = {
 
 
 @pytest.mark.skipif(
-    not os.path.isdir("/proc") or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
+    not os.path.isdir("/proc") or not hasattr(os, "fork") or build._usable_cpus() < 2,
     reason="needs fork, two CPUs (else no worker processes) and /proc (Linux)",
 )
 @pytest.mark.parametrize(

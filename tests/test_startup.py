@@ -61,9 +61,8 @@ HEAVY_STDLIB = (
     "uuid",
     "zipfile",
 )
-#: The TOML parser: the standard library's from 3.11, tomli before (a dependency there).
-TOML_PARSER = "tomllib" if sys.version_info >= (3, 11) else "tomli"
-HEAVY = (*HEAVY_STDLIB, TOML_PARSER)
+#: The TOML parsers: tomli (compiled, faster) or the standard library's tomllib (load.py).
+HEAVY = (*HEAVY_STDLIB, "tomllib", "tomli")
 
 #: Runs `cli.main` on its arguments, then reports every imported module on stderr's last line
 #: (stdout stays the command's, piped).
@@ -181,4 +180,4 @@ def test_the_heavy_list_is_of_real_module_names() -> None:
 def test_a_cold_run_does_import_what_the_warm_one_must_not(tmp_path: Path) -> None:
     """Building the cache reads the TOML and fingerprints it: the heavy check sees that."""
     cold = subprocess_env(XDG_CACHE_HOME=str(tmp_path / "cold"))
-    assert {TOML_PARSER, "hashlib"} <= set(top_level(imported(["search", "异质结"], cold), HEAVY))
+    assert {"tomli", "hashlib"} <= set(top_level(imported(["search", "异质结"], cold), HEAVY))

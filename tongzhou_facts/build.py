@@ -15,6 +15,7 @@ from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .index_schema import DOC_COLUMNS, FORMAT_VERSION, FTS_COLUMNS, SCHEMA
+from .load import gc_paused
 from .match.fields import searchable
 from .model import Base, Record
 
@@ -63,6 +64,8 @@ _RECORDS: list[Record] = []
 PARALLEL_FROM = 20000  # records: below this a worker process costs more than it saves
 
 Prepared = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+#: One encoder for every record: json.dumps with an option builds a new one per call.
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _prepare(span: tuple[int, int]) -> Prepared:
@@ -83,7 +86,7 @@ def _prepare(span: tuple[int, int]) -> Prepared:
                 data.get("date"),
                 data.get("unit"),
                 data.get("value"),
-                json.dumps(data, ensure_ascii=False),
+                _to_json(data),
             )
         )
         fields = searchable(record)
@@ -98,14 +101,23 @@ def _prepared(records: list[Record]) -> Generator[Prepared, None, None]:
     spans = [(start, min(start + BATCH, len(records))) for start in range(0, len(records), BATCH)]
     _RECORDS = records
     try:
-        workers = min(os.cpu_count() or 1, 2)
-        if len(records) >= PARALLEL_FROM and workers > 1 and hasattr(os, "fork"):
-            yield from _forked(spans, workers)
-        else:
-            for span in spans:
-                yield _prepare(span)
+        with gc_paused():  # see load.gc_paused
+            workers = min(_usable_cpus(), 2)
+            if len(records) >= PARALLEL_FROM and workers > 1 and hasattr(os, "fork"):
+                yield from _forked(spans, workers)
+            else:
+                for span in spans:
+                    yield _prepare(span)
     finally:
         _RECORDS = []
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (`taskset -c 0`, a container's cpuset: one), not the
+    machine's: on one CPU forked workers only add their pickling to the same core's work."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1  # pragma: no cover - macOS and Windows have no affinity call
 
 
 def _forked(spans: list[tuple[int, int]], workers: int) -> Generator[Prepared, None, None]:

@@ -16,11 +16,14 @@ from typing import Any
 from .errors import BaseError, UsageError
 from .model import KINDS
 
-#: Bases larger than this (all their files together) are refused before parsing: tomllib
-#: needs about ten times a file's size in memory, and the speed issue's budget is 300 MB.
-#: FACTS_MAX_MB raises it. A total, not a per-file limit: five files of 6 MB hold as much
-#: memory as one of 30 MB.
-DEFAULT_MAX_MB = 64
+#: Bases larger than this (all their files together) are refused before parsing. Its job is
+#: to refuse what is not a fact base at all (a disk image, a log) before its bytes are parsed,
+#: not to cap honest bases: that is FACTS_MAX_RECORDS. So it sits above what the record limit
+#: allows: 1,000,000 generated records take 313 MB, records as long as the bundled base's
+#: 400-480 MB. Parsing needs about 7 times a file's size in memory (2.1 GB for the 313 MB
+#: base; the build at most half again, docs/benchmarks.md). FACTS_MAX_MB changes it. A total,
+#: not a per-file limit: five files of 6 MB hold as much memory as one of 30 MB.
+DEFAULT_MAX_MB = 512
 #: Bases with more records than this are refused right after parsing, before validation and
 #: indexing (which cost far more per record than parsing). FACTS_MAX_RECORDS raises it.
 DEFAULT_MAX_RECORDS = 1_000_000

@@ -10,6 +10,7 @@ was read (from TOML or from the index): dates as ISO strings, qualifiers as list
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -227,7 +228,7 @@ class Record:
         """The record as plain JSON-ready data, keys in FIELD_ORDER (others at the end)."""
         data = self.data
         out: dict[str, Any] = {}
-        for key in sorted(("kind", *data), key=lambda k: _ORDER.get(k, len(_ORDER))):
+        for key in _ordered(tuple(data)):
             value = self.kind if key == "kind" else data[key]
             if value is None:
                 continue
@@ -280,6 +281,12 @@ class Problem:
         return isinstance(other, Problem) and str(self) == str(other)
 
     __hash__ = None  # type: ignore[assignment]  # unhashable: equal by content, and mutable
+
+
+@functools.lru_cache(maxsize=1024)  # records of a base share a few sets of keys: sorted once each
+def _ordered(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """`kind` and `keys` in FIELD_ORDER (others at the end, as they came)."""
+    return tuple(sorted(("kind", *keys), key=lambda k: _ORDER.get(k, len(_ORDER))))
 
 
 def _one_shape(data: Mapping[str, Any], *, in_place: bool) -> Mapping[str, Any]:

@@ -198,23 +198,20 @@ def _check_record(
     problems: list[Problem],
 ) -> Record | None:
     label = table.get("id") if isinstance(table.get("id"), str) and table.get("id") else f"{table_name}[{index}]"
-    required = KIND_KEYS[kind][0]
     schema = _schema(kind)
     ok = True
     located = 0
+    size = 0  # characters of text, added up as the values are checked (each is read once)
 
     def where(key: str) -> int:
         nonlocal located
         located += 1
         return lines.key(table_name, index, key) if located <= MAX_LOCATED else line
 
-    for key in (*REQUIRED, *required):
+    for key in _required(kind):
         if key not in table:
-            problems.append(
-                Problem(
-                    path, line, str(label), f"missing required key '{key}' (a {kind} needs {', '.join((*REQUIRED, *required))})"
-                )
-            )
+            needs = ", ".join(_required(kind))
+            problems.append(Problem(path, line, str(label), f"missing required key '{key}' (a {kind} needs {needs})"))
             ok = False
     for key, value in table.items():
         expected = schema.get(key)
@@ -224,19 +221,28 @@ def _check_record(
             )
             ok = False
             continue
+        text = _FAST_CHECKS[expected](value)
+        if text is not None:  # surely valid: the common case, checked without building a message
+            size += text
+            continue
         message = _type_problem(value, expected)
         if message:
             problems.append(Problem(path, where(key), str(label), f"{key}: {message}"))
             ok = False
-    if ok:
-        size = _text_size(table)
-        if size > MAX_RECORD_TEXT:
-            message = f"too much text ({size:,} characters; a record holds {MAX_RECORD_TEXT:,} at most)"
-            problems.append(Problem(path, line, str(label), message))
-            ok = False
+        else:
+            size += _text_size(value)
+    if ok and size > MAX_RECORD_TEXT:
+        message = f"too much text ({size:,} characters; a record holds {MAX_RECORD_TEXT:,} at most)"
+        problems.append(Problem(path, line, str(label), message))
+        ok = False
     if not ok:
         return None
     return Record.adopt(kind=kind, id=table["id"], name=table["name"], year=table["year"], data=table, path=path, line=line)
+
+
+@functools.cache
+def _required(kind: str) -> tuple[str, ...]:
+    return (*REQUIRED, *KIND_KEYS[kind][0])
 
 
 @functools.cache
@@ -369,6 +375,76 @@ def _sha256_problem(value: Any) -> str | None:
         shown = value if len(value) <= 20 else value[:20] + "…"
         return f"malformed SHA-256 {shown!r}: write its 64 hexadecimal digits in lower case"
     return None
+
+
+# The fast checks: the characters of text in a value that is surely of its type and size, else
+# None, and then `_type_problem` decides and says why (a value these do not take may be valid
+# all the same: a partial date, a list of companies). They only ever say yes where
+# `_type_problem` would; they exist because checking 100,000 records is a tenth of a cold build.
+
+
+def _fast_id(value: Any) -> int | None:
+    return len(value) if type(value) is str and len(value) <= MAX_TEXT and ID_PATTERN.match(value) else None
+
+
+def _fast_string(value: Any) -> int | None:
+    return len(value) if type(value) is str and len(value) <= MAX_TEXT and value.strip() else None
+
+
+def _fast_integer(value: Any) -> int | None:
+    return 0 if type(value) is int and 1 <= value <= 9999 else None
+
+
+def _fast_number(value: Any) -> int | None:
+    if type(value) is float:
+        return 0 if math.isfinite(value) else None
+    return 0 if type(value) is int and -(2**63) <= value < 2**63 else None
+
+
+def _fast_strings(value: Any) -> int | None:
+    if type(value) is not list or len(value) > MAX_ITEMS:
+        return None
+    size = 0
+    for item in value:
+        if type(item) is not str or len(item) > MAX_TEXT:
+            return None
+        size += len(item)
+    return size
+
+
+def _fast_qualifier(value: Any) -> int | None:
+    if type(value) is str:
+        return len(value) if len(value) <= MAX_TEXT else None
+    return _fast_strings(value)
+
+
+def _fast_ids(value: Any) -> int | None:
+    size = _fast_strings(value)
+    if size is None or not all(ID_PATTERN.match(item) for item in value):
+        return None
+    return size
+
+
+def _fast_date(value: Any) -> int | None:
+    return 0 if type(value) is dt.date else None
+
+
+def _slow(_value: Any) -> int | None:
+    return None
+
+
+_FAST_CHECKS: dict[str, Callable[[Any], int | None]] = {
+    ID: _fast_id,
+    STR: _fast_string,
+    INT: _fast_integer,
+    NUM: _fast_number,
+    STRS: _fast_strings,
+    QUAL: _fast_qualifier,
+    IDS: _fast_ids,
+    DATE: _fast_date,
+    ENTITIES: _slow,
+    SHA256: _slow,
+}
 
 
 #: Schema type (model.py) -> why a value is not of it (None: it is).

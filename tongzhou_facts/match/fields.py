@@ -3,14 +3,28 @@
 Fields, strongest first: the name (Chinese and English), the aliases, the tags
 (with category, place, status, companies and people), the quote (with the evidence),
 and extra text (numbers with units, dates in ISO and Chinese form, the note).
+
+Preparing these fields is most of a cold build, so each value is normalised on its own and
+remembered: names, tags, places, units, dates and years repeat across a big base, and only
+the quote, the evidence and the note are normalised every time. `normalize` treats the
+separators like the edges of a text (no rule reaches across one), so a field is the same
+whether its values are normalised together or one by one; tests/test_cold_build.py compares
+every field with the straightforward form (one normalize() call over the whole record).
 """
 
 from __future__ import annotations
+
+import functools
+from typing import Any
 
 from ..figures import chinese_date, number
 from ..model import Record
 from .normalize import FIELD_SEPARATOR, SEPARATOR, has_cjk, normalize
 from .pinyin import initials, variants
+
+#: Values remembered with their searchable form: far more than the distinct names, tags and
+#: places of a 1,000,000-record generated base, a few megabytes.
+REMEMBERED = 1 << 16
 
 
 def date_forms(text: str) -> list[str]:
@@ -18,50 +32,110 @@ def date_forms(text: str) -> list[str]:
     return [text, chinese_date(text)]
 
 
+def _normal(value: str) -> str:
+    """The searchable form of one value; the separators it holds (should the data hold these
+    private-use characters) become spaces, as they must not split a field."""
+    if SEPARATOR in value or FIELD_SEPARATOR in value:
+        value = value.replace(SEPARATOR, " ").replace(FIELD_SEPARATOR, " ")
+    return normalize(value)
+
+
+@functools.lru_cache(maxsize=REMEMBERED)
+def _term(value: str) -> tuple[str, bool]:
+    """A value that repeats across records (a name, tag, place, unit, date): its searchable form
+    and whether it holds Chinese (only those are spelled in pinyin)."""
+    normal = _normal(value)
+    return normal, has_cjk(normal)
+
+
+@functools.lru_cache(maxsize=REMEMBERED)
+def _dated(date: str) -> tuple[str, str]:
+    """A date's two searchable forms (2023-12-13 and 2023年12月13日)."""
+    return _term(date)[0], _term(chinese_date(date))[0]
+
+
+@functools.lru_cache(maxsize=REMEMBERED, typed=True)  # typed: 10**20 and 1e20 are equal keys, written apart
+def _amount(value: Any, unit: str) -> str:
+    """A number with its unit (6.5%, 1730亿元), searchable."""
+    return _term(number(value) + unit)[0]
+
+
+def _joined(values: list[str]) -> str:
+    """Searchable values as one field: the empty ones (punctuation only) dropped."""
+    return SEPARATOR.join(filter(None, values))
+
+
+@functools.lru_cache(maxsize=REMEMBERED)
+def _name_fields(name: str) -> tuple[str, str, str]:
+    """A name's fields: name, py and ini."""
+    normal = _term(name)[0]
+    return normal, SEPARATOR.join(variants(normal)), SEPARATOR.join(initials(normal))
+
+
+@functools.lru_cache(maxsize=REMEMBERED)
+def _alias_fields(aliases: tuple[str, ...]) -> tuple[str, str, str]:
+    """A list of aliases' fields: aliases, py_alias and ini_alias."""
+    terms = [_term(v) for v in aliases]
+    chinese = [normal for normal, cjk in terms if cjk and normal]
+    return (
+        _joined([normal for normal, _ in terms]),
+        SEPARATOR.join([v for alias in chinese for v in variants(alias)]),
+        SEPARATOR.join([v for alias in chinese for v in initials(alias)]),
+    )
+
+
+@functools.lru_cache(maxsize=REMEMBERED)
+def _tag_fields(tags: tuple[str, ...]) -> tuple[str, str]:
+    """The tags' fields (with category, place, status, measure, companies and people): tags and py_tags."""
+    terms = [_term(v) for v in tags]
+    return (
+        _joined([normal for normal, _ in terms]),
+        SEPARATOR.join([v for normal, cjk in terms if cjk and normal for v in variants(normal)]),
+    )
+
+
 def searchable(record: Record) -> dict[str, str]:
     """The normalised text of each field, values joined by SEPARATOR."""
     data = record.data
-    tags = [*record.tags()]
+    get = data.get
+    companies = get("companies", ())
+    people = get("people", ())
+    tagged = [*record.tags()]
     for key in ("category", "place", "status", "measure"):
-        if data.get(key):
-            tags.append(str(data[key]))
-    for key in ("companies", "people"):
-        tags.extend(entry["name"] for entry in data.get(key, ()))
+        if get(key):
+            tagged.append(str(data[key]))
+    tagged.extend(entry["name"] for entry in companies)
+    tagged.extend(entry["name"] for entry in people)
+
     extra: list[str] = []
     for number_key, unit_key in (("value", "unit"), ("investment", "investment_unit"), ("capacity", "capacity_unit")):
-        value = data.get(number_key)
-        if value is None:
-            continue
-        unit = str(data.get(unit_key) or "")
-        extra.append(number(value) + unit)
-    if data.get("phases"):
-        extra.append(f"{data['phases']}期")
+        value = get(number_key)
+        if value is not None:
+            extra.append(_amount(value, str(get(unit_key) or "")))
+    if get("phases"):
+        extra.append(_term(f"{data['phases']}期")[0])
     if record.date is not None:
-        extra.extend(date_forms(record.date))
-    extra.append(f"{record.year}年")
-    if data.get("note"):
-        extra.append(str(data["note"]))
-    for entry in (*data.get("companies", ()), *data.get("people", ())):
+        extra.extend(_dated(record.date))
+    extra.append(_term(f"{record.year}年")[0])
+    if get("note"):
+        extra.append(_normal(str(data["note"])))
+    for entry in (*companies, *people):
         if entry.get("role"):
-            extra.append(entry["role"])
-    quote = [data["quote"], *data.get("evidence", ())]
+            extra.append(_term(entry["role"])[0])
 
-    # One normalize() call for the whole record: it is the index build's main cost.
-    groups = ([record.name], [str(data.get("name_en") or "")], list(record.aliases()), tags, quote, extra)
-    # The separators are private-use characters; should the data hold them, they become spaces.
-    raw = FIELD_SEPARATOR.join(
-        SEPARATOR.join(v.replace(SEPARATOR, " ").replace(FIELD_SEPARATOR, " ") for v in values) for values in groups
-    )
-    pieces = normalize(raw).split(FIELD_SEPARATOR)
-    fields = {
-        key: SEPARATOR.join(filter(None, piece.split(SEPARATOR)))
-        for key, piece in zip(("name", "en", "aliases", "tags", "quote", "extra"), pieces, strict=True)
+    name, py, ini = _name_fields(record.name)
+    aliases, py_alias, ini_alias = _alias_fields(record.aliases())
+    tags, py_tags = _tag_fields(tuple(tagged))
+    return {
+        "name": name,
+        "en": _term(str(get("name_en") or ""))[0],
+        "aliases": aliases,
+        "tags": tags,
+        "quote": _joined([_normal(data["quote"]), *(_normal(v) for v in get("evidence", ()))]),
+        "extra": _joined(extra),
+        "py": py,
+        "ini": ini,
+        "py_alias": py_alias,
+        "ini_alias": ini_alias,
+        "py_tags": py_tags,
     }
-    cjk_aliases = [v for v in fields["aliases"].split(SEPARATOR) if has_cjk(v)]
-    cjk_tags = [v for v in fields["tags"].split(SEPARATOR) if has_cjk(v)]
-    fields["py"] = SEPARATOR.join(variants(fields["name"]))
-    fields["ini"] = SEPARATOR.join(initials(fields["name"]))
-    fields["py_alias"] = SEPARATOR.join(v for alias in cjk_aliases for v in variants(alias))
-    fields["ini_alias"] = SEPARATOR.join(v for alias in cjk_aliases for v in initials(alias))
-    fields["py_tags"] = SEPARATOR.join(v for tag in cjk_tags for v in variants(tag))
-    return fields

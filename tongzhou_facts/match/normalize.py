@@ -13,22 +13,41 @@ from __future__ import annotations
 import functools
 import os
 import re
-import unicodedata
 
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")  # not importlib.resources: 18 ms
 #: Joins the values of one field (aliases, tags…) so a field is normalised in one call;
 #: a private-use character: kept by every step below, never typed in a query.
 SEPARATOR = "\ue000"
 FIELD_SEPARATOR = "\ue001"  # the same, between the fields of one record
-#: Punctuation, symbols and spaces, in one pass: a '.', ':' or '-' survives only inside a number.
-_NOT_WORD = re.compile(r"(?:[^\w%.:\-\ue000\ue001]|_|(?<![0-9])[.:\-]|[.:\-](?![0-9]))+")
-_EDGE_SPACE = re.compile(r"(?<![a-z0-9]) | (?![a-z0-9])")
-_PLURAL = re.compile(r"(?<![a-z])([a-z]{3,}?)(ies|sses|s)(?![a-z])")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_DOTTED_DATE = re.compile(r"(?<!\d)(\d{4})[./](\d{1,2})[./](\d{1,2})(?!\d)")
-_PLAIN_CJK = re.compile(r"[\u4e00-\u9fff]+")  # NFKC, case folding and punctuation leave these as they are
-_CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
-_LATIN = re.compile(r"[a-z]")
+#: The rules' patterns are compiled on first use (see `_patterns`), not at import: a warm
+#: search of a Chinese query needs none of them, and together they cost milliseconds.
+_PATTERNS = {
+    # Punctuation, symbols and spaces, in one pass: a '.', ':' or '-' survives only inside a number.
+    "_NOT_WORD": r"(?:[^\w%.:\-\ue000\ue001]|_|(?<![0-9])[.:\-]|[.:\-](?![0-9]))+",
+    "_EDGE_SPACE": r"(?<![a-z0-9]) | (?![a-z0-9])",
+    "_PLURAL": r"(?<![a-z])([a-z]{3,}?)(ies|sses|s)(?![a-z])",
+    "_THOUSANDS": r"(?<=\d),(?=\d{3}(?!\d))",
+    "_DOTTED_DATE": r"(?<!\d)(\d{4})[./](\d{1,2})[./](\d{1,2})(?!\d)",
+    "_PLAIN_CJK": r"[\u4e00-\u9fff]+",  # (normalize itself tests this range without a regex: is_plain_cjk)
+    "_CJK": r"[\u3400-\u9fff\U00020000-\U0002ffff]",
+    "_LATIN": r"[a-z]",
+}
+#: Up to this many characters of a process's first texts are mapped to simplified characters
+#: through the table's text, one look-up each; past them the table is built as a dict (2 ms),
+#: which maps any text at C speed. A warm search maps its query and nothing else.
+SHORT_MAP_BUDGET = 64
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    """The compiled patterns by their old names (`_PLAIN_CJK`…), for modules that import them."""
+    if name in _PATTERNS:
+        return _pattern(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def _pattern(name: str) -> re.Pattern[str]:
+    return re.compile(_PATTERNS[name])
 
 
 def _read(name: str) -> str:
@@ -38,10 +57,42 @@ def _read(name: str) -> str:
 
 
 @functools.cache
+def _t2s_pairs() -> str:
+    """The traditional -> simplified table as written: each traditional character, then its simplified one."""
+    return _read("t2s.txt").strip()
+
+
+@functools.cache
 def t2s_table() -> dict[int, str]:
     """Traditional -> simplified, one character to one (OpenCC's tables, generated)."""
-    text = _read("t2s.txt").strip()
+    text = _t2s_pairs()
     return {ord(text[i]): text[i + 1] for i in range(0, len(text) - 1, 2)}
+
+
+_short_mapped = 0  # characters mapped so far without the dict (see SHORT_MAP_BUDGET)
+
+
+def simplified(text: str) -> str:
+    """`text` with traditional characters made simplified (醫保 → 医保)."""
+    global _short_mapped
+    if _short_mapped + len(text) > SHORT_MAP_BUDGET or t2s_table.cache_info().currsize:
+        return text.translate(t2s_table())
+    _short_mapped += len(text)
+    return _short_simplified(text)
+
+
+def _short_simplified(text: str) -> str:
+    """`simplified` without the dict: a search of the table's text for each character."""
+    pairs = _t2s_pairs()
+    out = []
+    for char in text:
+        # The last even place that holds it (the dict keeps a repeated key's last value); an
+        # odd place is a simplified character, not a key.
+        at = pairs.rfind(char)
+        while at > 0 and at % 2:
+            at = pairs.rfind(char, 0, at)
+        out.append(pairs[at + 1] if at >= 0 and not at % 2 else char)
+    return "".join(out)
 
 
 @functools.cache
@@ -84,32 +135,42 @@ def _singular(found: re.Match[str]) -> str:
     return stem if not stem.endswith("s") else stem + "s"
 
 
+def is_plain_cjk(text: str) -> bool:
+    """Only characters of the main CJK block (U+4E00-U+9FFF): NFKC, case folding and the
+    punctuation rules leave such a text as it is. (No regex: compiling this range costs 1 ms.)"""
+    return bool(text) and min(text) >= "\u4e00" and max(text) <= "\u9fff"
+
+
 def normalize(text: str) -> str:
     """The searchable form of `text` (see the module docstring)."""
-    if _PLAIN_CJK.fullmatch(text):  # most names, aliases, tags and queries: only the character map applies
-        return text.translate(t2s_table())
+    if is_plain_cjk(text):  # most names, aliases, tags and queries: only the character map applies
+        return simplified(text)
+    import unicodedata  # here: a warm search of a Chinese query never needs it
+
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     text = text.casefold()
     # translate() maps character by character; for a long text a regex scan (in C) first is
     # cheaper, but compiling that regex costs 5 ms: worth it only when indexing.
     if len(text) < 500 or _traditional().search(text):
-        text = text.translate(t2s_table())
+        text = simplified(text)
     if "," in text:
-        text = _THOUSANDS.sub("", text)  # 2,600 -> 2600
+        text = _pattern("_THOUSANDS").sub("", text)  # 2,600 -> 2600
     if "." in text or "/" in text:
-        text = _DOTTED_DATE.sub(_iso_date, text)  # 2023.12.28, 2023/12/28 -> 2023-12-28
-    text = _NOT_WORD.sub(" ", text)
+        text = _pattern("_DOTTED_DATE").sub(_iso_date, text)  # 2023.12.28, 2023/12/28 -> 2023-12-28
+    text = _pattern("_NOT_WORD").sub(" ", text)
     if " " in text:
-        text = _EDGE_SPACE.sub("", text.strip())
-    if _LATIN.search(text):
+        text = _pattern("_EDGE_SPACE").sub("", text.strip())
+    if _pattern("_LATIN").search(text):
         text = _british().sub(_american, text)
-        text = _PLURAL.sub(_singular, text)
+        text = _pattern("_PLURAL").sub(_singular, text)
     return text
 
 
 def normalize_char(char: str) -> str:
     """One character's searchable form ('' for punctuation), for mapping positions back."""
+    import unicodedata
+
     folded = unicodedata.normalize("NFKC", char).casefold()
     if len(folded) == 1 and ord(folded) in t2s_table():
         folded = t2s_table()[ord(folded)]
@@ -131,11 +192,18 @@ def normalize_map(text: str) -> tuple[str, list[int]]:
 
 
 def has_cjk(text: str) -> bool:
-    return _CJK.search(text) is not None
+    """Any Chinese character (U+3400-U+9FFF, or the supplementary planes' U+20000-U+2FFFF)."""
+    if not text or max(text) < "\u3400":  # Latin, digits, punctuation: no scan
+        return False
+    if len(text) > 64:  # a long text: the regex (compiled once, 1 ms) scans it in C
+        return _pattern("_CJK").search(text) is not None
+    return any(is_cjk(char) for char in text)
 
 
 def is_cjk(char: str) -> bool:
-    return _CJK.match(char) is not None
+    """Whether the first character of `char` is Chinese (see has_cjk)."""
+    first = char[:1]
+    return "\u3400" <= first <= "\u9fff" or "\U00020000" <= first <= "\U0002ffff"
 
 
 def terms(query: str) -> list[str]:
