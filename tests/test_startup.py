@@ -100,9 +100,11 @@ def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def imported(args: list[str], env: dict[str, str]) -> set[str]:
+def imported(args: list[str], env: dict[str, str], **extra_env: str) -> set[str]:
     """Every module in sys.modules after `facts ARGS` ran in a fresh process, stdout piped."""
-    done = subprocess.run([sys.executable, "-c", SCRIPT, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args], cwd=ROOT, env={**env, **extra_env}, capture_output=True, text=True, check=False
+    )
     head, marker, modules = done.stderr.rpartition("\nMODULES ")
     assert marker, done.stderr
     assert done.returncode == 0, head
@@ -154,6 +156,18 @@ def test_a_warm_common_line_imports_no_heavy_stdlib_module(args: list[str], warm
     assert top_level(imported(args, warm_cache), HEAVY) == []
 
 
+HELP_LINES = [["--help"], ["-h"], ["search", "--help"], ["get", "-h"], ["cache", "info", "--help"], ["--version"]]
+
+
+@pytest.mark.parametrize("args", HELP_LINES, ids=" ".join)
+def test_help_and_version_import_neither_typer_nor_rich_nor_the_base(args: list[str], warm_cache: dict[str, str]) -> None:
+    """Help is stored text (helptext.py): no Typer, and no reason to open the base or its cache."""
+    found = imported(args, warm_cache, COLUMNS="80")
+    assert top_level(found, UI_MODULES) == []
+    assert top_level(found, (*HEAVY, "sqlite3", "json")) == []
+    assert "tongzhou_facts.cache" not in found
+
+
 # ---------------------------------------------------------------------------- the checks can fail
 
 
@@ -163,12 +177,13 @@ def test_a_table_does_import_rich(warm_cache: dict[str, str]) -> None:
     assert top_level(found, ("typer", "click")) == []  # a table is still the fast parser's
 
 
-def test_help_does_import_typer(warm_cache: dict[str, str]) -> None:
-    assert "typer" in imported(["search", "--help"], warm_cache)
+def test_help_on_a_narrow_terminal_does_import_typer(warm_cache: dict[str, str]) -> None:
+    """The stored help is for 80 columns or more (helptext.py): narrower, Typer wraps it."""
+    assert "typer" in imported(["search", "--help"], warm_cache, COLUMNS="60")
 
 
 def test_the_entry_point_check_sees_typer_when_it_is_imported(warm_cache: dict[str, str]) -> None:
-    code, found = imported_by_the_entry_point(["search", "--help"], warm_cache)
+    code, found = imported_by_the_entry_point(["search", "--help"], {**warm_cache, "COLUMNS": "60"})
     assert code == 0
     assert "typer" in found
 

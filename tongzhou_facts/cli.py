@@ -110,10 +110,6 @@ def _run(args: list[str], env: Environment) -> int:
     lines would print them twice. Then the broken file is deleted and the run ends with an
     error, so the next run rebuilds it.
     """
-    import sqlite3
-
-    from . import cache
-
     for attempt in (1, 2):
         try:
             code = _run_fast(args, env)
@@ -122,7 +118,14 @@ def _run(args: list[str], env: Environment) -> int:
 
                 return run_typer(args, env)
             return code
-        except sqlite3.DatabaseError as exc:
+        except Exception as exc:
+            # sqlite3 and the cache are imported by the runs that open a base (help and
+            # --version do not): an SQLite error can only come from a run that imported them.
+            sqlite3 = sys.modules.get("sqlite3")
+            if sqlite3 is None or not isinstance(exc, sqlite3.DatabaseError):
+                raise
+            from . import cache
+
             if attempt == 2 or not _broken_file(exc) or not cache.drop_opened():
                 raise
             if getattr(env.stdout, "written", False):
@@ -156,8 +159,10 @@ def _broken_file(exc: Exception) -> bool:
 
 def _run_fast(args: list[str], env: Environment) -> int | None:
     """A valid command line, run without Typer; None hands it to Typer (see argv.py)."""
-    if not args or any(key.startswith("_FACTS_COMPLETE") for key in os.environ):
+    if any(key.startswith("_FACTS_COMPLETE") for key in os.environ):
         return None
+    if not args or args[-1] in ("--help", "-h", "--version") or args == ["cache"]:
+        return _help_or_version(args, env)
     name, rest = (args[1], args[2:]) if args[0] == "cache" and len(args) > 1 else (args[0], args[1:])
     func = command(name, CACHE_COMMANDS if args[0] == "cache" else COMMANDS)
     if func is None:
@@ -167,6 +172,28 @@ def _run_fast(args: list[str], env: Environment) -> int | None:
         return None
     check_text(func, values)
     return int(func(**bind(func, values, env)))
+
+
+def _help_or_version(args: list[str], env: Environment) -> int | None:
+    """`--version`, and help as Typer would print it (helptext.py), without Typer; None when
+    the line asks for something else or the terminal is too narrow for the stored help."""
+    if args == ["--version"]:
+        from . import __version__
+
+        env.stdout.write(f"facts {__version__}\n")
+        return int(ExitStatus.OK)
+    from .env import terminal_width
+    from .helptext import requested, stored, wide_enough
+
+    found = requested(args)
+    text = stored(found[0]) if found is not None and wide_enough(terminal_width(fallback=80)) else None
+    if found is None or text is None:
+        return None
+    if found[1]:
+        env.stdout.write(text)
+        return int(ExitStatus.OK)
+    env.say(text.removesuffix("\n"), escape=False)  # a group run bare: click's usage error is its help
+    return int(ExitStatus.ERROR)
 
 
 def _utf8(arg: str) -> str:
