@@ -197,3 +197,39 @@ def test_a_cold_run_does_import_what_the_warm_one_must_not(tmp_path: Path) -> No
     """Building the cache reads the TOML and fingerprints it: the heavy check sees that."""
     cold = subprocess_env(XDG_CACHE_HOME=str(tmp_path / "cold"))
     assert {TOML_PARSER, "hashlib"} <= set(top_level(imported(["search", "异质结"], cold), HEAVY))
+
+
+# ---------------------------------------------------------------------------- the fast exit
+
+#: Runs the console script's `run` with an object whose finaliser writes to stderr: it runs
+#: only if Python tears itself down (an ordinary exit), not after os._exit.
+EXIT_SCRIPT = (
+    "import sys\n"
+    "class Witness:\n"
+    "    def __del__(self):\n"
+    "        sys.stderr.write('torn down\\n')\n"
+    "witness = Witness()\n"
+    "if sys.argv[1] == 'atexit':\n"
+    "    import atexit\n"
+    "    atexit.register(lambda: sys.stderr.write('atexit ran\\n'))\n"
+    "from tongzhou_facts.cli import run\n"
+    "sys.argv = ['facts', 'get', 'gdp-2023', 'value']\n"
+    "run()\n"
+)
+
+
+def run_console_script(mode: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", EXIT_SCRIPT, mode], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_console_script_ends_without_tearing_python_down(warm_cache: dict[str, str]) -> None:
+    done = run_console_script("plain", warm_cache)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "1730\n", "")
+
+
+def test_an_atexit_callback_gets_an_ordinary_exit(warm_cache: dict[str, str]) -> None:
+    done = run_console_script("atexit", warm_cache)
+    assert (done.returncode, done.stdout) == (0, "1730\n")
+    assert "atexit ran" in done.stderr and "torn down" in done.stderr
