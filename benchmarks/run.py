@@ -1,6 +1,7 @@
 """The speed and memory benchmark of `facts`, measured as whole processes.
 
     python benchmarks/run.py                          # 1,000, 10,000 and 100,000 records
+    python benchmarks/run.py --sizes ''               # start-up only (about a minute)
     python benchmarks/run.py --sizes 1000,10000 --runs 10 --json results.json
 
 Every number is a whole `facts` process started the way a user starts it (the venv's
@@ -17,6 +18,12 @@ What it measures, in one run, with a private XDG_CACHE_HOME in a temporary folde
 * the bundled base, cache warm: `facts search 异质结` with stdout to /dev/null (a pipe
   as far as `facts` can tell: plain output), and `facts search 异质结 --format table`,
   each as a median and as a ratio to the floor (targets <= 0.85 and <= 1.15);
+* start-up, on the bundled base, warm, every line below run in turns (issue 14's targets):
+  - piped `facts search 异质结` and `facts get gdp-2023 value` / benchmarks/floor.py doing the
+    same lookup on the same cache file in ten lines of sqlite3 (<= 1.3);
+  - `facts --version`, `facts --help`, `facts search --help` / the piped search (<= 1.5);
+  - `facts search 异质结 --format table` (piped), and `facts search 异质结` on a pseudo-terminal
+    of 100 columns with colour (a user's terminal) / the piped search (<= 2);
 * for each size, a base from benchmarks/generate.py (seed 0):
   - cold: the first `facts search 异质结 -f BASE` with no cache (the cache folder is
     emptied before each of --cold-runs runs): read, parse, validate, build the index;
@@ -80,6 +87,13 @@ PARSE_CODE = (
 
 #: name -> (limit, description); a ratio or megabytes, lower is better.
 TARGETS: dict[str, tuple[float, str]] = {
+    "search_vs_sqlite": (1.3, "piped `facts search 异质结` / the same lookup in ten lines of sqlite3 (floor.py)"),
+    "get_vs_sqlite": (1.3, "piped `facts get gdp-2023 value` / the same lookup in floor.py"),
+    "version_vs_search": (1.5, "`facts --version` / piped `facts search`"),
+    "help_vs_search": (1.5, "`facts --help` / piped `facts search`"),
+    "search_help_vs_search": (1.5, "`facts search --help` / piped `facts search`"),
+    "table_vs_search": (2.0, "`facts search --format table` / piped `facts search`"),
+    "terminal_vs_search": (2.0, "`facts search` on a terminal (a pty, colour) / piped `facts search`"),
     "piped_vs_floor": (0.85, "bundled `facts search` piped / floor"),
     "table_vs_floor": (1.15, "bundled `facts search --format table` / floor"),
     "warm_vs_bundled": (1.5, "warm search / bundled warm search"),
@@ -107,14 +121,30 @@ class Child:
 #: 33 MB base in memory would add that to every number. The launcher's own start-up is not timed.
 LAUNCHER = """
 import os, sys, time
-result, argv = sys.argv[1], sys.argv[2:]
+result, mode, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+if mode == "terminal":  # stdout is a pseudo-terminal of 100 x 40, read (and dropped) here
+    import fcntl, struct, termios
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
 start = time.perf_counter()
 pid = os.fork()
 if pid == 0:
     try:
+        if mode == "terminal":
+            os.dup2(slave, 1)
+            os.close(slave)
+            os.close(master)
         os.execv(argv[0], argv)
     finally:
         os._exit(127)
+if mode == "terminal":
+    os.close(slave)
+    while True:
+        try:
+            if not os.read(master, 65536):
+                break
+        except OSError:  # EIO: the child closed its end
+            break
 _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - start
 with open(result, "w") as handle:
@@ -124,15 +154,16 @@ with open(result, "w") as handle:
 _RESULT: list[str] = []
 
 
-def run_child(argv: list[str], env: dict[str, str], capture: bool = False) -> Child:
-    """Run argv to completion; stdout goes to /dev/null (not a terminal) unless captured."""
+def run_child(argv: list[str], env: dict[str, str], capture: bool = False, terminal: bool = False) -> Child:
+    """Run argv to completion; stdout goes to /dev/null (not a terminal) unless captured, or
+    to a pseudo-terminal (`terminal`: what a user at a terminal gets, a table)."""
     if not _RESULT:
         fd, name = tempfile.mkstemp(prefix="facts-bench-", suffix=".txt")
         os.close(fd)
         _RESULT.append(name)
     result = _RESULT[0]
     proc = subprocess.run(
-        [sys.executable, "-S", "-I", "-c", LAUNCHER, result, *argv],
+        [sys.executable, "-S", "-I", "-c", LAUNCHER, result, "terminal" if terminal else "pipe", *argv],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
@@ -147,8 +178,8 @@ def run_child(argv: list[str], env: dict[str, str], capture: bool = False) -> Ch
     return Child(float(seconds), float(cpu), int(rss_kb), int(code), out)  # ru_maxrss is in KB on Linux
 
 
-def checked(argv: list[str], env: dict[str, str], capture: bool = False) -> Child:
-    child = run_child(argv, env, capture)
+def checked(argv: list[str], env: dict[str, str], capture: bool = False, terminal: bool = False) -> Child:
+    child = run_child(argv, env, capture, terminal)
     if child.code != 0:
         result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
         sys.exit(f"benchmark: {' '.join(argv)} exited {child.code}:\n{result.stderr.strip()}")
@@ -169,6 +200,26 @@ def interleave(commands: list[list[str]], env: dict[str, str], runs: int) -> lis
     for _ in range(runs):
         for argv, into in zip(commands, found, strict=True):
             into.append(checked(argv, env))
+    return found
+
+
+class Command:
+    """One side of a start-up ratio: a command line, its environment, and where stdout goes."""
+
+    __slots__ = ("argv", "env", "label", "terminal")
+
+    def __init__(self, label: str, argv: list[str], env: dict[str, str], terminal: bool = False) -> None:
+        self.label, self.argv, self.env, self.terminal = label, argv, env, terminal
+
+
+def interleave_commands(commands: list[Command], runs: int) -> list[list[Child]]:
+    """`interleave` for commands with environments and terminals of their own."""
+    for command in commands:
+        checked(command.argv, command.env, terminal=command.terminal)
+    found: list[list[Child]] = [[] for _ in commands]
+    for _ in range(runs):
+        for command, into in zip(commands, found, strict=True):
+            into.append(checked(command.argv, command.env, terminal=command.terminal))
     return found
 
 
@@ -246,6 +297,62 @@ def git_state() -> str:
 
 
 # ---------------------------------------------------------------------------- the benchmark
+
+
+#: The start-up measurements, run in turns: label -> what `facts` (or floor.py) is asked.
+STARTUP_LINES: dict[str, list[str]] = {
+    "sqlite_search": ["search", QUERY],
+    "search": ["search", QUERY],
+    "sqlite_get": ["get", "gdp-2023", "value"],
+    "get": ["get", "gdp-2023", "value"],
+    "version": ["--version"],
+    "help": ["--help"],
+    "search_help": ["search", "--help"],
+    "table": ["search", QUERY, "--format", "table"],
+    "terminal": ["search", QUERY],
+}
+#: Each start-up target: its ratio's numerator and denominator (labels of STARTUP_LINES).
+STARTUP_RATIOS: dict[str, tuple[str, str]] = {
+    "search_vs_sqlite": ("search", "sqlite_search"),
+    "get_vs_sqlite": ("get", "sqlite_get"),
+    "version_vs_search": ("version", "search"),
+    "help_vs_search": ("help", "search"),
+    "search_help_vs_search": ("search_help", "search"),
+    "table_vs_search": ("table", "search"),
+    "terminal_vs_search": ("terminal", "search"),
+}
+
+
+def startup(facts: str, python: str, env: dict[str, str], cache_home: Path, runs: int) -> dict[str, Any]:
+    """Start-up on the bundled base, warm: `facts` against the ten-line sqlite3 floor
+    (benchmarks/floor.py on the same cache file), help and --version against a piped search,
+    and a table (piped with --format table, and on a pseudo-terminal) against a piped search."""
+    caches = sorted((cache_home / "tongzhou-facts").glob("*.sqlite"))
+    if len(caches) != 1:
+        sys.exit(f"benchmark: expected the bundled base's cache file alone in {cache_home}, found {len(caches)}")
+    floor = [python, str(HERE / "floor.py"), str(caches[0])]
+    # A terminal as users have one: colour, no COLUMNS (the pty says 100 columns).
+    terminal_env = {k: v for k, v in env.items() if k not in ("NO_COLOR", "COLUMNS")}
+    terminal_env["TERM"] = "xterm-256color"
+    commands = [
+        Command(
+            label,
+            [*floor, *line] if label.startswith("sqlite_") else [facts, *line],
+            terminal_env if label == "terminal" else env,
+            terminal=label == "terminal",
+        )
+        for label, line in STARTUP_LINES.items()
+    ]
+    measured = dict(zip(STARTUP_LINES, interleave_commands(commands, runs), strict=True))
+    row: dict[str, Any] = {"cache_file": str(caches[0])}
+    for label, children in measured.items():
+        row[f"{label}_s"] = median(children)
+        row[f"{label}_cpu_s"] = median_cpu(children)
+        row[f"{label}_rss_mb"] = peak_mb(children)
+    for name, (top, bottom) in STARTUP_RATIOS.items():
+        row[name] = row[f"{top}_s"] / row[f"{bottom}_s"]
+        row[name + "_cpu"] = row[f"{top}_cpu_s"] / row[f"{bottom}_cpu_s"]
+    return row
 
 
 def bundled_records() -> int:
@@ -347,6 +454,12 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         }
         b = results["bundled"]
         say(f"  floor {b['floor_s'] * 1000:.1f} ms, piped {b['piped_s'] * 1000:.1f} ms, table {b['table_s'] * 1000:.1f} ms")
+        results["startup"] = startup(facts, python, env, cache_home, args.runs)
+        s = results["startup"]
+        say(
+            f"  start-up: sqlite3 floor {s['sqlite_search_s'] * 1000:.1f} ms, search {s['search_s'] * 1000:.1f} ms, "
+            f"--help {s['help_s'] * 1000:.1f} ms, terminal {s['terminal_s'] * 1000:.1f} ms"
+        )
 
         results["sizes"] = []
         for n in sizes:
@@ -429,6 +542,8 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
             found["value_cpu"] = row[name + "_cpu"]
         out.append(found)
 
+    for name in STARTUP_RATIOS:
+        check(name, results["startup"], "start-up")
     for name in ("piped_vs_floor", "table_vs_floor"):
         check(name, results["bundled"], "bundled")
     for row in results["sizes"]:
@@ -457,6 +572,25 @@ def markdown(header: list[str], rows: list[list[str]], right: set[int]) -> list[
     return [line(header), rule, *(line(r) for r in rows)]
 
 
+def startup_table(s: dict[str, Any]) -> list[str]:
+    """The start-up runs, each with the ratio it is judged by."""
+    judged = {top: (name, bottom) for name, (top, bottom) in STARTUP_RATIOS.items()}
+    rows = []
+    for label, line in STARTUP_LINES.items():
+        program = "floor.py CACHE" if label.startswith("sqlite_") else "facts"
+        where = " (pty)" if label == "terminal" else " (piped)" if label in ("search", "get") else ""
+        ratio = target = ""
+        if label in judged:
+            name, bottom = judged[label]
+            ratio = f"{s[name]:.2f} (CPU {s[name + '_cpu']:.2f})"
+            target = f"<= {TARGETS[name][0]:g} x {bottom}"
+        rows.append([
+            f"{program} {' '.join(line)}{where}", f"{s[label + '_s'] * 1000:.1f} ms", f"{s[label + '_cpu_s'] * 1000:.1f} ms",
+            f"{s[label + '_rss_mb']:.1f} MB", ratio, target,
+        ])  # fmt: skip
+    return markdown(["start-up, bundled base, cache warm", "median", "CPU", "peak RSS", "ratio", "target"], rows, {1, 2, 3})
+
+
 def report(results: dict[str, Any]) -> str:
     info = results["machine"]
     b = results["bundled"]
@@ -483,6 +617,10 @@ def report(results: dict[str, Any]) -> str:
         {1, 2, 3, 4, 5, 6},
     )  # fmt: skip
     lines.append("")
+    lines += startup_table(results["startup"])
+    lines.append("")
+    if not results["sizes"]:  # --sizes '': start-up only
+        return "\n".join([*lines, *target_lines(results["checks"])])
     header = [
         "records", "file MB", "cold s", "cold CPU s", "tomllib.loads s", "cold / tomllib", "warm ms", "bundled ms",
         "warm / bundled", "warm / bundled (CPU)",
@@ -516,16 +654,20 @@ def report(results: dict[str, Any]) -> str:
         "cold / tomllib is the target's ratio. The last column divides by the whole tomllib child (start-up, read,",
         "parse) instead, for comparison. Targets are judged on wall time, as a user waits it.",
         "",
-        "Targets:",
     ]
-    for c in results["checks"]:
+    return "\n".join([*lines, *target_lines(results["checks"])])
+
+
+def target_lines(checks: list[dict[str, Any]]) -> list[str]:
+    lines = ["Targets:"]
+    for c in checks:
         unit = " MB" if c["target"].endswith("_mb") else ""
         verdict = "PASS" if c["pass"] else "FAIL"
         cpu = f"; on CPU time {c['value_cpu']:.2f}" if "value_cpu" in c else ""
         lines.append(f"  {verdict}  {c['where']:>15}: {c['what']}: {c['value']:.2f}{unit} (target <= {c['limit']:g}{unit}{cpu})")
-    passed = sum(c["pass"] for c in results["checks"])
-    lines.append(f"  {passed} of {len(results['checks'])} targets pass")
-    return "\n".join(lines)
+    passed = sum(c["pass"] for c in checks)
+    lines.append(f"  {passed} of {len(checks)} targets pass")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -99,9 +99,11 @@ def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def imported(args: list[str], env: dict[str, str]) -> set[str]:
+def imported(args: list[str], env: dict[str, str], **extra_env: str) -> set[str]:
     """Every module in sys.modules after `facts ARGS` ran in a fresh process, stdout piped."""
-    done = subprocess.run([sys.executable, "-c", SCRIPT, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args], cwd=ROOT, env={**env, **extra_env}, capture_output=True, text=True, check=False
+    )
     head, marker, modules = done.stderr.rpartition("\nMODULES ")
     assert marker, done.stderr
     assert done.returncode == 0, head
@@ -153,6 +155,34 @@ def test_a_warm_common_line_imports_no_heavy_stdlib_module(args: list[str], warm
     assert top_level(imported(args, warm_cache), HEAVY) == []
 
 
+#: Taken off the warm lookups by the start-up work of issue 14: `signal` (it builds three enums
+#: when imported; cli.py sets its handler through `_signal`), query.py (listings stream rows
+#: through it; a search or get does not), and the stored help.
+LEAN = ("signal", "tongzhou_facts.query", "tongzhou_facts.helptext")
+
+
+@pytest.mark.parametrize("args", [["search", "异质结"], ["get", "gdp-2023", "value"]], ids=" ".join)
+def test_a_warm_lookup_imports_none_of_what_start_up_work_removed(args: list[str], warm_cache: dict[str, str]) -> None:
+    assert sorted(set(LEAN) & imported(args, warm_cache)) == []
+
+
+def test_a_listing_does_import_query(warm_cache: dict[str, str]) -> None:
+    """The check above can fail: a listing streams its rows through query.py."""
+    assert "tongzhou_facts.query" in imported(["list", "--kind", "project"], warm_cache)
+
+
+HELP_LINES = [["--help"], ["-h"], ["search", "--help"], ["get", "-h"], ["cache", "info", "--help"], ["--version"]]
+
+
+@pytest.mark.parametrize("args", HELP_LINES, ids=" ".join)
+def test_help_and_version_import_neither_typer_nor_rich_nor_the_base(args: list[str], warm_cache: dict[str, str]) -> None:
+    """Help is stored text (helptext.py): no Typer, and no reason to open the base or its cache."""
+    found = imported(args, warm_cache, COLUMNS="80")
+    assert top_level(found, UI_MODULES) == []
+    assert top_level(found, (*HEAVY, "sqlite3", "json")) == []
+    assert "tongzhou_facts.cache" not in found
+
+
 # ---------------------------------------------------------------------------- the checks can fail
 
 
@@ -162,12 +192,13 @@ def test_a_table_does_import_rich(warm_cache: dict[str, str]) -> None:
     assert top_level(found, ("typer", "click")) == []  # a table is still the fast parser's
 
 
-def test_help_does_import_typer(warm_cache: dict[str, str]) -> None:
-    assert "typer" in imported(["search", "--help"], warm_cache)
+def test_help_on_a_narrow_terminal_does_import_typer(warm_cache: dict[str, str]) -> None:
+    """The stored help is for 80 columns or more (helptext.py): narrower, Typer wraps it."""
+    assert "typer" in imported(["search", "--help"], warm_cache, COLUMNS="60")
 
 
 def test_the_entry_point_check_sees_typer_when_it_is_imported(warm_cache: dict[str, str]) -> None:
-    code, found = imported_by_the_entry_point(["search", "--help"], warm_cache)
+    code, found = imported_by_the_entry_point(["search", "--help"], {**warm_cache, "COLUMNS": "60"})
     assert code == 0
     assert "typer" in found
 
@@ -181,3 +212,39 @@ def test_a_cold_run_does_import_what_the_warm_one_must_not(tmp_path: Path) -> No
     """Building the cache reads the TOML and fingerprints it: the heavy check sees that."""
     cold = subprocess_env(XDG_CACHE_HOME=str(tmp_path / "cold"))
     assert {"tomli", "hashlib"} <= set(top_level(imported(["search", "异质结"], cold), HEAVY))
+
+
+# ---------------------------------------------------------------------------- the fast exit
+
+#: Runs the console script's `run` with an object whose finaliser writes to stderr: it runs
+#: only if Python tears itself down (an ordinary exit), not after os._exit.
+EXIT_SCRIPT = (
+    "import sys\n"
+    "class Witness:\n"
+    "    def __del__(self):\n"
+    "        sys.stderr.write('torn down\\n')\n"
+    "witness = Witness()\n"
+    "if sys.argv[1] == 'atexit':\n"
+    "    import atexit\n"
+    "    atexit.register(lambda: sys.stderr.write('atexit ran\\n'))\n"
+    "from tongzhou_facts.cli import run\n"
+    "sys.argv = ['facts', 'get', 'gdp-2023', 'value']\n"
+    "run()\n"
+)
+
+
+def run_console_script(mode: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", EXIT_SCRIPT, mode], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_console_script_ends_without_tearing_python_down(warm_cache: dict[str, str]) -> None:
+    done = run_console_script("plain", warm_cache)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "1730\n", "")
+
+
+def test_an_atexit_callback_gets_an_ordinary_exit(warm_cache: dict[str, str]) -> None:
+    done = run_console_script("atexit", warm_cache)
+    assert (done.returncode, done.stdout) == (0, "1730\n")
+    assert "atexit ran" in done.stderr and "torn down" in done.stderr

@@ -46,7 +46,7 @@ class Environment:
         color = is_terminal and not no_color and "NO_COLOR" not in os.environ and term != "dumb"
         if os.environ.get("NO_COLOR", None) == "":
             color = is_terminal and not no_color and term != "dumb"  # NO_COLOR counts only when set to something
-        width = _terminal_width()  # COLUMNS, else the terminal, else 100
+        width = terminal_width()  # COLUMNS, else the terminal, else 100
         encoding = (getattr(stdout, "encoding", None) or "ascii").lower().replace("-", "")
         return cls(stdout, sys.stderr, is_terminal, color, max(width, 20), encoding.startswith("utf"))
 
@@ -180,8 +180,8 @@ def harden_streams() -> None:
                 reconfigure(errors="backslashreplace")
 
 
-def _terminal_width() -> int:
-    """COLUMNS, else the terminal's width, else 100 (shutil's logic, without importing shutil)."""
+def terminal_width(fallback: int = 100) -> int:
+    """COLUMNS, else the terminal's width, else `fallback` (shutil's logic, without importing shutil)."""
     try:
         columns = int(os.environ.get("COLUMNS", "0"))
     except ValueError:
@@ -189,6 +189,6 @@ def _terminal_width() -> int:
     if columns > 0:
         return columns
     try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 100
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else fallback
     except (AttributeError, ValueError, OSError):
-        return 100
+        return fallback

@@ -10,11 +10,11 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .. import query
 from ..errors import ExitStatus, UsageError
 from ..output import parse_fields, present_fields, write
 
 if TYPE_CHECKING:
+    from .. import query
     from ..env import Environment
     from ..index import Index
     from ..model import Record
@@ -102,8 +102,10 @@ def write_rows(
 
         columns = present_fields(counted())
         rows = index.fetch(numbers)
+    from ..query import records
+
     write(
-        query.records(rows),
+        records(rows),
         fmt,
         fields,
         stream,
