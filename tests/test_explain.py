@@ -282,11 +282,21 @@ def test_search_counted_is_search_with_its_total(index: Index, query: str, filte
         assert (counted.total, counted.exact) == (len(everything), True)
 
 
-def test_a_look_up_that_stopped_at_its_limit_is_at_least(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_search_is_counted_whole_however_many_match(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search's own look-ups are never cut short (the ranking is exact), so its total is exact."""
     monkeypatch.setattr(engine, "MAX_CANDIDATES", 10)
     counted = engine.search_counted(index, "2023", limit=5)
-    assert not counted.exact and counted.total >= 10
-    assert facts("search", "2023", "-n", "5")[2] == f"facts: showing 5 of at least {counted.total} (use -n to see more)\n"
+    assert counted.exact and counted.total == len(tf.search(index, "2023")) > 10
+
+
+def test_a_look_up_that_stopped_at_its_limit_is_at_least(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question's look-ups stop at MAX_CANDIDATES rows: its total is then a lower bound."""
+    monkeypatch.setattr(engine, "MAX_CANDIDATES", 10)
+    counted = engine.search_counted(index, "通州的GDP是多少", limit=1)
+    assert not counted.exact and counted.total >= 1
+    assert (
+        facts("search", "通州的GDP是多少", "-n", "1")[2] == f"facts: showing 1 of at least {counted.total} (use -n to see more)\n"
+    )
 
 
 def test_cut() -> None:

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .index_schema import DOC_COLUMNS, FORMAT_VERSION, FTS_COLUMNS, SCHEMA
+from .index_schema import DOC_COLUMNS, FORMAT_VERSION, FTS_COLUMNS, PINYIN_FTS_COLUMNS, SCHEMA, wrapped
 from .load import gc_paused
 from .match.fields import searchable
 from .model import Base, Record
@@ -40,6 +40,8 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     marks = ",".join("?" * (len(DOC_COLUMNS) + 1))
     fts_marks = ",".join("?" * (len(FTS_COLUMNS) + 1))
+    py_marks = ",".join("?" * (len(PINYIN_FTS_COLUMNS) + 1))
+    py_at = [DOC_COLUMNS.index(c) + 1 for c in PINYIN_FTS_COLUMNS]
     batches = _prepared(base.records)
     try:
         for rows, docs in batches:  # in batches: a 100,000-record base stays in budget
@@ -47,7 +49,11 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
             db.executemany(f"INSERT INTO docs VALUES ({marks})", docs)
             db.executemany(
                 f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES ({fts_marks})",
-                ((doc[0], *doc[1 : len(FTS_COLUMNS) + 1]) for doc in docs),
+                ((doc[0], *map(wrapped, doc[1 : len(FTS_COLUMNS) + 1])) for doc in docs),
+            )
+            db.executemany(
+                f"INSERT INTO fts_py(rowid, {', '.join(PINYIN_FTS_COLUMNS)}) VALUES ({py_marks})",
+                ((doc[0], *(wrapped(doc[i]) for i in py_at)) for doc in docs),
             )
             db.commit()  # FTS5 holds pending terms in memory until a commit
     except BaseException:
@@ -55,6 +61,7 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
         db.close()
         raise
     db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+    db.execute("INSERT INTO fts_py(fts_py) VALUES ('optimize')")
     db.commit()
     return db
 

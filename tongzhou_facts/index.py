@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .escape import undecodable
-from .index_schema import DOC_COLUMNS, FILTER_COLUMNS, FTS_COLUMNS
+from .index_schema import DOC_COLUMNS, FILTER_COLUMNS, FTS_TABLE, SEPARATOR
 from .model import Record, Source, record_from_dict
 
 if TYPE_CHECKING:
@@ -189,34 +189,78 @@ class Index:
 
     # ---------------------------------------------------------------- search fields (match/)
 
-    def search_fields(self, numbers: Sequence[int]) -> Iterator[tuple[int, dict[str, str]]]:
+    def search_fields(self, numbers: Sequence[int], columns: Sequence[str] = DOC_COLUMNS) -> Iterator[tuple[int, dict[str, str]]]:
         """(row number, {column: normalised text}) of these rows' search fields (match/fields.py)."""
+        columns = tuple(_check_doc_column(c) for c in columns)
         for chunk in _chunks(numbers, CHUNK):
             marks = ",".join("?" * len(chunk))
-            sql = f"SELECT n, {', '.join(DOC_COLUMNS)} FROM docs WHERE n IN ({marks})"
+            sql = f"SELECT n, {', '.join(columns)} FROM docs WHERE n IN ({marks})"
             for row in self._db.execute(sql, chunk):
-                yield row[0], dict(zip(DOC_COLUMNS, row[1:], strict=True))
+                yield row[0], dict(zip(columns, row[1:], strict=True))
 
     def containing(self, text: str, columns: Iterable[str], limit: int) -> set[int]:
         """Rows whose given search fields contain `text`, at most `limit` from each look-up:
-        the trigram index for 3+ characters in its columns, a scan (in C) otherwise.
-
-        Initials (川姜 -> cj) are short, so they are never in the trigram index: always scanned.
-        """
+        the trigram indexes for 2+ characters, a scan (in C) for one."""
         columns = tuple(_check_doc_column(c) for c in columns)
-        indexed = [c for c in columns if c in FTS_COLUMNS] if len(text) >= 3 else []
-        scanned = [c for c in columns if c not in indexed]
-        found: set[int] = set()
-        if indexed:
-            phrase = '"' + text.replace('"', '""') + '"'
-            expression = "{" + " ".join(indexed) + "} : " + phrase
-            sql = "SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?"
-            found |= {row[0] for row in self._db.execute(sql, (expression, limit))}
-        if scanned:
-            condition = " OR ".join(f"instr({column}, ?) > 0" for column in scanned)
-            sql = f"SELECT n FROM docs WHERE {condition} LIMIT ?"
-            found |= {row[0] for row in self._db.execute(sql, (*([text] * len(scanned)), limit))}
+        if len(text) >= 2:
+            return self._phrase(text, columns, limit)
+        return set().union(*self.containing_by_column(text, columns, limit).values())
+
+    def containing_by_column(self, text: str, columns: Iterable[str], limit: int) -> dict[str, set[int]]:
+        """For each of the given search fields, the rows whose field contains `text` (at most
+        `limit` from each look-up): index look-ups for 2+ characters, one scan (in C) for one."""
+        columns = tuple(_check_doc_column(c) for c in columns)
+        if len(text) >= 2:
+            return {c: self._phrase(text, (c,), limit) for c in columns}
+        conditions = [f"instr({column}, ?) > 0" for column in columns]
+        sql = f"SELECT n, {', '.join(conditions)} FROM docs WHERE {' OR '.join(conditions)} LIMIT ?"
+        found: dict[str, set[int]] = {c: set() for c in columns}
+        for row in self._db.execute(sql, (*([text] * (2 * len(columns))), limit)):
+            for column, holds in zip(columns, row[1:], strict=True):
+                if holds:
+                    found[column].add(row[0])
         return found
+
+    def valued(self, text: str, columns: Iterable[str], *, whole: bool) -> set[int]:
+        """Rows where a value of one of the given search fields equals `text` (`whole`), or
+        starts with it: the phrase SEP text SEP (or SEP text) in the trigram indexes, which
+        index every value between separators (index_schema.wrapped); a scan when that phrase
+        is shorter than a trigram (`text` of one character, not whole)."""
+        columns = tuple(_check_doc_column(c) for c in columns)
+        phrase = SEPARATOR + text + (SEPARATOR if whole else "")
+        if len(phrase) >= 3:
+            return self._phrase(phrase, columns, -1)
+        conditions = " OR ".join(f"instr(? || {column}, ?) > 0" for column in columns)
+        sql = f"SELECT n FROM docs WHERE {conditions}"
+        return {row[0] for row in self._db.execute(sql, [SEPARATOR, phrase] * len(columns))}
+
+    def _phrase(self, phrase: str, columns: Sequence[str], limit: int) -> set[int]:
+        """Rows whose columns (of one or both trigram tables) hold `phrase` (2+ characters).
+
+        Two characters are shorter than a trigram: they are the trigrams that start with them
+        (every value is followed by a separator in the index, so each place they stand is the
+        start of one), read from the table's vocabulary, a range of its term index."""
+        found: set[int] = set()
+        for table in dict.fromkeys(FTS_TABLE[c] for c in columns):
+            if len(phrase) >= 3:
+                wanted = [phrase]
+            else:
+                wanted = self._trigrams_starting(table, phrase)
+                if not wanted:
+                    continue
+            mine = [c for c in columns if FTS_TABLE[c] == table]
+            quoted = " OR ".join('"' + w.replace('"', '""') + '"' for w in wanted)
+            expression = "{" + " ".join(mine) + "} : (" + quoted + ")"
+            sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?"
+            found |= {row[0] for row in self._db.execute(sql, (expression, limit))}
+        return found
+
+    def _trigrams_starting(self, table: str, prefix: str) -> list[str]:
+        from .nearest import after_prefix
+
+        upper = after_prefix(prefix)
+        sql = f"SELECT term FROM {table}_vocab WHERE term >= ?" + (" AND term < ?" if upper else "")
+        return [row[0] for row in self._db.execute(sql, (prefix, upper) if upper else (prefix,))]
 
     def containing_patterns(self, columns: Iterable[str], patterns: Iterable[Sequence[str]], limit: int) -> set[int]:
         """Up to `limit` rows where a given search field contains one of `patterns` (a scan).

@@ -10,16 +10,16 @@ wrong characters (农贸市厂 → 农贸市场), and one missing, extra or wron
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import UsageError
 from ..index import Index
 from ..index_schema import FTS_COLUMNS
 from ..model import Record
-from .normalize import has_cjk, is_cjk, normalize
+from .normalize import SEPARATOR, has_cjk, is_cjk, normalize
 from .normalize import terms as query_terms
-from .rank import HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, spelled_match, typo_match
+from .rank import DIRECT, HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, spelled_match, typo_match
 
 if TYPE_CHECKING:
     from .questions import Question
@@ -33,6 +33,11 @@ MAX_FUZZY = 40  # characters: nobody types a one-edit typo into a paragraph, and
 _LATIN_ONLY = re.compile(r"[a-z0-9 ]+\Z")
 _HAS_LATIN = re.compile(r"[a-z]")
 PINYIN_COLUMNS = ("py", "py_alias", "py_tags", "ini", "ini_alias")
+SPELLING_COLUMNS = PINYIN_COLUMNS[:3]
+#: Candidates ranked all at once (in Python) up to this many; more are ranked tier by tier.
+RANK_ALL = 500
+#: No cap on a look-up of the fast path: ranking is exact, so every match must be seen.
+UNCAPPED = -1
 TYPO_COLUMNS = ("name", "en", "aliases")
 INITIALS_COLUMNS = ("ini", "ini_alias")
 
@@ -79,7 +84,8 @@ def search_counted(
     terms = parse_query(query)
     allowed = allowed_rows(index, kind, year)
     matches: dict[int, Match] = {}
-    complete = _fast_path(index, terms, allowed, matches)
+    total = _fast_path(index, terms, allowed, matches, limit)
+    complete = True
     # Nothing as typed: a question (question words, the district or a year dropped) is ranked
     # by its content words (relevance.py). The query as typed goes first: 国有 and 有机 hold a
     # filler word too, and a query that finds itself never reads the question words.
@@ -87,10 +93,10 @@ def search_counted(
         hits = _answer(index, query, kind, year, None)
         if hits is not None:
             return Counted(hits[:limit], len(hits), _all_ranked(index, hits))
-    if len(matches) < FALLBACK_BELOW:
-        complete = _fallbacks(index, terms, allowed, matches) and complete
+    if total < FALLBACK_BELOW:
+        complete = _fallbacks(index, terms, allowed, matches)
+        total = len(matches)
     ordered = sorted(matches.items(), key=lambda item: (item[1], item[0]))
-    total = len(ordered)
     if limit is not None:
         ordered = ordered[:limit]
     records = index.by_numbers([n for n, _ in ordered])
@@ -185,38 +191,170 @@ def _pinyin_forms(text: str) -> list[str]:
     return list(variants(text.replace(" ", "")))
 
 
-def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> bool:
-    """Fill `matches`; whether every look-up was complete (none stopped at MAX_CANDIDATES)."""
+class _Plan(NamedTuple):
+    """What a query is looked up as: its terms as typed, the whole query as one value
+    (`wholes`, rank.direct_match), and its pinyin spellings (`forms`) for the pinyin
+    columns (`sounds`), with the initials when it is all Latin letters."""
+
+    terms: list[str]
+    wholes: list[str]
+    forms: list[str]
+    sounds: tuple[str, ...]
+    latin: bool
+
+
+def _plan(terms: list[str]) -> _Plan:
     whole = "".join(terms)
+    wholes = [whole] if len(terms) == 1 else [" ".join(terms), whole]
     latin = _LATIN_ONLY.match(" ".join(terms)) is not None and _HAS_LATIN.search(whole) is not None
-    mixed = not latin and _HAS_LATIN.search(whole) is not None and has_cjk(whole)
-    direct: set[int] | None = None
-    complete = True
-    for term in terms:
-        found = _containing(index, term, FTS_COLUMNS)
-        complete = complete and len(found) < MAX_CANDIDATES
-        direct = found if direct is None else direct & found
-    candidates = set(direct or ())
-    forms: list[str] = []
     if latin and len(whole) >= 2:
-        forms = [whole]
-        candidates |= _containing(index, whole, PINYIN_COLUMNS)
-    elif mixed:
-        forms = _pinyin_forms(whole)
-        for form in forms:
-            candidates |= _containing(index, form, PINYIN_COLUMNS)
-    complete = complete and len(candidates) < MAX_CANDIDATES  # a look-up that stopped fills it
+        return _Plan(terms, wholes, [whole], PINYIN_COLUMNS, True)
+    if not latin and _HAS_LATIN.search(whole) is not None and has_cjk(whole):  # 异质jie
+        return _Plan(terms, wholes, _pinyin_forms(whole), SPELLING_COLUMNS, False)
+    return _Plan(terms, wholes, [], (), latin)
+
+
+def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match], limit: int | None) -> int:
+    """Fill `matches` with at least the best `limit` matches (all of them when `limit` is
+    None or 0), ranked exactly; the number of records that match.
+
+    Every look-up is complete (nothing is capped before ranking). A query that matches many
+    records is ranked tier by tier (rank.py): the rows whose values equal the query, then
+    those with a value starting with it, then containing it, each field in its rank's
+    order; each group is an index look-up (index_schema.wrapped), and the ranking stops after
+    the group that completes `limit`: every row not yet ranked ranks after all that were.
+    """
+    plan = _plan(terms)
+    direct: set[int] | None = None
+    for term in terms:
+        found = index.containing(term, FTS_COLUMNS, UNCAPPED)
+        direct = found if direct is None else direct & found
+    direct = direct or set()
+    candidates = direct | _sounded(index, plan)
     if allowed is not None:
         candidates &= allowed
-    for n, doc in index.search_fields(sorted(candidates)):
-        best = direct_match(doc, terms) if direct and n in direct else None
-        if forms:
-            sounded = pinyin_match(doc, forms, PINYIN, with_initials=latin)
-            if sounded is not None and (best is None or sounded < best):
-                best = sounded
-        if best is not None:
-            matches[n] = best
-    return complete
+
+    def rank(rows: set[int]) -> None:
+        for n, doc in index.search_fields(sorted(rows)):
+            best = direct_match(doc, terms) if n in direct else None
+            if plan.forms:
+                sounded = pinyin_match(doc, plan.forms, PINYIN, with_initials=plan.latin)
+                if sounded is not None and (best is None or sounded < best):
+                    best = sounded
+            if best is not None:
+                matches[n] = best
+
+    if not limit or len(candidates) <= RANK_ALL:
+        rank(candidates)
+        return len(matches)
+    if not _rank_tiers(index, plan, candidates, matches, limit):
+        rank(candidates - set(matches))  # several words found apart (tiers 3 and 4)
+    return len(candidates)
+
+
+def _rank_tiers(index: Index, plan: _Plan, candidates: set[int], matches: dict[int, Match], limit: int) -> bool:
+    """Rank the candidates group by group in ranking order, each group the rows whose best
+    match is of one tier (0 a value equals the query, 1 starts with it, 2 contains it) and
+    one field rank, until `limit` are ranked: then every row not ranked yet ranks after all
+    that were, and True. False when tiers 0-2 hold fewer than `limit` (the rest are 3-4)."""
+    spelled: dict[int, Match] = {}
+    for tier in range(3):
+        if plan.forms:  # Latin trigrams are common: one look-up per tier, not one per field
+            spelled = _spelled_tier(index, plan, tier, candidates, matches)
+        for field_rank in range(len(_RANKED_COLUMNS)):
+            best = _direct_group(index, plan, tier, field_rank, candidates, matches)
+            for n, match in spelled.items():
+                if match.field_rank == field_rank and (n not in best or match < best[n]):
+                    best[n] = match
+            matches.update(best)
+            if len(matches) >= limit:
+                return True
+    return False
+
+
+def _direct_group(
+    index: Index, plan: _Plan, tier: int, field_rank: int, candidates: set[int], matches: dict[int, Match]
+) -> dict[int, Match]:
+    """The rows not ranked yet whose query as typed is found at this tier (0 a value equals
+    it, 1 starts with it, 2 contains it) in a field of this rank, with that match: their
+    best, since every better one was ranked before (rank.direct_match gives the same)."""
+    best: dict[int, Match] = {}
+    for column in _RANKED_COLUMNS[field_rank][0]:
+        for whole in plan.wholes:
+            rows = _tier_rows(index, whole, (column,), tier) & candidates
+            rows.difference_update(matches)
+            if tier == 0:
+                lengths: Iterable[tuple[int, int]] = ((n, len(whole)) for n in rows)
+            else:
+                lengths = _matched_lengths(index, rows, (column,), whole, tier)
+            for n, length in lengths:
+                found = Match(0, tier, 0.0, field_rank, DIRECT, length, column)
+                if n not in best or found < best[n]:
+                    best[n] = found
+    return best
+
+
+def _spelled_tier(index: Index, plan: _Plan, tier: int, candidates: set[int], matches: dict[int, Match]) -> dict[int, Match]:
+    """The rows not ranked yet whose pinyin columns match a form of the query at this tier,
+    with their best such match (rank.pinyin_match gives the same)."""
+    best: dict[int, Match] = {}
+    for form in plan.forms:
+        columns = tuple(c for c in plan.sounds if c not in INITIALS_COLUMNS or tier < 2 or len(form) >= 3)
+        rows = _tier_rows(index, form, columns, tier) & candidates
+        rows.difference_update(matches)
+        for n, doc in index.search_fields(sorted(rows), columns):
+            for column in columns:
+                for value in doc[column].split(SEPARATOR):
+                    if value == form if tier == 0 else value.startswith(form) if tier == 1 else form in value:
+                        found = Match(0, tier, 0.0, _SPELLED_RANK[column], PINYIN, len(value), _LABELS[column])
+                        if n not in best or found < best[n]:
+                            best[n] = found
+    return best
+
+
+def _matched_lengths(index: Index, rows: set[int], columns: tuple[str, ...], text: str, tier: int) -> Iterator[tuple[int, int]]:
+    """(row, length of its shortest value in `columns` that starts with `text` (tier 1) or
+    contains it (tier 2))."""
+    for n, doc in index.search_fields(sorted(rows), columns):
+        values = [v for c in columns for v in doc[c].split(SEPARATOR)]
+        if tier == 1:
+            yield n, min(len(v) for v in values if v.startswith(text))
+        else:
+            yield n, min(len(v) for v in values if text in v)
+
+
+def _tier_rows(index: Index, text: str, columns: tuple[str, ...], tier: int) -> set[int]:
+    if tier == 2:
+        return index.containing(text, columns, UNCAPPED)
+    return index.valued(text, columns, whole=tier == 0)
+
+
+def _sounded(index: Index, plan: _Plan) -> set[int]:
+    """The rows whose pinyin columns match a form of the query (rank.pinyin_match): held
+    anywhere in a spelling, and in the initials held anywhere when 3+ letters long, else
+    at the start of a value (a two-letter 'cj' in the middle of initials is no match)."""
+    found: set[int] = set()
+    for form in plan.forms:
+        spelled = [c for c in plan.sounds if c not in INITIALS_COLUMNS or len(form) >= 3]
+        found |= index.containing(form, spelled, UNCAPPED)
+        short = [c for c in plan.sounds if c in INITIALS_COLUMNS and len(form) < 3]
+        if short:
+            found |= index.valued(form, short, whole=False)
+    return found
+
+
+#: The fields of each rank (rank.FIELDS), direct and spelled: the pinyin of names ranks with
+#: names, of aliases with aliases, of tags with tags.
+_RANKED_COLUMNS = (
+    (("name", "en"), ("py", "ini")),
+    (("aliases",), ("py_alias", "ini_alias")),
+    (("tags",), ("py_tags",)),
+    (("quote",), ()),
+    (("extra",), ()),
+)
+#: The field a match in a pinyin column is reported in, and its rank (rank.pinyin_match).
+_LABELS = {"py": "name", "ini": "name", "py_alias": "aliases", "ini_alias": "aliases", "py_tags": "tags"}
+_SPELLED_RANK = {"py": 0, "ini": 0, "py_alias": 1, "ini_alias": 1, "py_tags": 2}
 
 
 def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> bool:
