@@ -23,6 +23,9 @@ from .model import Record, Source, record_from_dict
 if TYPE_CHECKING:
     from .model import Base
 
+#: In a text given to `_expressions`: any one character (a private-use character no search
+#: field holds: normalising makes the fields' own separators spaces).
+GAP = "\ue002"
 #: Numbers (or ids) per `IN (…)` query: far below SQLite's limit on parameters.
 CHUNK = 500
 #: Bytes written as themselves in a `file:` URI; everything else is %XX (RFC 3986 unreserved, and `/`).
@@ -234,26 +237,47 @@ class Index:
         sql = f"SELECT n FROM docs WHERE {conditions}"
         return {row[0] for row in self._db.execute(sql, [SEPARATOR, phrase] * len(columns))}
 
-    def _phrase(self, phrase: str, columns: Sequence[str], limit: int) -> set[int]:
-        """Rows whose columns (of one or both trigram tables) hold `phrase` (2+ characters).
+    def containing_any(self, texts: Sequence[str], columns: Iterable[str], limit: int) -> set[int]:
+        """Rows whose given search fields contain one of `texts` (each of 2+ characters), at
+        most `limit` from each trigram table: one look-up however many texts."""
+        columns = tuple(_check_doc_column(c) for c in columns)
+        return self._phrases(texts, columns, limit) if texts else set()
 
-        Two characters are shorter than a trigram: they are the trigrams that start with them
-        (every value is followed by a separator in the index, so each place they stand is the
-        start of one), read from the table's vocabulary, a range of its term index."""
+    def _phrase(self, phrase: str, columns: Sequence[str], limit: int) -> set[int]:
+        """Rows whose columns (of one or both trigram tables) hold `phrase` (2+ characters)."""
+        return self._phrases([phrase], columns, limit)
+
+    def _phrases(self, texts: Sequence[str], columns: Sequence[str], limit: int) -> set[int]:
         found: set[int] = set()
-        for table in dict.fromkeys(FTS_TABLE[c] for c in columns):
-            if len(phrase) >= 3:
-                wanted = [phrase]
-            else:
-                wanted = self._trigrams_starting(table, phrase)
-                if not wanted:
-                    continue
-            mine = [c for c in columns if FTS_TABLE[c] == table]
-            quoted = " OR ".join('"' + w.replace('"', '""') + '"' for w in wanted)
-            expression = "{" + " ".join(mine) + "} : (" + quoted + ")"
+        for table, expression in self._expressions(texts, columns):
             sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?"
             found |= {row[0] for row in self._db.execute(sql, (expression, limit))}
         return found
+
+    def _expressions(self, texts: Sequence[str], columns: Sequence[str]) -> list[tuple[str, str]]:
+        """(table, MATCH expression) for the rows whose columns hold one of `texts`: each of
+        3+ characters, or of 2, or a pattern "a?c" (`?` any one character, written GAP).
+
+        Two characters are shorter than a trigram: they are the trigrams that start with them
+        (every value is followed by a separator in the index, so each place they stand is the
+        start of one); "a?c" is the trigrams that start with a and end with c. Both are read
+        from the table's vocabulary, a range of its term index. No expression for a table
+        whose vocabulary holds none of them."""
+        out: list[tuple[str, str]] = []
+        for table in dict.fromkeys(FTS_TABLE[c] for c in columns):
+            wanted: list[str] = []
+            for text in texts:
+                if len(text) >= 3 and GAP not in text:
+                    wanted.append(text)
+                elif len(text) == 2:
+                    wanted += self._trigrams_starting(table, text)
+                else:  # a?c
+                    wanted += [t for t in self._trigrams_starting(table, text[0]) if len(t) == 3 and t[2] == text[2]]
+            if wanted:
+                mine = [c for c in columns if FTS_TABLE[c] == table]
+                quoted = " OR ".join('"' + w.replace('"', '""') + '"' for w in dict.fromkeys(wanted))
+                out.append((table, "{" + " ".join(mine) + "} : (" + quoted + ")"))
+        return out
 
     def _trigrams_starting(self, table: str, prefix: str) -> list[str]:
         from .nearest import after_prefix
@@ -263,26 +287,42 @@ class Index:
         return [row[0] for row in self._db.execute(sql, (prefix, upper) if upper else (prefix,))]
 
     def containing_patterns(self, columns: Iterable[str], patterns: Iterable[Sequence[str]], limit: int) -> set[int]:
-        """Up to `limit` rows where a given search field contains one of `patterns` (a scan).
+        """Up to `limit` rows where a given search field contains one of `patterns`.
 
         A pattern is a sequence of literal pieces with any one character between each two:
-        ("ab", "d") matches "abcd" and "abxd"; ("abd",) only "abd".
+        ("ab", "d") matches "abcd" and "abxd"; ("abd",) only "abd". Each is checked (LIKE)
+        only on the rows that hold its longest piece, or for ("a", "c") a trigram a?c, found
+        in the trigram indexes; a pattern with neither (a single character) scans the table.
         """
 
         def like(pieces: Sequence[str]) -> str:
             escaped = (p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for p in pieces)
-            return "_".join(escaped)
+            return "%" + "_".join(escaped) + "%"
 
         columns = tuple(_check_doc_column(c) for c in columns)
-        wanted = sorted({like(pieces) for pieces in patterns})
-        conditions = []
-        params: list[str] = []
-        for column in columns:
-            for pattern in wanted:
-                conditions.append(f"{column} LIKE ? ESCAPE '\\'")
-                params.append(f"%{pattern}%")
-        sql = f"SELECT n FROM docs WHERE {' OR '.join(conditions)} LIMIT {int(limit)}"
-        return {row[0] for row in self._db.execute(sql, params)}
+        by_anchor: dict[str, set[str]] = {}
+        for pieces in patterns:
+            longest = max(pieces, key=len)
+            if len(longest) >= 2:
+                anchor = longest
+            elif len(pieces) == 2 and len(pieces[0]) == len(pieces[1]) == 1:
+                anchor = pieces[0] + GAP + pieces[1]
+            else:
+                anchor = ""
+            by_anchor.setdefault(anchor, set()).add(like(pieces))
+        found: set[int] = set()
+        for anchor, likes in by_anchor.items():
+            conditions = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in columns for _ in likes)
+            params: list[object] = [pattern for _ in columns for pattern in sorted(likes)]
+            if not anchor:
+                sql = f"SELECT n FROM docs WHERE ({conditions}) LIMIT ?"
+                found |= {row[0] for row in self._db.execute(sql, (*params, limit))}
+                continue
+            for table, expression in self._expressions([anchor], columns):
+                holding = f"SELECT rowid FROM {table} WHERE {table} MATCH ?"
+                sql = f"SELECT n FROM docs WHERE n IN ({holding}) AND ({conditions}) LIMIT ?"
+                found |= {row[0] for row in self._db.execute(sql, (expression, *params, limit))}
+        return found
 
     def names_with(self, keys: Iterable[str], limit: int) -> list[tuple[int, str, str]]:
         """Up to `limit` (row number, name, English name) of the rows whose normalised name or

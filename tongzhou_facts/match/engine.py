@@ -358,34 +358,43 @@ _SPELLED_RANK = {"py": 0, "ini": 0, "py_alias": 1, "ini_alias": 1, "py_tags": 2}
 
 
 def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> bool:
-    """Add what the fallbacks find to `matches`; whether every look-up was complete."""
+    """Add what the fallbacks find to `matches`; whether every look-up was complete.
+
+    Each fallback finds its candidates through the index and checks only those: the same
+    sound typed with other characters (their pinyin held in a spelling), pinyin typed
+    loosely (their initials held, pinyin.spelled_initials), one character missing, extra or
+    wrong (the part of the query an edit leaves whole, Index.containing_patterns).
+    """
     whole = "".join(terms)
-    candidates: set[int] = set()
-    forms: list[str] = []
-    loose = _HAS_LATIN.search(whole) is not None and 2 <= len(whole) <= MAX_FUZZY
-    if loose:  # pinyin typed loosely: checked against every name (bounded), in Python
-        candidates |= _containing(index, whole[0], INITIALS_COLUMNS)
-    if has_cjk(whole) and len(whole) >= 2:  # the same sound typed with other characters
-        forms = _pinyin_forms(whole)
-        for form in forms:
-            if len(form) >= 4:
-                candidates |= _containing(index, form, PINYIN_COLUMNS[:3])
     spaced = " ".join(terms)
-    typo_ok = (3 if has_cjk(spaced) else 4) <= len(spaced) <= MAX_FUZZY
-    if typo_ok:
-        candidates |= _one_edit_candidates(index, spaced)
-    complete = len(candidates) < MAX_CANDIDATES  # a look-up that stopped fills it
+    found: list[tuple[set[int], Callable[[dict[str, str]], Match | None]]] = []
+    if has_cjk(whole) and len(whole) >= 2:  # the same sound typed with other characters
+        forms = [form for form in _pinyin_forms(whole) if len(form) >= 4]
+        rows = set().union(*(_containing(index, form, SPELLING_COLUMNS) for form in forms))
+        found.append((rows, lambda doc: pinyin_match(doc, forms, HOMOPHONE, with_initials=False)))
+    if _HAS_LATIN.search(whole) is not None and 2 <= len(whole) <= MAX_FUZZY:  # pinyin typed loosely
+        found.append((_spelled_candidates(index, whole), lambda doc: spelled_match(doc, whole)))
+    if (3 if has_cjk(spaced) else 4) <= len(spaced) <= MAX_FUZZY:  # one edit away
+        found.append((_one_edit_candidates(index, spaced), lambda doc: typo_match(doc, spaced)))
+    candidates = set().union(*(rows for rows, _ in found))
+    complete = all(len(rows) < MAX_CANDIDATES for rows, _ in found)  # a look-up that stopped fills it
     if allowed is not None:
         candidates &= allowed
     for n, doc in index.search_fields(sorted(candidates - set(matches))):
-        best = pinyin_match(doc, forms, HOMOPHONE, with_initials=False) if forms else None
-        if best is None and loose:
-            best = spelled_match(doc, whole)
-        if best is None and typo_ok:
-            best = typo_match(doc, spaced)
-        if best is not None:
-            matches[n] = best
+        for rows, check in found:  # in that order: the first that matches tells how
+            best = check(doc) if n in rows else None
+            if best is not None:
+                matches[n] = best
+                break
     return complete
+
+
+def _spelled_candidates(index: Index, query: str) -> set[int]:
+    """Rows whose name or alias initials hold the start of a span `query` may spell."""
+    from .pinyin import spelled_initials
+
+    three, two = spelled_initials(query)
+    return index.containing_any([*sorted(three), *sorted(two)], INITIALS_COLUMNS, MAX_CANDIDATES)
 
 
 def _one_edit_candidates(index: Index, text: str) -> set[int]:

@@ -114,3 +114,45 @@ def spelled_span(query: str, text: str) -> tuple[int, int] | None:
             if not reach:
                 break
     return None
+
+
+@functools.cache
+def _syllable_starts() -> frozenset[str]:
+    """Every prefix of every reading: what one character may be typed as (spelled_span)."""
+    spelled = {reading for options in set(table().values()) for reading in options}
+    return frozenset(reading[:end] for reading in spelled for end in range(1, len(reading) + 1))
+
+
+def spelled_initials(query: str) -> tuple[set[str], set[str]]:
+    """What the initials of a span that `query` spells (spelled_span) start with: the first
+    three initials of a span of three characters or more, and the two of a span of two.
+
+    Each character of the span is typed as a prefix of a reading (its initial first), or
+    as itself; so the initials are the first letters of the pieces the query splits into,
+    and a name the query spells holds one of these in its initials (fields.py `ini`), a
+    look-up in the index instead of a check of every name. (A span of one character is a
+    reading's prefix: the search as typed finds it in the pinyin.)
+    """
+    starts = _syllable_starts()
+
+    def pieces(at: int) -> list[tuple[int, tuple[str, ...]]]:
+        """(where the next piece starts, the initials it may stand for) of each piece at `at`."""
+        char = query[at]
+        if is_cjk(char):
+            return [(at + 1, tuple(dict.fromkeys(r[0] for r in readings(char))) or (char,))]
+        out: list[tuple[int, tuple[str, ...]]] = [(at + 1, (char,))]
+        out += [(end, (char,)) for end in range(at + 2, min(len(query), at + 6) + 1) if query[at:end] in starts]
+        return out
+
+    three: set[str] = set()
+    two: set[str] = set()
+    for second, firsts in pieces(0):
+        if second >= len(query):
+            continue
+        for third, seconds in pieces(second):
+            pairs = {a + b for a in firsts for b in seconds}
+            if third == len(query):
+                two |= pairs
+            elif third < len(query):
+                three |= {pair + c for pair in pairs for _, thirds in pieces(third) for c in thirds}
+    return three, two
