@@ -1,10 +1,15 @@
 """The search engine: find records the way people type Chinese, English and numbers.
 
-The fast path asks the index (SQLite FTS5, trigram) for records holding each query
-term as typed, or, for Latin letters, as the pinyin or initials of a name; Python
-then ranks the few candidates (rank.py). Only when that finds fewer than
-`FALLBACK_BELOW` records do the slower fallbacks run: the same sound typed with the
-wrong characters (农贸市厂 → 农贸市场), and one missing, extra or wrong character.
+The fast path asks the index (index.py: two SQLite FTS5 trigram tables, one over the
+search fields, one over their pinyin and initials) for the records holding each query
+term as typed, or, for Latin letters, as the pinyin or initials of a name. Nothing is
+capped before ranking, so the ranking (rank.py) is exact at any size: a few hundred
+candidates are ranked in Python; more are ranked group by group in ranking order (a
+value equals the query, starts with it, contains it; field by field), each group an
+index look-up, until the groups hold `limit` records. Only when the fast path finds
+fewer than `FALLBACK_BELOW` records do the fallbacks run, each on the candidates the
+index gives it: the same sound typed with the wrong characters (农贸市厂 → 农贸市场),
+pinyin typed loosely (tuoyuzx), and one missing, extra or wrong character.
 """
 
 from __future__ import annotations
@@ -257,14 +262,11 @@ def _rank_tiers(index: Index, plan: _Plan, candidates: set[int], matches: dict[i
     match is of one tier (0 a value equals the query, 1 starts with it, 2 contains it) and
     one field rank, until `limit` are ranked: then every row not ranked yet ranks after all
     that were, and True. False when tiers 0-2 hold fewer than `limit` (the rest are 3-4)."""
-    spelled: dict[int, Match] = {}
     for tier in range(3):
-        if plan.forms:  # Latin trigrams are common: one look-up per tier, not one per field
-            spelled = _spelled_tier(index, plan, tier, candidates, matches)
         for field_rank in range(len(_RANKED_COLUMNS)):
             best = _direct_group(index, plan, tier, field_rank, candidates, matches)
-            for n, match in spelled.items():
-                if match.field_rank == field_rank and (n not in best or match < best[n]):
+            for n, match in _spelled_group(index, plan, tier, field_rank, candidates, matches).items():
+                if n not in best or match < best[n]:
                     best[n] = match
             matches.update(best)
             if len(matches) >= limit:
@@ -294,21 +296,28 @@ def _direct_group(
     return best
 
 
-def _spelled_tier(index: Index, plan: _Plan, tier: int, candidates: set[int], matches: dict[int, Match]) -> dict[int, Match]:
-    """The rows not ranked yet whose pinyin columns match a form of the query at this tier,
-    with their best such match (rank.pinyin_match gives the same)."""
+def _spelled_group(
+    index: Index, plan: _Plan, tier: int, field_rank: int, candidates: set[int], matches: dict[int, Match]
+) -> dict[int, Match]:
+    """The rows not ranked yet whose pinyin columns of this rank match a form of the query
+    at this tier, with their best such match (rank.pinyin_match gives the same)."""
     best: dict[int, Match] = {}
     for form in plan.forms:
-        columns = tuple(c for c in plan.sounds if c not in INITIALS_COLUMNS or tier < 2 or len(form) >= 3)
-        rows = _tier_rows(index, form, columns, tier) & candidates
+        columns = tuple(
+            c
+            for c in _RANKED_COLUMNS[field_rank][1]
+            if c in plan.sounds and (c not in INITIALS_COLUMNS or tier < 2 or len(form) >= 3)
+        )
+        rows = _tier_rows(index, form, columns, tier) & candidates if columns else set()
         rows.difference_update(matches)
-        for n, doc in index.search_fields(sorted(rows), columns):
-            for column in columns:
-                for value in doc[column].split(SEPARATOR):
-                    if value == form if tier == 0 else value.startswith(form) if tier == 1 else form in value:
-                        found = Match(0, tier, 0.0, _SPELLED_RANK[column], PINYIN, len(value), _LABELS[column])
-                        if n not in best or found < best[n]:
-                            best[n] = found
+        if tier == 0:
+            lengths: Iterable[tuple[int, int]] = ((n, len(form)) for n in rows)
+        else:
+            lengths = _matched_lengths(index, rows, columns, form, tier)
+        for n, length in lengths:
+            match = Match(0, tier, 0.0, field_rank, PINYIN, length, _LABELS[columns[0]])
+            if n not in best or match < best[n]:
+                best[n] = match
     return best
 
 
@@ -352,9 +361,8 @@ _RANKED_COLUMNS = (
     (("quote",), ()),
     (("extra",), ()),
 )
-#: The field a match in a pinyin column is reported in, and its rank (rank.pinyin_match).
+#: The field a match in a pinyin column is reported in (rank.pinyin_match).
 _LABELS = {"py": "name", "ini": "name", "py_alias": "aliases", "ini_alias": "aliases", "py_tags": "tags"}
-_SPELLED_RANK = {"py": 0, "ini": 0, "py_alias": 1, "ini_alias": 1, "py_tags": 2}
 
 
 def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> bool:
