@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .index_schema import DOC_COLUMNS, FORMAT_VERSION, FTS_COLUMNS, PINYIN_FTS_COLUMNS, SCHEMA, wrapped
+from .index_schema import DOC_COLUMNS, FORMAT_VERSION, FTS_COLUMNS, PINYIN_FTS_COLUMNS, SCHEMA, SEPARATOR
 from .load import gc_paused
 from .match.fields import searchable
 from .model import Base, Record
@@ -39,23 +39,15 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
     }
     db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     marks = ",".join("?" * (len(DOC_COLUMNS) + 1))
-    fts_marks = ",".join("?" * (len(FTS_COLUMNS) + 1))
-    py_marks = ",".join("?" * (len(PINYIN_FTS_COLUMNS) + 1))
-    py_at = [DOC_COLUMNS.index(c) + 1 for c in PINYIN_FTS_COLUMNS]
     batches = _prepared(base.records)
+    indexed = 0  # the rows of `docs` in the trigram tables so far
     try:
         for rows, docs in batches:  # in batches: a 100,000-record base stays in budget
             db.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
             db.executemany(f"INSERT INTO docs VALUES ({marks})", docs)
-            db.executemany(
-                f"INSERT INTO fts(rowid, {', '.join(FTS_COLUMNS)}) VALUES ({fts_marks})",
-                ((doc[0], *map(wrapped, doc[1 : len(FTS_COLUMNS) + 1])) for doc in docs),
-            )
-            db.executemany(
-                f"INSERT INTO fts_py(rowid, {', '.join(PINYIN_FTS_COLUMNS)}) VALUES ({py_marks})",
-                ((doc[0], *(wrapped(doc[i]) for i in py_at)) for doc in docs),
-            )
-            db.commit()  # FTS5 holds pending terms in memory until a commit
+            if docs and docs[-1][0] - indexed >= FTS_BATCH:
+                indexed = _index_docs(db, indexed, docs[-1][0])
+        _index_docs(db, indexed, None)
     except BaseException:
         batches.close()  # Ctrl-C or SIGTERM while writing: stop the workers now, not at exit
         db.close()
@@ -64,6 +56,24 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
     db.execute("INSERT INTO fts_py(fts_py) VALUES ('optimize')")
     db.commit()
     return db
+
+
+#: Records added to the trigram tables at a time, then committed: FTS5 holds their terms in
+#: memory until a commit, and fewer, bigger commits write fewer segments to merge.
+FTS_BATCH = 10000
+
+
+def _index_docs(db: sqlite3.Connection, after: int, last: int | None) -> int:
+    """Add the rows of `docs` numbered after `after` (up to `last`, or all) to both trigram
+    tables, each field wrapped in separators (index_schema.py), done in SQL; commit.
+    The last row number added."""
+    upto = last if last is not None else int(db.execute("SELECT coalesce(max(n), 0) FROM docs").fetchone()[0])
+    for table, columns in (("fts", FTS_COLUMNS), ("fts_py", PINYIN_FTS_COLUMNS)):
+        values = ", ".join(f"CASE WHEN {c} = '' THEN '' ELSE :sep || {c} || :sep END" for c in columns)
+        sql = f"INSERT INTO {table}(rowid, {', '.join(columns)}) SELECT n, {values} FROM docs WHERE n > :after AND n <= :upto"
+        db.execute(sql, {"sep": SEPARATOR, "after": after, "upto": upto})
+    db.commit()  # FTS5 holds pending terms in memory until a commit
+    return upto
 
 
 #: The records being indexed, for forked workers (they inherit it; nothing is pickled out).

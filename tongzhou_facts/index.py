@@ -227,7 +227,7 @@ class Index:
     def valued(self, text: str, columns: Iterable[str], *, whole: bool) -> set[int]:
         """Rows where a value of one of the given search fields equals `text` (`whole`), or
         starts with it: the phrase SEP text SEP (or SEP text) in the trigram indexes, which
-        index every value between separators (index_schema.wrapped); a scan when that phrase
+        index every value between separators (index_schema.py); a scan when that phrase
         is shorter than a trigram (`text` of one character, not whole)."""
         columns = tuple(_check_doc_column(c) for c in columns)
         phrase = SEPARATOR + text + (SEPARATOR if whole else "")

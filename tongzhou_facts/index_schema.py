@@ -31,7 +31,7 @@ FILTER_COLUMNS = ("kind", "category", "place", "unit", "year")
 DOC_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra", "py", "py_alias", "py_tags", "ini", "ini_alias")
 #: The columns of the trigram index `fts` (the first of DOC_COLUMNS), and of `fts_py` (the rest:
 #: pinyin and initials). Both are contentless and index each field *wrapped*: a SEPARATOR
-#: before and after every value (see `wrapped`), so the index also answers "a value equals
+#: before and after every value (build.py writes them so), so the index also answers "a value equals
 #: X" (the phrase SEP X SEP) and "a value starts with X" (SEP X), even for a two-character X:
 #: the first tiers of the ranking (match/rank.py) are index look-ups, not scans.
 FTS_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra")
@@ -43,9 +43,3 @@ FTS_TABLE = {**dict.fromkeys(FTS_COLUMNS, "fts"), **dict.fromkeys(PINYIN_FTS_COL
 #: Between the values of a search field: match.normalize.SEPARATOR, written here too so that
 #: reading an index needs no text normalisation (tests/test_index.py checks they agree).
 SEPARATOR = "\ue000"
-
-
-def wrapped(text: str) -> str:
-    """A field's text as the trigram tables index it: its values (joined by SEPARATOR) with
-    a SEPARATOR before the first and after the last; an empty field stays empty."""
-    return SEPARATOR + text + SEPARATOR if text else ""

@@ -226,7 +226,7 @@ def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches
     Every look-up is complete (nothing is capped before ranking). A query that matches many
     records is ranked tier by tier (rank.py): the rows whose values equal the query, then
     those with a value starting with it, then containing it, each field in its rank's
-    order; each group is an index look-up (index_schema.wrapped), and the ranking stops after
+    order; each group is an index look-up (index_schema.py), and the ranking stops after
     the group that completes `limit`: every row not yet ranked ranks after all that were.
     """
     plan = _plan(terms)

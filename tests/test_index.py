@@ -1,0 +1,104 @@
+"""The index's look-ups (index.py) against the same questions asked of every row in Python.
+
+Search ranks from these look-ups alone (match/engine.py), so each must find exactly the rows
+a check of every row finds: values equal to a text or starting with it (the trigram tables
+index each value between separators), texts of one, two and three or more characters (a
+scan, the trigram vocabulary, a phrase), and one-edit patterns (checked only on the rows
+that hold their longest piece, or a trigram a?c).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+
+import pytest
+
+import tongzhou_facts as tf
+from tongzhou_facts.index_schema import DOC_COLUMNS, SEPARATOR
+from tongzhou_facts.match import normalize
+
+from .conftest import BASE
+
+COLUMN_SETS = [("name",), ("name", "en"), ("aliases", "tags"), ("quote",), ("extra",), ("py", "ini"), ("py_tags",), DOC_COLUMNS]
+
+
+@pytest.fixture(scope="module")
+def index() -> tf.Index:
+    return tf.open_index([str(BASE)])
+
+
+@pytest.fixture(scope="module")
+def docs(index: tf.Index) -> dict[int, dict[str, str]]:
+    return dict(index.search_fields(list(range(1, index.count() + 1))))
+
+
+@pytest.fixture(scope="module")
+def texts(docs: dict[int, dict[str, str]]) -> list[str]:
+    """Pieces of the base's own values, 1 to 5 characters from random places (seeded), and
+    some whole values: what people type, found or not."""
+    rng = random.Random(7)
+    values = sorted({v for doc in docs.values() for column in DOC_COLUMNS for v in doc[column].split(SEPARATOR) if v})
+    out = set(rng.sample(values, 40))
+    for value in rng.sample(values, 200):
+        start = rng.randrange(len(value))
+        out.add(value[start : start + rng.randint(1, 5)])
+    out |= {"gdp", "2023", "2023年", "亿元", "项目", "通州", "cj", "tz", "x", "镇", "量子计算"}
+    return sorted(t for t in out if t.strip())
+
+
+def values(doc: dict[str, str], columns: Sequence[str]) -> list[str]:
+    return [v for column in columns for v in doc[column].split(SEPARATOR) if doc[column]]
+
+
+def test_the_separator_is_the_one_the_search_fields_are_joined_with() -> None:
+    assert SEPARATOR == normalize.SEPARATOR
+
+
+def test_values_equal_to_a_text(index: tf.Index, docs: dict[int, dict[str, str]], texts: list[str]) -> None:
+    for columns in COLUMN_SETS:
+        for text in texts:
+            expected = {n for n, doc in docs.items() if text in values(doc, columns)}
+            assert index.valued(text, columns, whole=True) == expected, (text, columns)
+
+
+def test_values_starting_with_a_text(index: tf.Index, docs: dict[int, dict[str, str]], texts: list[str]) -> None:
+    for columns in COLUMN_SETS:
+        for text in texts:
+            expected = {n for n, doc in docs.items() if any(v.startswith(text) for v in values(doc, columns))}
+            assert index.valued(text, columns, whole=False) == expected, (text, columns)
+
+
+def test_fields_containing_a_text(index: tf.Index, docs: dict[int, dict[str, str]], texts: list[str]) -> None:
+    for columns in COLUMN_SETS:
+        for text in texts:
+            expected = {n for n, doc in docs.items() if any(text in doc[c] for c in columns)}
+            assert index.containing(text, columns, -1) == expected, (text, columns)
+            by_column = index.containing_by_column(text, columns, -1)
+            assert {c: by_column[c] for c in columns} == {c: {n for n, doc in docs.items() if text in doc[c]} for c in columns}
+
+
+def test_fields_containing_any_of_several_texts(index: tf.Index, docs: dict[int, dict[str, str]], texts: list[str]) -> None:
+    longer = [t for t in texts if len(t) >= 2]
+    for start in range(0, len(longer), 25):
+        chosen = longer[start : start + 25]
+        expected = {n for n, doc in docs.items() if any(t in doc[c] for t in chosen for c in ("ini", "ini_alias"))}
+        assert index.containing_any(chosen, ("ini", "ini_alias"), -1) == expected
+
+
+def test_one_edit_patterns(index: tf.Index, docs: dict[int, dict[str, str]], texts: list[str]) -> None:
+    """Patterns as the typo fallback writes them (engine._one_edit_candidates), each piece
+    literal and one character between two, against a regular expression over every row."""
+    columns = ("name", "en", "aliases")
+    for text in [t for t in texts if 2 <= len(t) <= 5]:
+        patterns: set[tuple[str, ...]] = set()
+        for i in range(len(text) + 1):
+            patterns.add((text[:i], text[i:]))
+            if i < len(text):
+                patterns.add((text[:i], text[i + 1 :]))
+                patterns.add((text[:i] + text[i + 1 :],))
+        patterns.discard(("",))
+        found = re.compile("|".join(".".join(map(re.escape, pieces)) for pieces in patterns), re.DOTALL)
+        expected = {n for n, doc in docs.items() if any(found.search(doc[c]) for c in columns)}
+        assert index.containing_patterns(columns, patterns, 10**6) == expected, text
