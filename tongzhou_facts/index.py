@@ -243,6 +243,54 @@ class Index:
         columns = tuple(_check_doc_column(c) for c in columns)
         return self._phrases(texts, columns, limit) if texts else set()
 
+    def matched_lengths(self, text: str, columns: Sequence[str], tier: int) -> dict[int, int]:
+        """For each row with a value in `columns` that starts with `text` (tier 1) or holds it
+        (tier 2), the length of the shortest such value: what ranking measures (rank.py).
+
+        A field's values are stored shortest first (match/fields.py), so the first value that
+        starts with `text` is the shortest: SQL reads its length. For a value that holds it,
+        SQL reads the first value's length when the first holds it; the other rows' fields
+        are read here."""
+        columns = tuple(_check_doc_column(c) for c in columns)
+        measures = []
+        for c in columns:
+            wrapped = f"(:sep || {c} || :sep)"
+            if tier == 1:
+                measures.append(
+                    f"CASE WHEN instr({wrapped}, :start) > 0"
+                    f" THEN instr(substr({wrapped}, instr({wrapped}, :start) + 1), :sep) - 1 END, NULL"
+                )
+            else:
+                first = f"(instr({c} || :sep, :sep) - 1)"
+                holds = f"instr({c}, :text)"
+                measures.append(
+                    f"CASE WHEN {holds} = 0 THEN NULL WHEN {holds} + length(:text) - 1 <= {first} THEN {first} END,"
+                    f" CASE WHEN {holds} > 0 AND {holds} + length(:text) - 1 > {first} THEN {c} END"
+                )
+        params: dict[str, object] = {"sep": SEPARATOR, "start": SEPARATOR + text, "text": text}
+        phrase = SEPARATOR + text if tier == 1 else text
+        found: dict[int, int] = {}
+        for holding in self._holding(phrase, columns, params):
+            sql = f"SELECT n, {', '.join(measures)} FROM docs WHERE n IN ({holding})"
+            for row in self._db.execute(sql, params):
+                lengths = [length for length in row[1::2] if length is not None]
+                lengths += [min(len(v) for v in field.split(SEPARATOR) if text in v) for field in row[2::2] if field is not None]
+                if lengths:
+                    found[row[0]] = min(lengths)
+        return found
+
+    def _holding(self, phrase: str, columns: Sequence[str], params: dict[str, object]) -> list[str]:
+        """Subqueries for the rows whose `columns` hold `phrase`: the trigram tables' look-ups,
+        or for one character a scan; their parameters are added to `params`."""
+        if len(phrase) < 2:
+            params["scanned"] = phrase
+            return ["SELECT n FROM docs WHERE " + " OR ".join(f"instr({c}, :scanned) > 0" for c in columns)]
+        out = []
+        for number, (table, expression) in enumerate(self._expressions([phrase], columns)):
+            params[f"match{number}"] = expression
+            out.append(f"SELECT rowid FROM {table} WHERE {table} MATCH :match{number}")
+        return out
+
     def _phrase(self, phrase: str, columns: Sequence[str], limit: int) -> set[int]:
         """Rows whose columns (of one or both trigram tables) hold `phrase` (2+ characters)."""
         return self._phrases([phrase], columns, limit)

@@ -15,14 +15,14 @@ pinyin typed loosely (tuoyuzx), and one missing, extra or wrong character.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import UsageError
 from ..index import Index
 from ..index_schema import FTS_COLUMNS
 from ..model import Record
-from .normalize import SEPARATOR, has_cjk, is_cjk, normalize
+from .normalize import has_cjk, is_cjk, normalize
 from .normalize import terms as query_terms
 from .rank import DIRECT, HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, spelled_match, typo_match
 
@@ -283,13 +283,7 @@ def _direct_group(
     best: dict[int, Match] = {}
     for column in _RANKED_COLUMNS[field_rank][0]:
         for whole in plan.wholes:
-            rows = _tier_rows(index, whole, (column,), tier) & candidates
-            rows.difference_update(matches)
-            if tier == 0:
-                lengths: Iterable[tuple[int, int]] = ((n, len(whole)) for n in rows)
-            else:
-                lengths = _matched_lengths(index, rows, (column,), whole, tier)
-            for n, length in lengths:
+            for n, length in _lengths(index, whole, (column,), tier, candidates, matches):
                 found = Match(0, tier, 0.0, field_rank, DIRECT, length, column)
                 if n not in best or found < best[n]:
                     best[n] = found
@@ -308,34 +302,28 @@ def _spelled_group(
             for c in _RANKED_COLUMNS[field_rank][1]
             if c in plan.sounds and (c not in INITIALS_COLUMNS or tier < 2 or len(form) >= 3)
         )
-        rows = _tier_rows(index, form, columns, tier) & candidates if columns else set()
-        rows.difference_update(matches)
-        if tier == 0:
-            lengths: Iterable[tuple[int, int]] = ((n, len(form)) for n in rows)
-        else:
-            lengths = _matched_lengths(index, rows, columns, form, tier)
-        for n, length in lengths:
+        if not columns:
+            continue
+        for n, length in _lengths(index, form, columns, tier, candidates, matches):
             match = Match(0, tier, 0.0, field_rank, PINYIN, length, _LABELS[columns[0]])
             if n not in best or match < best[n]:
                 best[n] = match
     return best
 
 
-def _matched_lengths(index: Index, rows: set[int], columns: tuple[str, ...], text: str, tier: int) -> Iterator[tuple[int, int]]:
-    """(row, length of its shortest value in `columns` that starts with `text` (tier 1) or
-    contains it (tier 2))."""
-    for n, doc in index.search_fields(sorted(rows), columns):
-        values = [v for c in columns for v in doc[c].split(SEPARATOR)]
-        if tier == 1:
-            yield n, min(len(v) for v in values if v.startswith(text))
-        else:
-            yield n, min(len(v) for v in values if text in v)
-
-
-def _tier_rows(index: Index, text: str, columns: tuple[str, ...], tier: int) -> set[int]:
-    if tier == 2:
-        return index.containing(text, columns, UNCAPPED)
-    return index.valued(text, columns, whole=tier == 0)
+def _lengths(
+    index: Index, text: str, columns: tuple[str, ...], tier: int, candidates: set[int], matches: dict[int, Match]
+) -> Iterator[tuple[int, int]]:
+    """(row, the length of its shortest value in `columns` that equals `text` (tier 0), starts
+    with it (1) or holds it (2)) for the candidates not ranked yet."""
+    if tier == 0:
+        for n in index.valued(text, columns, whole=True):
+            if n in candidates and n not in matches:
+                yield n, len(text)
+        return
+    for n, length in index.matched_lengths(text, columns, tier).items():
+        if n in candidates and n not in matches:
+            yield n, length
 
 
 def _sounded(index: Index, plan: _Plan) -> set[int]:
