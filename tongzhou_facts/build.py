@@ -64,10 +64,10 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
 #: Records added to the trigram tables at a time, then committed: FTS5 holds their terms in
 #: memory until a commit, and fewer, bigger commits write fewer segments to merge.
 FTS_BATCH = 10000
-#: Segments (batches) a trigram table may keep unmerged: a look-up reads each, and reading 20
-#: costs no more than reading one merged (measured at 100,000 records), while merging a
-#: 200,000-record base's costs a tenth of its build. A bigger base is merged once, at the end.
-FTS_SEGMENTS = 20
+#: Segments (batches) a trigram table may keep unmerged: a look-up reads each, and reading 10
+#: cost no more than reading one merged (measured at 100,000 records), while merging them costs
+#: a tenth of the build. A bigger base is merged once, at the end.
+FTS_SEGMENTS = 10
 
 
 def _index_docs(db: sqlite3.Connection, after: int, last: int | None) -> int:
