@@ -10,8 +10,6 @@ match within one edit (a missing, extra or wrong character). A question (relevan
 uses tiers 3 (every content word) and 4 (some), ordered within by `weight`.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import NamedTuple
 
