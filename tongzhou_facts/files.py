@@ -25,7 +25,7 @@ from .errors import OutputError, UsageError
 #: What SQLite may leave beside a database file while writing it.
 SIDE_FILES = ("-journal", "-wal", "-shm")
 #: Names of open descriptors: what the shell means by them is the descriptor, not a file.
-_DESCRIPTOR = re.compile(r"/dev/fd/(\d+)|/proc/(self|\d+)/fd/(\d+)")
+_DESCRIPTOR = r"/dev/fd/(\d+)|/proc/(self|\d+)/fd/(\d+)"  # a pattern: re caches it when first used
 _STANDARD = {"-": 1, "/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
 
 
@@ -107,7 +107,7 @@ def descriptor(target: str) -> int | None:
     """The open descriptor a path names (`-`, /dev/stdout, /dev/fd/3, /proc/self/fd/3), else None."""
     if target in _STANDARD:
         return _STANDARD[target]
-    found = _DESCRIPTOR.fullmatch(target)
+    found = re.fullmatch(_DESCRIPTOR, target)
     if found is None:
         return None
     if found.group(1) is not None:

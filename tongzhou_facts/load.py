@@ -23,8 +23,8 @@ from .model import Base
 
 BUNDLED_NAME = "facts.toml"
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-_TOML_END = re.compile(r"\s*\(at end of document\)$")
+_TOML_POSITION = r"\s*\(at line (\d+), column (\d+)\)$"  # patterns: re caches them when first used
+_TOML_END = r"\s*\(at end of document\)$"
 
 
 def bundled_path() -> str:
@@ -171,12 +171,12 @@ def _reference_loads(text: str, name: str) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc.args[0]) if exc.args else str(exc)
         line = column = 0
-        found = _TOML_POSITION.search(message)
+        found = re.search(_TOML_POSITION, message)
         if found:
             message = message[: found.start()]
             line, column = int(found.group(1)), int(found.group(2))
-        elif _TOML_END.search(message):
-            message = _TOML_END.sub("", message) + " at end of file"
+        elif re.search(_TOML_END, message):
+            message = re.sub(_TOML_END, "", message) + " at end of file"
             line = text.count("\n") + 1
         raise BaseError(f"invalid TOML: {message}", name, line, column) from None
     except (RecursionError, MemoryError):
