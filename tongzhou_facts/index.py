@@ -254,12 +254,9 @@ class Index:
         columns = tuple(_check_doc_column(c) for c in columns)
         measures = []
         for c in columns:
-            wrapped = f"(:sep || {c} || :sep)"
-            if tier == 1:
-                measures.append(
-                    f"CASE WHEN instr({wrapped}, :start) > 0"
-                    f" THEN instr(substr({wrapped}, instr({wrapped}, :start) + 1), :sep) - 1 END, NULL"
-                )
+            if tier == 1:  # the value starts where SEP text stands in SEP + field; it ends at the next SEP
+                starts = f"instr(:sep || {c}, :start)"
+                measures.append(f"CASE WHEN {starts} > 0 THEN instr(substr({c} || :sep, {starts}), :sep) - 1 END, NULL")
             else:
                 first = f"(instr({c} || :sep, :sep) - 1)"
                 holds = f"instr({c}, :text)"

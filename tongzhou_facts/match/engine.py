@@ -253,26 +253,72 @@ def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches
     if not limit or len(candidates) <= RANK_ALL:
         rank(candidates)
         return len(matches)
-    if not _rank_tiers(index, plan, candidates, matches, limit):
+    if not _rank_tiers(index, plan, direct & candidates, candidates, matches, limit):
         rank(candidates - set(matches))  # several words found apart (tiers 3 and 4)
     return len(candidates)
 
 
-def _rank_tiers(index: Index, plan: _Plan, candidates: set[int], matches: dict[int, Match], limit: int) -> bool:
+def _rank_tiers(index: Index, plan: _Plan, direct: set[int], candidates: set[int], matches: dict[int, Match], limit: int) -> bool:
     """Rank the candidates group by group in ranking order, each group the rows whose best
     match is of one tier (0 a value equals the query, 1 starts with it, 2 contains it) and
     one field rank, until `limit` are ranked: then every row not ranked yet ranks after all
     that were, and True. False when tiers 0-2 hold fewer than `limit` (the rest are 3-4)."""
+    spelled = _Spelled(index, plan, candidates)
     for tier in range(3):
         for field_rank in range(len(_RANKED_COLUMNS)):
-            best = _direct_group(index, plan, tier, field_rank, candidates, matches)
-            for n, match in _spelled_group(index, plan, tier, field_rank, candidates, matches).items():
+            best = _direct_group(index, plan, tier, field_rank, candidates, matches) if direct else {}
+            for n, match in spelled.group(tier, field_rank, matches):
                 if n not in best or match < best[n]:
                     best[n] = match
             matches.update(best)
             if len(matches) >= limit:
                 return True
     return False
+
+
+class _Spelled:
+    """The pinyin side of the groups (rank.pinyin_match): rows whose pinyin columns of a rank
+    match a form at a tier. Latin trigrams are common, so tier 0 is one look-up over every
+    pinyin column (mostly empty: then done), and the others one per field rank, as needed."""
+
+    def __init__(self, index: Index, plan: _Plan, candidates: set[int]) -> None:
+        self.index, self.plan, self.candidates = index, plan, candidates
+        self.equal: dict[int, Match] | None = None  # tier 0, read once
+
+    def group(self, tier: int, field_rank: int, matches: dict[int, Match]) -> Iterator[tuple[int, Match]]:
+        if tier == 0:
+            if self.equal is None:
+                self.equal = self._equal()
+            yield from ((n, m) for n, m in self.equal.items() if m.field_rank == field_rank and n not in matches)
+            return
+        best: dict[int, Match] = {}
+        for form in self.plan.forms:
+            columns = tuple(
+                c
+                for c in _RANKED_COLUMNS[field_rank][1]
+                if c in self.plan.sounds and (c not in INITIALS_COLUMNS or tier < 2 or len(form) >= 3)
+            )
+            if not columns:
+                continue
+            for n, length in _lengths(self.index, form, columns, tier, self.candidates, matches):
+                match = Match(0, tier, 0.0, field_rank, PINYIN, length, _LABELS[columns[0]])
+                if n not in best or match < best[n]:
+                    best[n] = match
+        yield from best.items()
+
+    def _equal(self) -> dict[int, Match]:
+        """The rows with a pinyin value equal to a form, by their best such match."""
+        found: dict[int, Match] = {}
+        for form in self.plan.forms:
+            rows = self.index.valued(form, self.plan.sounds, whole=True) & self.candidates
+            for field_rank, (_, columns) in enumerate(_RANKED_COLUMNS):
+                mine = tuple(c for c in columns if c in self.plan.sounds)
+                if rows and mine:
+                    for n in self.index.valued(form, mine, whole=True) & rows:
+                        match = Match(0, 0, 0.0, field_rank, PINYIN, len(form), _LABELS[mine[0]])
+                        if n not in found or match < found[n]:
+                            found[n] = match
+        return found
 
 
 def _direct_group(
@@ -288,27 +334,6 @@ def _direct_group(
                 found = Match(0, tier, 0.0, field_rank, DIRECT, length, column)
                 if n not in best or found < best[n]:
                     best[n] = found
-    return best
-
-
-def _spelled_group(
-    index: Index, plan: _Plan, tier: int, field_rank: int, candidates: set[int], matches: dict[int, Match]
-) -> dict[int, Match]:
-    """The rows not ranked yet whose pinyin columns of this rank match a form of the query
-    at this tier, with their best such match (rank.pinyin_match gives the same)."""
-    best: dict[int, Match] = {}
-    for form in plan.forms:
-        columns = tuple(
-            c
-            for c in _RANKED_COLUMNS[field_rank][1]
-            if c in plan.sounds and (c not in INITIALS_COLUMNS or tier < 2 or len(form) >= 3)
-        )
-        if not columns:
-            continue
-        for n, length in _lengths(index, form, columns, tier, candidates, matches):
-            match = Match(0, tier, 0.0, field_rank, PINYIN, length, _LABELS[columns[0]])
-            if n not in best or match < best[n]:
-                best[n] = match
     return best
 
 
