@@ -102,3 +102,19 @@ def test_one_edit_patterns(index: tf.Index, docs: dict[int, dict[str, str]], tex
         found = re.compile("|".join(".".join(map(re.escape, pieces)) for pieces in patterns), re.DOTALL)
         expected = {n for n, doc in docs.items() if any(found.search(doc[c]) for c in columns)}
         assert index.containing_patterns(columns, patterns, 10**6) == expected, text
+
+
+def test_the_length_of_the_shortest_value_starting_with_or_holding_a_text(
+    index: tf.Index, docs: dict[int, dict[str, str]], texts: list[str]
+) -> None:
+    """What ranking measures (rank.py: a tighter fit first), read in SQL from fields whose
+    values are stored shortest first."""
+    for columns in COLUMN_SETS:
+        for text in texts:
+            for tier, fits in ((1, str.startswith), (2, str.__contains__)):
+                expected = {}
+                for n, doc in docs.items():
+                    lengths = [len(v) for v in values(doc, columns) if fits(v, text)]
+                    if lengths:
+                        expected[n] = min(lengths)
+                assert index.matched_lengths(text, columns, tier) == expected, (text, columns, tier)
