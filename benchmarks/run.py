@@ -31,7 +31,13 @@ What it measures, in one run, with a private XDG_CACHE_HOME in a temporary folde
     ratio to the bundled warm search (target <= 1.5);
   - tomllib: the time `tomllib.loads` takes on that file's text, measured inside a
     child process (median of --parse-runs), and cold / tomllib (target <= 3);
-  - peak RSS of the cold and warm runs (target <= 300 MB each).
+  - peak RSS of the cold and warm runs (target <= 300 MB each);
+* search at scale (benchmarks/search_scale.py, --scale, default 100,000 records): every kind of
+  query of issue 14 (rare, common, 2 characters, pinyin, initials, zero hits in Chinese and in
+  pinyin, one typo) and `facts get` of an id that does not exist, warm, each in turns with the
+  bundled search (target <= 1.5 up to 100,000 records, <= 3 above; peak RSS <= 100 MB on
+  1,000,000). `--scale 100000,1000000 --keep-bases DIR` adds 1M and keeps the bases and their
+  index in DIR for the next run.
 
 Bytecode: this environment may set PYTHONDONTWRITEBYTECODE=1, which makes every run
 recompile the package (an editable install) and so look slower than it is for users.
@@ -420,7 +426,10 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     say(f"code: {ROOT} at {info['git']}")
     busy = " (the machine is busy: expect noise)" if info["load_average"] > 0.5 else ""
     say(f"load average (1 min) at start: {info['load_average']:.2f}{busy}")
-    say(f"runs: {args.runs} (warm), {args.cold_runs} (cold), {args.parse_runs} (tomllib); temp folder {temp}\n")
+    say(
+        f"runs: {args.runs} (warm), {args.cold_runs} (cold), {args.parse_runs} (tomllib), {args.scale_runs} (at scale: "
+        f"{args.scale or 'none'}); temp folder {temp}\n"
+    )
 
     results: dict[str, Any] = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": info, "query": QUERY}
     results["settings"] = {"runs": args.runs, "cold_runs": args.cold_runs, "parse_runs": args.parse_runs, "sizes": sizes}
@@ -513,6 +522,12 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             )
             if not args.keep:
                 base.unlink()
+        if args.scale.strip():
+            from search_scale import run_sizes
+
+            bases = Path(args.keep_bases) if args.keep_bases else temp / "scale"
+            bases.mkdir(parents=True, exist_ok=True)
+            results["scale"] = run_sizes(args.scale, args.scale_runs, facts, env, bases, say)
     finally:
         for name in _RESULT:
             with contextlib.suppress(OSError):
@@ -554,6 +569,10 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         where = f"{row['records']} records"
         for name in ("warm_vs_bundled", "cold_vs_tomllib", "cold_rss_mb", "warm_rss_mb"):
             check(name, row, where)
+    if results.get("scale"):
+        from search_scale import checks as scale_checks
+
+        out += scale_checks(results["scale"])
     return out
 
 
@@ -619,7 +638,11 @@ def report(results: dict[str, Any]) -> str:
     lines.append("")
     lines += startup_table(results["startup"])
     lines.append("")
-    if not results["sizes"]:  # --sizes '': start-up only
+    if results.get("scale"):
+        from search_scale import report as scale_report
+
+        lines += scale_report(results["scale"])
+    if not results["sizes"]:  # --sizes '': start-up (and search at scale) only
         return "\n".join([*lines, *target_lines(results["checks"])])
     header = [
         "records", "file MB", "cold s", "cold CPU s", "tomllib.loads s", "cold / tomllib", "warm ms", "bundled ms",
@@ -681,11 +704,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--venv", default=str(ROOT / ".venv"), help="the virtual environment with facts installed (default .venv)"
     )
+    parser.add_argument(
+        "--scale", default="100000", help="search at scale: base sizes, comma-separated (default 100000; '' skips it)"
+    )
+    parser.add_argument("--scale-runs", type=int, default=7, help="runs per query at scale (median; default 7)")
+    parser.add_argument(
+        "--keep-bases", metavar="DIR", help="search at scale: keep the bases and their index in DIR, and reuse them"
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder with the bases and the cache")
     parser.add_argument("--quiet", action="store_true", help="print only the final table")
     args = parser.parse_args(argv)
-    if min(args.runs, args.cold_runs, args.parse_runs) < 1:
+    if min(args.runs, args.cold_runs, args.parse_runs, args.scale_runs) < 1:
         parser.error("every run count must be at least 1")
     results = bench(args)
     if args.quiet:
@@ -697,4 +727,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    sys.modules["run"] = sys.modules[__name__]  # search_scale imports it: one module, one launcher result file
     sys.exit(main())
