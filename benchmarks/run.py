@@ -638,12 +638,8 @@ def report(results: dict[str, Any]) -> str:
     lines.append("")
     lines += startup_table(results["startup"])
     lines.append("")
-    if results.get("scale"):
-        from search_scale import report as scale_report
-
-        lines += scale_report(results["scale"])
     if not results["sizes"]:  # --sizes '': start-up (and search at scale) only
-        return "\n".join([*lines, *target_lines(results["checks"])])
+        return "\n".join([*lines, *scale_lines(results), *target_lines(results["checks"])])
     header = [
         "records", "file MB", "cold s", "cold CPU s", "tomllib.loads s", "cold / tomllib", "warm ms", "bundled ms",
         "warm / bundled", "warm / bundled (CPU)",
@@ -678,7 +674,16 @@ def report(results: dict[str, Any]) -> str:
         "parse) instead, for comparison. Targets are judged on wall time, as a user waits it.",
         "",
     ]
-    return "\n".join([*lines, *target_lines(results["checks"])])
+    return "\n".join([*lines, *scale_lines(results), *target_lines(results["checks"])])
+
+
+def scale_lines(results: dict[str, Any]) -> list[str]:
+    """The tables of search at scale (benchmarks/search_scale.py), if it ran."""
+    if not results.get("scale"):
+        return []
+    from search_scale import report as scale_report
+
+    return scale_report(results["scale"])
 
 
 def target_lines(checks: list[dict[str, Any]]) -> list[str]:
