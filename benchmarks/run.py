@@ -55,7 +55,9 @@ The OS page cache is warm for every file (the bases were just written): "cold" m
 no facts cache, not a cold disk. hyperfine (if installed) can cross-check a warm number:
     hyperfine -N --warmup 3 '.venv/bin/facts search 异质结'
 
-The whole run takes about 3 minutes on 2 cores (most of it the 100,000-record cold runs).
+The whole run takes about 4 minutes on 2 cores (most of it the 100,000-record cold runs and
+the zero-hit searches at scale); with --scale 100000,1000000 add about 3 minutes (and, the
+first time, about 4 minutes to write and index the 1,000,000-record base).
 Exit status: 0 when every target passes, 1 when one fails.
 """
 
