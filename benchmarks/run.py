@@ -1,7 +1,7 @@
 """The speed and memory benchmark of `facts`, measured as whole processes.
 
     python benchmarks/run.py                          # 1,000, 10,000 and 100,000 records
-    python benchmarks/run.py --sizes ''               # start-up only (about a minute)
+    python benchmarks/run.py --sizes '' --scale ''    # start-up only (about a minute)
     python benchmarks/run.py --sizes 1000,10000 --runs 10 --json results.json
 
 Every number is a whole `facts` process started the way a user starts it (the venv's
