@@ -1,7 +1,7 @@
 """The speed and memory benchmark of `facts`, measured as whole processes.
 
     python benchmarks/run.py                          # 1,000, 10,000 and 100,000 records
-    python benchmarks/run.py --sizes ''               # start-up only (about a minute)
+    python benchmarks/run.py --sizes '' --scale ''    # start-up only (about a minute)
     python benchmarks/run.py --sizes 1000,10000 --runs 10 --json results.json
 
 Every number is a whole `facts` process started the way a user starts it (the venv's
@@ -31,7 +31,13 @@ What it measures, in one run, with a private XDG_CACHE_HOME in a temporary folde
     ratio to the bundled warm search (target <= 1.5);
   - tomllib: the time `tomllib.loads` takes on that file's text, measured inside a
     child process (median of --parse-runs), and cold / tomllib (target <= 3);
-  - peak RSS of the cold and warm runs (target <= 300 MB each).
+  - peak RSS of the cold and warm runs (target <= 300 MB each);
+* search at scale (benchmarks/search_scale.py, --scale, default 100,000 records): every kind of
+  query of issue 14 (rare, common, 2 characters, pinyin, initials, zero hits in Chinese and in
+  pinyin, one typo) and `facts get` of an id that does not exist, warm, each in turns with the
+  bundled search (target <= 1.5 up to 100,000 records, <= 3 above; peak RSS <= 100 MB on
+  1,000,000). `--scale 100000,1000000 --keep-bases DIR` adds 1M and keeps the bases and their
+  index in DIR for the next run.
 
 Bytecode: this environment may set PYTHONDONTWRITEBYTECODE=1, which makes every run
 recompile the package (an editable install) and so look slower than it is for users.
@@ -49,7 +55,9 @@ The OS page cache is warm for every file (the bases were just written): "cold" m
 no facts cache, not a cold disk. hyperfine (if installed) can cross-check a warm number:
     hyperfine -N --warmup 3 '.venv/bin/facts search 异质结'
 
-The whole run takes about 3 minutes on 2 cores (most of it the 100,000-record cold runs).
+The whole run takes about 4 minutes on 2 cores (most of it the 100,000-record cold runs and
+the zero-hit searches at scale); with --scale 100000,1000000 add about 3 minutes (and, the
+first time, about 4 minutes to write and index the 1,000,000-record base).
 Exit status: 0 when every target passes, 1 when one fails.
 """
 
@@ -420,7 +428,10 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     say(f"code: {ROOT} at {info['git']}")
     busy = " (the machine is busy: expect noise)" if info["load_average"] > 0.5 else ""
     say(f"load average (1 min) at start: {info['load_average']:.2f}{busy}")
-    say(f"runs: {args.runs} (warm), {args.cold_runs} (cold), {args.parse_runs} (tomllib); temp folder {temp}\n")
+    say(
+        f"runs: {args.runs} (warm), {args.cold_runs} (cold), {args.parse_runs} (tomllib), {args.scale_runs} (at scale: "
+        f"{args.scale or 'none'}); temp folder {temp}\n"
+    )
 
     results: dict[str, Any] = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": info, "query": QUERY}
     results["settings"] = {"runs": args.runs, "cold_runs": args.cold_runs, "parse_runs": args.parse_runs, "sizes": sizes}
@@ -513,6 +524,12 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             )
             if not args.keep:
                 base.unlink()
+        if args.scale.strip():
+            from search_scale import run_sizes
+
+            bases = Path(args.keep_bases) if args.keep_bases else temp / "scale"
+            bases.mkdir(parents=True, exist_ok=True)
+            results["scale"] = run_sizes(args.scale, args.scale_runs, facts, env, bases, say)
     finally:
         for name in _RESULT:
             with contextlib.suppress(OSError):
@@ -554,6 +571,10 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         where = f"{row['records']} records"
         for name in ("warm_vs_bundled", "cold_vs_tomllib", "cold_rss_mb", "warm_rss_mb"):
             check(name, row, where)
+    if results.get("scale"):
+        from search_scale import checks as scale_checks
+
+        out += scale_checks(results["scale"])
     return out
 
 
@@ -619,8 +640,8 @@ def report(results: dict[str, Any]) -> str:
     lines.append("")
     lines += startup_table(results["startup"])
     lines.append("")
-    if not results["sizes"]:  # --sizes '': start-up only
-        return "\n".join([*lines, *target_lines(results["checks"])])
+    if not results["sizes"]:  # --sizes '': start-up (and search at scale) only
+        return "\n".join([*lines, *scale_lines(results), *target_lines(results["checks"])])
     header = [
         "records", "file MB", "cold s", "cold CPU s", "tomllib.loads s", "cold / tomllib", "warm ms", "bundled ms",
         "warm / bundled", "warm / bundled (CPU)",
@@ -655,7 +676,16 @@ def report(results: dict[str, Any]) -> str:
         "parse) instead, for comparison. Targets are judged on wall time, as a user waits it.",
         "",
     ]
-    return "\n".join([*lines, *target_lines(results["checks"])])
+    return "\n".join([*lines, *scale_lines(results), *target_lines(results["checks"])])
+
+
+def scale_lines(results: dict[str, Any]) -> list[str]:
+    """The tables of search at scale (benchmarks/search_scale.py), if it ran."""
+    if not results.get("scale"):
+        return []
+    from search_scale import report as scale_report
+
+    return scale_report(results["scale"])
 
 
 def target_lines(checks: list[dict[str, Any]]) -> list[str]:
@@ -681,11 +711,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--venv", default=str(ROOT / ".venv"), help="the virtual environment with facts installed (default .venv)"
     )
+    parser.add_argument(
+        "--scale", default="100000", help="search at scale: base sizes, comma-separated (default 100000; '' skips it)"
+    )
+    parser.add_argument("--scale-runs", type=int, default=7, help="runs per query at scale (median; default 7)")
+    parser.add_argument(
+        "--keep-bases", metavar="DIR", help="search at scale: keep the bases and their index in DIR, and reuse them"
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder with the bases and the cache")
     parser.add_argument("--quiet", action="store_true", help="print only the final table")
     args = parser.parse_args(argv)
-    if min(args.runs, args.cold_runs, args.parse_runs) < 1:
+    if min(args.runs, args.cold_runs, args.parse_runs, args.scale_runs) < 1:
         parser.error("every run count must be at least 1")
     results = bench(args)
     if args.quiet:
@@ -697,4 +734,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    sys.modules["run"] = sys.modules[__name__]  # search_scale imports it: one module, one launcher result file
     sys.exit(main())

@@ -190,6 +190,22 @@ class Index:
             found += [row[0] for row in self._db.execute(f"SELECT id FROM entries WHERE id IN ({marks})", chunk)]
         return found
 
+    def id_prefixes(self, prefixes: Iterable[str]) -> list[str]:
+        """Those of `prefixes` that begin an id of this base (a range probe of the id index each)."""
+        from .nearest import after_prefix
+
+        ranges = [(p, after_prefix(p)) for p in prefixes if p and not undecodable(p)]
+        bounded = [(low, high) for low, high in ranges if high is not None]
+        found: list[str] = []
+        for start in range(0, len(bounded), CHUNK // 2):
+            chunk = bounded[start : start + CHUNK // 2]
+            values = ", ".join(["(?, ?)"] * len(chunk))
+            sql = (
+                f"SELECT column1 FROM (VALUES {values}) WHERE EXISTS (SELECT 1 FROM entries WHERE id >= column1 AND id < column2)"
+            )
+            found += [row[0] for row in self._db.execute(sql, [v for pair in chunk for v in pair])]
+        return found
+
     # ---------------------------------------------------------------- search fields (match/)
 
     def search_fields(self, numbers: Sequence[int], columns: Sequence[str] = DOC_COLUMNS) -> Iterator[tuple[int, dict[str, str]]]:

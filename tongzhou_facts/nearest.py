@@ -5,7 +5,14 @@ lengths: over the ids of a million-record base, or for a 50 MB key, that is minu
 Here a word is cut to `MAX_WORD` characters and compared with at most `MAX_COMPARED`
 choices: all of them when there are that few; else every choice within one edit of
 the word (looked up, not compared: the commonest typo, wherever it is), and those
-sharing the word's broadest prefix that leaves at most that many.
+sharing the word's broadest prefix that leaves at most that many. An id is pieces joined
+by '-' (`gdp-growth-2023`): when what stands before the last '-' begins no choice, it is
+mended first (one edit that makes it a head some choice has: `evnt-9000` -> `event-9000`),
+so a typo in the head and one in the rest are both found. Every step is a look-up (a
+prefix range or an exact value: `Index` does them on the id index), never a pass over
+all choices. Those found within one edit come first, then those of a mended head, then
+the rest, each group in difflib's order: a near id is never crowded out by three others
+difflib scores the same.
 """
 
 from __future__ import annotations
@@ -20,12 +27,34 @@ MAX_WORD = 100
 MAX_EDITED = 64
 #: What ids and keys are made of: the letters a one-edit look-up tries.
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-_"
+#: At most this many mended heads are tried (each costs a one-edit look-up of the whole word).
+MAX_HEADS = 3
 
 
 def close_matches(word: str, choices: Sequence[str], count: int = 1, cutoff: float = 0.6) -> list[str]:
-    """difflib's best matches among at most MAX_COMPARED choices (and the one-edit neighbours
-    `pool_for` puts first), for at most MAX_WORD characters of the word."""
+    """difflib's best matches among the first MAX_COMPARED * 5 choices, for at most MAX_WORD
+    characters of the word (the caller bounds the choices: see `nearest` for ids and keys)."""
     return difflib.get_close_matches(word[:MAX_WORD], choices[: MAX_COMPARED * 5], n=count, cutoff=cutoff)
+
+
+def nearest(
+    word: str,
+    starting: Callable[[str, int], list[str]],
+    existing: Callable[[Iterable[str]], list[str]],
+    present: Callable[[Iterable[str]], list[str]],
+    count: int = 1,
+    cutoff: float = 0.6,
+) -> list[str]:
+    """The `count` choices nearest to `word`, from the look-ups of `pool_for`: the groups in
+    order, each by difflib's score (one comparison of each choice, as close_matches)."""
+    group: dict[str, int] = {}
+    for rank, choices in enumerate(pool_for(word, starting, existing, present)):
+        for choice in choices:
+            group.setdefault(choice, rank)
+    pool = list(group)[: MAX_COMPARED * 5]
+    ranked = difflib.get_close_matches(word[:MAX_WORD], pool, n=max(len(pool), 1), cutoff=cutoff)
+    ranked.sort(key=group.__getitem__)  # stable: difflib's order within a group
+    return ranked[:count]
 
 
 def after_prefix(prefix: str) -> str | None:
@@ -53,24 +82,47 @@ def one_edit(word: str) -> set[str]:
 
 def pool_for(
     word: str,
-    total: int,
     starting: Callable[[str, int], list[str]],
     existing: Callable[[Iterable[str]], list[str]],
-) -> list[str]:
-    """The choices to compare `word` with. `starting(prefix, limit)` lists choices with a
-    prefix; `existing(words)` says which of some words are choices."""
-    if total <= MAX_COMPARED:
-        return starting("", MAX_COMPARED)
-    near = existing(sorted(one_edit(word)))
+    present: Callable[[Iterable[str]], list[str]],
+) -> list[list[str]]:
+    """The choices to compare `word` with, in groups, likeliest first: all of them when there
+    are at most MAX_COMPARED; else those one edit away, those one edit from the word with its
+    head mended (`mended_heads`), and those sharing its longest prefix (`sharing_prefix`).
+    `starting(prefix, limit)` lists choices with a prefix; `existing(words)` says which of
+    some words are choices; `present(prefixes)` which of some prefixes begin a choice."""
+    first = starting("", MAX_COMPARED + 1)
+    if len(first) <= MAX_COMPARED:
+        return [first]  # few choices: compare with all of them
+    word = word[:MAX_WORD]
+    near = existing(sorted(one_edit(word)))[:MAX_COMPARED]
+    heads = mended_heads(word, present)
+    mended = [choice for fixed in heads for choice in existing(sorted({fixed, *one_edit(fixed)}))]
+    return [near, mended[:MAX_COMPARED], sharing_prefix(heads[0] if heads else word, starting)]
+
+
+def mended_heads(word: str, present: Callable[[Iterable[str]], list[str]]) -> list[str]:
+    """`word` with what stands before its last '-' replaced by a head one edit away that
+    begins some choice (as `head-`), when its own head begins none; at most MAX_HEADS."""
+    head, dash, tail = word.rpartition("-")
+    if not head or len(head) > MAX_EDITED or present([head + dash]):
+        return []
+    heads = sorted(present(edited + dash for edited in one_edit(head)))
+    return [found + tail for found in heads[:MAX_HEADS]]
+
+
+def sharing_prefix(word: str, starting: Callable[[str, int], list[str]]) -> list[str]:
+    """The choices sharing the word's longest prefix that some choice has, if at most
+    MAX_COMPARED do; else the first MAX_COMPARED of the narrowest prefix that still has more."""
     sharing: list[str] = []
-    for length in range(1, min(len(word), MAX_WORD) + 1):
+    for length in range(1, len(word) + 1):
         found = starting(word[:length], MAX_COMPARED + 1)
         if not found:
             break  # the longer prefix has no choice: keep the last that had some
         sharing = found[:MAX_COMPARED]
         if len(found) <= MAX_COMPARED:
             break
-    return list(dict.fromkeys([*near, *sharing]))
+    return sharing
 
 
 class Vocabulary:
@@ -91,5 +143,8 @@ class Vocabulary:
             self._set = set(self.words)
         return [w for w in words if w in self._set]
 
+    def _present(self, prefixes: Iterable[str]) -> list[str]:
+        return [p for p in prefixes if self._starting(p, 1)]
+
     def near(self, word: str, count: int = 1, cutoff: float = 0.6) -> list[str]:
-        return close_matches(word, pool_for(word, len(self.words), self._starting, self._existing), count, cutoff)
+        return nearest(word, self._starting, self._existing, self._present, count, cutoff)

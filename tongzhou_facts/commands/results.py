@@ -122,10 +122,9 @@ def find_record(index: Index, record_id: str) -> Record:
     """The record with this id, or a usage error that names the nearest ids."""
     record = index.get(record_id)
     if record is None:
-        from ..nearest import close_matches, pool_for
+        from ..nearest import nearest
 
-        pool = pool_for(record_id, index.count(), index.ids_starting, index.existing_ids)
-        close = close_matches(record_id, pool, count=3, cutoff=0.5)
+        close = nearest(record_id, index.ids_starting, index.existing_ids, index.id_prefixes, count=3, cutoff=0.5)
         hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise UsageError(f"no record with id '{record_id}'{hint}")
     return record
