@@ -118,3 +118,20 @@ def test_spelled_span() -> None:
     assert spelled_span("tuoyuzh", "成立全市首家托育综合服务指导中心") == (6, 10)  # tuo yu z(ong) h(e)
     assert spelled_span("tuoyuzx", "托育中心") == (0, 4)
     assert spelled_span("zzzz", "川姜") is None
+
+
+def test_a_few_characters_are_read_as_the_whole_table_reads_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query's characters are looked up in the table's text, not the whole table built
+    (pinyin._readings_of): the readings must be the same, polyphones in the same order."""
+    from tongzhou_facts.match import pinyin
+
+    whole = pinyin.table()
+    chars = sorted(whole)[:: max(1, len(whole) // 2000)] + ["长", "重", "行", "乐", "x", "7"]
+    for start in range(0, len(chars), 50):
+        monkeypatch.setattr(pinyin, "_looked_up", {})
+        pinyin.table.cache_clear()
+        chunk = "".join(chars[start : start + 50])
+        found = pinyin._readings_of(chunk)
+        assert pinyin.table.cache_info().currsize == 0  # looked up, not built
+        assert {c: found.get(c, ()) for c in chunk} == {c: whole.get(c, ()) for c in chunk}
+    pinyin.table.cache_clear()

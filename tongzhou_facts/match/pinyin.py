@@ -23,7 +23,7 @@ WINDOW = 4  # characters kept on each side of an alternate reading
 @functools.cache
 def table() -> dict[str, tuple[str, ...]]:
     """Character -> its toneless readings, the most common first."""
-    text = _read("pinyin.txt")
+    text = _table_text()
     found: dict[str, tuple[str, ...]] = {}
     for line in text.splitlines():
         rank, reading, chars = line.split("\t")
@@ -36,7 +36,44 @@ def table() -> dict[str, tuple[str, ...]]:
 
 
 def readings(char: str) -> tuple[str, ...]:
-    return table().get(char, ())
+    return _readings_of(char).get(char, ())
+
+
+#: Characters looked up one by one in the table's text before the whole table is built: a
+#: query needs the readings of a few characters, and building all 20,000 costs 5-10 ms.
+LOOKED_UP = 200
+_looked_up: dict[str, tuple[str, ...]] = {}
+
+
+def _readings_of(text: str) -> dict[str, tuple[str, ...]]:
+    """A map holding the readings of the characters of `text` (and maybe more): the whole
+    table once it is built (a base being indexed), else each character found in the table's
+    text, as table() would read it."""
+    if table.cache_info().currsize:
+        return table()
+    wanted = [char for char in dict.fromkeys(text) if char not in _looked_up and is_cjk(char)]
+    if len(_looked_up) + len(wanted) > LOOKED_UP:
+        return table()
+    if wanted:
+        source = _table_text()
+        for char in wanted:
+            found: tuple[str, ...] = ()
+            at = source.find(char)
+            while at != -1:  # the lines holding it, in the file's order (rank 0 lines first)
+                start = source.rfind("\n", 0, at) + 1
+                rank, reading, _ = source[start : source.find("\n", at)].split("\t")
+                if rank == "0":
+                    found = (reading,)
+                elif int(rank) < MAX_READINGS:
+                    found = (*found, reading)
+                at = source.find(char, source.find("\n", at))
+            _looked_up[char] = found
+    return _looked_up
+
+
+@functools.cache
+def _table_text() -> str:
+    return _read("pinyin.txt")
 
 
 def _spell(common: list[str], alternates: list[tuple[int, str]]) -> tuple[str, ...]:
@@ -54,7 +91,7 @@ def _spell(common: list[str], alternates: list[tuple[int, str]]) -> tuple[str, .
 @functools.lru_cache(maxsize=1 << 16)  # names, tags and places repeat across a big base
 def variants(text: str) -> tuple[str, ...]:
     """Pinyin spellings of `text` (already normalised): the common one, then around each alternate reading."""
-    readings_of = table()
+    readings_of = _readings_of(text)
     common: list[str] = []
     alternates: list[tuple[int, str]] = []
     for index, char in enumerate(text):
@@ -70,7 +107,7 @@ def variants(text: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1 << 16)
 def initials(text: str) -> tuple[str, ...]:
     """The first letters of each character's readings (川姜 → cj), with the same variants."""
-    readings_of = table()
+    readings_of = _readings_of(text)
     common: list[str] = []
     alternates: list[tuple[int, str]] = []
     for char in text:
@@ -94,7 +131,8 @@ def spelled_span(query: str, text: str) -> tuple[int, int] | None:
     """
     if not query:
         return None
-    options = [readings(char) if is_cjk(char) else () for char in text]
+    readings_of = _readings_of(text)
+    options = [readings_of.get(char, ()) if is_cjk(char) else () for char in text]
     size = len(query)
     for start in range(len(text)):
         reach = {0}
@@ -118,8 +156,11 @@ def spelled_span(query: str, text: str) -> tuple[int, int] | None:
 
 @functools.cache
 def _syllable_starts() -> frozenset[str]:
-    """Every prefix of every reading: what one character may be typed as (spelled_span)."""
-    spelled = {reading for options in set(table().values()) for reading in options}
+    """Every prefix of every reading: what one character may be typed as (spelled_span).
+    Read from the table's reading column, without building the table."""
+    spelled = {
+        line.split("\t")[1] for line in _table_text().splitlines() if line and int(line[: line.index("\t")]) < MAX_READINGS
+    }
     return frozenset(reading[:end] for reading in spelled for end in range(1, len(reading) + 1))
 
 
