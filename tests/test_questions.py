@@ -145,3 +145,12 @@ def test_the_word_files_load_fast_enough_for_every_question() -> None:
     questions.roles()
     questions.glossary()
     assert time.perf_counter() - start < 0.05
+
+
+def test_the_chinese_roles_are_the_roles_of_the_chinese_words() -> None:
+    """A Chinese question reads only `cjk_roles` (no English word normalised): the same roles."""
+    from tongzhou_facts.match.normalize import has_cjk
+    from tongzhou_facts.match.questions import cjk_roles, roles
+
+    assert cjk_roles() == {word: role for word, role in roles().items() if has_cjk(word)}
+    assert len(cjk_roles()) > 50

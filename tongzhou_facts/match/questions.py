@@ -50,12 +50,30 @@ class Question(NamedTuple):
 def roles() -> dict[str, str]:
     """Word or phrase (words joined by `_`) -> role, from data/question_words.txt."""
     out: dict[str, str] = {}
+    for role, word in _role_words():
+        # normalised like the query: 么 folds to another form, "this" loses its "s"
+        key = normalize(word) if has_cjk(word) else "_".join(normalize(part) for part in word.split("_"))
+        out.setdefault(key, role)
+    return out
+
+
+@functools.cache
+def cjk_roles() -> dict[str, str]:
+    """`roles` of the Chinese words alone: a Chinese question needs no more, and normalising
+    the English ones first costs a few milliseconds (the Latin rules' patterns)."""
+    out: dict[str, str] = {}
+    for role, word in _role_words():
+        if has_cjk(word):
+            out.setdefault(normalize(word), role)
+    return out
+
+
+def _role_words() -> list[tuple[str, str]]:
+    pairs = []
     for line in _read("question_words.txt").splitlines():
         role, *words = line.split()
-        for word in words:  # normalised like the query: 么 folds to another form, "this" loses its "s"
-            key = normalize(word) if has_cjk(word) else "_".join(normalize(part) for part in word.split("_"))
-            out.setdefault(key, role)
-    return out
+        pairs += [(role, word) for word in words]
+    return pairs
 
 
 @functools.cache
@@ -105,19 +123,19 @@ def stem(word: str) -> str:
 @functools.cache
 def _starts() -> frozenset[str]:
     """The first characters of the Chinese words a question drops."""
-    return frozenset(w[0] for w, r in roles().items() if r in DROPPED and has_cjk(w))
+    return frozenset(w[0] for w, r in cjk_roles().items() if r in DROPPED)
 
 
 @functools.cache
 def _kept(role: str) -> re.Pattern[str]:
     """Any Chinese word of a kept role (growth: 增长, 增速 …)."""
-    words = [w for w, r in roles().items() if r == role and has_cjk(w)]
+    words = [w for w, r in cjk_roles().items() if r == role]
     return re.compile("|".join(map(re.escape, words)) or "(?!)")
 
 
 @functools.cache
 def _cjk_dropped() -> re.Pattern[str]:
-    words = sorted((w for w, r in roles().items() if r in DROPPED and has_cjk(w)), key=len, reverse=True)
+    words = sorted((w for w, r in cjk_roles().items() if r in DROPPED), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words)))
 
 
@@ -137,7 +155,7 @@ def read(query: str) -> Question:
         dropped = dropped or chunk_dropped
     relative = next((RELATIVE[role] for role in RELATIVE if role in intents), None)
     for word in words:
-        role = roles().get(word.text)
+        role = (cjk_roles() if word.cjk else roles()).get(word.text)
         if role in INTENTS:
             intents.add(str(role))
         elif word.cjk:  # 经济增长 wants a growth rate as 增长 does
@@ -208,7 +226,7 @@ def _chinese_words(chunk: str, intents: set[str]) -> tuple[list[Word], bool]:
         return _cjk_runs(chunk), False
     district = ""
     for found in _cjk_dropped().finditer(chunk):
-        role = roles()[found.group()]
+        role = cjk_roles()[found.group()]
         intents.add(role)
         out += _cjk_runs(chunk[start : found.start()], district)
         district = found.group() if role == "district" else ""
