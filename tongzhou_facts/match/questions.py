@@ -7,13 +7,11 @@ date, people, a list) is its intent. English words bring the Chinese terms of th
 The words are data: data/question_words.txt and data/glossary.txt, read on first use.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from typing import NamedTuple
 
-from .normalize import _PLAIN_CJK, _read, has_cjk, normalize
+from .normalize import _read, has_cjk, is_plain_cjk, normalize
 
 #: Roles whose words are dropped from the query (`growth` and `level` are kept: they are content too).
 #: Words of a relative year, and the years they add to the sources' year (去年: the year before it).
@@ -169,7 +167,7 @@ def _split(text: str) -> tuple[list[str], list[str]]:
     """Latin words (and numbers) and runs of other characters, in order of kind."""
     latin: list[str] = []
     chinese: list[str] = []
-    if _PLAIN_CJK.fullmatch(text):  # most queries: one run of characters
+    if is_plain_cjk(text):  # most queries: one run of characters
         return [], [text]
     for piece in re.findall(_PIECES, text):
         (chinese if has_cjk(piece) else latin).append(piece)
