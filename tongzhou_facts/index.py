@@ -240,18 +240,13 @@ class Index:
                     found[column].add(row[0])
         return found
 
-    def valued(self, text: str, columns: Iterable[str], *, whole: bool) -> set[int]:
+    def valued(self, text: str, columns: Iterable[str], *, whole: bool, limit: int = -1) -> set[int]:
         """Rows where a value of one of the given search fields equals `text` (`whole`), or
         starts with it: the phrase SEP text SEP (or SEP text) in the trigram indexes, which
-        index every value between separators (index_schema.py); a scan when that phrase
-        is shorter than a trigram (`text` of one character, not whole)."""
+        index every value between separators (index_schema.py). With `limit`, at least the
+        `limit` first rows (a look-up gives rows in order)."""
         columns = tuple(_check_doc_column(c) for c in columns)
-        phrase = SEPARATOR + text + (SEPARATOR if whole else "")
-        if len(phrase) >= 3:
-            return self._phrase(phrase, columns, -1)
-        conditions = " OR ".join(f"instr(? || {column}, ?) > 0" for column in columns)
-        sql = f"SELECT n FROM docs WHERE {conditions}"
-        return {row[0] for row in self._db.execute(sql, [SEPARATOR, phrase] * len(columns))}
+        return self._phrase(SEPARATOR + text + (SEPARATOR if whole else ""), columns, limit)
 
     def containing_any(self, texts: Sequence[str], columns: Iterable[str], limit: int) -> set[int]:
         """Rows whose given search fields contain one of `texts` (each of 2+ characters), at
@@ -259,32 +254,40 @@ class Index:
         columns = tuple(_check_doc_column(c) for c in columns)
         return self._phrases(texts, columns, limit) if texts else set()
 
-    def matched_lengths(self, text: str, columns: Sequence[str], tier: int) -> dict[int, int]:
+    def matched_lengths(self, text: str, columns: Sequence[str], tier: int, limit: int | None = None) -> dict[int, int]:
         """For each row with a value in `columns` that starts with `text` (tier 1) or holds it
         (tier 2), the length of the shortest such value: what ranking measures (rank.py).
+        With `limit`, only the first `limit` rows by (length, row number).
 
         A field's values are stored shortest first (match/fields.py), so the first value that
         starts with `text` is the shortest: SQL reads its length. For a value that holds it,
         SQL reads the first value's length when the first holds it; the other rows' fields
-        are read here."""
+        are read here, so `limit` is for tier 1, or for fields of one value (name, en)."""
         columns = tuple(_check_doc_column(c) for c in columns)
-        measures = []
+        measures: list[tuple[str, str]] = []  # (the length SQL reads, or the field when it cannot)
         for c in columns:
             if tier == 1:  # the value starts where SEP text stands in SEP + field; it ends at the next SEP
                 starts = f"instr(:sep || {c}, :start)"
-                measures.append(f"CASE WHEN {starts} > 0 THEN instr(substr({c} || :sep, {starts}), :sep) - 1 END, NULL")
+                measures.append((f"CASE WHEN {starts} > 0 THEN instr(substr({c} || :sep, {starts}), :sep) - 1 END", "NULL"))
             else:
                 first = f"(instr({c} || :sep, :sep) - 1)"
                 holds = f"instr({c}, :text)"
                 measures.append(
-                    f"CASE WHEN {holds} = 0 THEN NULL WHEN {holds} + length(:text) - 1 <= {first} THEN {first} END,"
-                    f" CASE WHEN {holds} > 0 AND {holds} + length(:text) - 1 > {first} THEN {c} END"
+                    (
+                        f"CASE WHEN {holds} = 0 THEN NULL WHEN {holds} + length(:text) - 1 <= {first} THEN {first} END",
+                        f"CASE WHEN {holds} > 0 AND {holds} + length(:text) - 1 > {first} THEN {c} END",
+                    )
                 )
         params: dict[str, object] = {"sep": SEPARATOR, "start": SEPARATOR + text, "text": text}
         phrase = SEPARATOR + text if tier == 1 else text
+        selected = ", ".join(f"{length} AS m{i}, {field}" for i, (length, field) in enumerate(measures))
+        order = ""
+        if limit is not None:
+            shortest = "min(" + ", ".join(f"coalesce(m{i}, 1e9)" for i in range(len(columns))) + ", 1e9)"
+            order = f" ORDER BY {shortest}, n LIMIT {int(limit)}"
         found: dict[int, int] = {}
         for holding in self._holding(phrase, columns, params):
-            sql = f"SELECT n, {', '.join(measures)} FROM docs WHERE n IN ({holding})"
+            sql = f"SELECT n, {selected} FROM docs WHERE n IN ({holding}){order}"
             for row in self._db.execute(sql, params):
                 lengths = [length for length in row[1::2] if length is not None]
                 lengths += [min(len(v) for v in field.split(SEPARATOR) if text in v) for field in row[2::2] if field is not None]

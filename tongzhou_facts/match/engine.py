@@ -253,20 +253,23 @@ def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches
     if not limit or len(candidates) <= RANK_ALL:
         rank(candidates)
         return len(matches)
-    if not _rank_tiers(index, plan, direct & candidates, candidates, matches, limit):
+    cap = limit if allowed is None else None  # every row a look-up finds is a candidate: a group can stop at `limit`
+    if not _rank_tiers(index, plan, direct & candidates, candidates, matches, limit, cap):
         rank(candidates - set(matches))  # several words found apart (tiers 3 and 4)
     return len(candidates)
 
 
-def _rank_tiers(index: Index, plan: _Plan, direct: set[int], candidates: set[int], matches: dict[int, Match], limit: int) -> bool:
+def _rank_tiers(
+    index: Index, plan: _Plan, direct: set[int], candidates: set[int], matches: dict[int, Match], limit: int, cap: int | None
+) -> bool:
     """Rank the candidates group by group in ranking order, each group the rows whose best
     match is of one tier (0 a value equals the query, 1 starts with it, 2 contains it) and
     one field rank, until `limit` are ranked: then every row not ranked yet ranks after all
     that were, and True. False when tiers 0-2 hold fewer than `limit` (the rest are 3-4)."""
-    spelled = _Spelled(index, plan, candidates)
+    spelled = _Spelled(index, plan, candidates, cap)
     for tier in range(3):
         for field_rank in range(len(_RANKED_COLUMNS)):
-            best = _direct_group(index, plan, tier, field_rank, candidates, matches) if direct else {}
+            best = _direct_group(index, plan, tier, field_rank, candidates, matches, cap) if direct else {}
             for n, match in spelled.group(tier, field_rank, matches):
                 if n not in best or match < best[n]:
                     best[n] = match
@@ -281,8 +284,8 @@ class _Spelled:
     match a form at a tier. Latin trigrams are common, so tier 0 is one look-up over every
     pinyin column (mostly empty: then done), and the others one per field rank, as needed."""
 
-    def __init__(self, index: Index, plan: _Plan, candidates: set[int]) -> None:
-        self.index, self.plan, self.candidates = index, plan, candidates
+    def __init__(self, index: Index, plan: _Plan, candidates: set[int], cap: int | None) -> None:
+        self.index, self.plan, self.candidates, self.cap = index, plan, candidates, cap
         self.equal: dict[int, Match] | None = None  # tier 0, read once
 
     def group(self, tier: int, field_rank: int, matches: dict[int, Match]) -> Iterator[tuple[int, Match]]:
@@ -300,7 +303,7 @@ class _Spelled:
             )
             if not columns:
                 continue
-            for n, length in _lengths(self.index, form, columns, tier, self.candidates, matches):
+            for n, length in _lengths(self.index, form, columns, tier, self.candidates, matches, self.cap):
                 match = Match(0, tier, 0.0, field_rank, PINYIN, length, _LABELS[columns[0]])
                 if n not in best or match < best[n]:
                     best[n] = match
@@ -322,7 +325,7 @@ class _Spelled:
 
 
 def _direct_group(
-    index: Index, plan: _Plan, tier: int, field_rank: int, candidates: set[int], matches: dict[int, Match]
+    index: Index, plan: _Plan, tier: int, field_rank: int, candidates: set[int], matches: dict[int, Match], cap: int | None
 ) -> dict[int, Match]:
     """The rows not ranked yet whose query as typed is found at this tier (0 a value equals
     it, 1 starts with it, 2 contains it) in a field of this rank, with that match: their
@@ -330,7 +333,7 @@ def _direct_group(
     best: dict[int, Match] = {}
     for column in _RANKED_COLUMNS[field_rank][0]:
         for whole in plan.wholes:
-            for n, length in _lengths(index, whole, (column,), tier, candidates, matches):
+            for n, length in _lengths(index, whole, (column,), tier, candidates, matches, cap):
                 found = Match(0, tier, 0.0, field_rank, DIRECT, length, column)
                 if n not in best or found < best[n]:
                     best[n] = found
@@ -338,16 +341,20 @@ def _direct_group(
 
 
 def _lengths(
-    index: Index, text: str, columns: tuple[str, ...], tier: int, candidates: set[int], matches: dict[int, Match]
+    index: Index, text: str, columns: tuple[str, ...], tier: int, candidates: set[int], matches: dict[int, Match], cap: int | None
 ) -> Iterator[tuple[int, int]]:
     """(row, the length of its shortest value in `columns` that equals `text` (tier 0), starts
-    with it (1) or holds it (2)) for the candidates not ranked yet."""
+    with it (1) or holds it (2)) for the candidates not ranked yet; with `cap`, at least the
+    first `cap` of them by (length, row) when there are so many, so a group holding more
+    rows than the ranking needs reads only those (rows already ranked are at most `cap`)."""
     if tier == 0:
-        for n in index.valued(text, columns, whole=True):
+        for n in index.valued(text, columns, whole=True, limit=-1 if cap is None else cap):
             if n in candidates and n not in matches:
                 yield n, len(text)
         return
-    for n, length in index.matched_lengths(text, columns, tier).items():
+    if not (tier == 1 or set(columns) <= {"name", "en"}):  # SQL reads every length exactly only then
+        cap = None
+    for n, length in index.matched_lengths(text, columns, tier, cap).items():
         if n in candidates and n not in matches:
             yield n, length
 
