@@ -254,7 +254,9 @@ class Index:
         columns = tuple(_check_doc_column(c) for c in columns)
         return self._phrases(texts, columns, limit) if texts else set()
 
-    def matched_lengths(self, text: str, columns: Sequence[str], tier: int, limit: int | None = None) -> dict[int, int]:
+    def matched_lengths(
+        self, text: str, columns: Sequence[str], tier: int, limit: int | None = None, rows: Collection[int] | None = None
+    ) -> dict[int, int]:
         """For each row with a value in `columns` that starts with `text` (tier 1) or holds it
         (tier 2), the length of the shortest such value: what ranking measures (rank.py).
         With `limit`, only the first `limit` rows by (length, row number).
@@ -262,7 +264,9 @@ class Index:
         A field's values are stored shortest first (match/fields.py), so the first value that
         starts with `text` is the shortest: SQL reads its length. For a value that holds it,
         SQL reads the first value's length when the first holds it; the other rows' fields
-        are read here, so `limit` is for tier 1, or for fields of one value (name, en)."""
+        are read here, so `limit` is for tier 1, or for fields of one value (name, en).
+        `rows`: the rows that hold it, when the caller knows them (one character is found by
+        a scan: the caller scans once for every field)."""
         columns = tuple(_check_doc_column(c) for c in columns)
         measures: list[tuple[str, str]] = []  # (the length SQL reads, or the field when it cannot)
         for c in columns:
@@ -286,7 +290,11 @@ class Index:
             shortest = "min(" + ", ".join(f"coalesce(m{i}, 1e9)" for i in range(len(columns))) + ", 1e9)"
             order = f" ORDER BY {shortest}, n LIMIT {int(limit)}"
         found: dict[int, int] = {}
-        for holding in self._holding(phrase, columns, params):
+        if rows is None:
+            holdings = self._holding(phrase, columns, params)
+        else:
+            holdings = [",".join(str(int(n)) for n in chunk) for chunk in _chunks(sorted(rows), 50000)]
+        for holding in holdings:
             sql = f"SELECT n, {selected} FROM docs WHERE n IN ({holding}){order}"
             for row in self._db.execute(sql, params):
                 lengths = [length for length in row[1::2] if length is not None]

@@ -36,7 +36,7 @@ def search(
     check_kind(kind)
     index = open_base(file)
     text = " ".join(query)
-    found = search_counted(index, text, kind=kind, year=year, limit=limit)
+    found = search_counted(index, text, kind=kind, year=year, limit=limit, count=env.is_terminal)
     hits = found.hits
     if not hits:
         from .. import explain

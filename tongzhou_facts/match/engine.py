@@ -65,7 +65,7 @@ def search(
     limit: int | None = None,
 ) -> list[Hit]:
     """Ranked hits for `query`; the same query on the same base always ranks the same way."""
-    return search_counted(index, query, kind=kind, year=year, limit=limit).hits
+    return search_counted(index, query, kind=kind, year=year, limit=limit, count=False).hits
 
 
 class Counted(NamedTuple):
@@ -85,13 +85,15 @@ def search_counted(
     kind: str | None = None,
     year: int | None = None,
     limit: int | None = None,
+    count: bool = True,
 ) -> Counted:
-    """`search`, with the number of matches (`facts search` says "showing 20 of 57")."""
+    """`search`, with the number of matches (`facts search` says "showing 20 of 57"). Without
+    `count`, a search that matches many records may give "at least" (exact False): counting
+    them all costs more than ranking the best (a pipe is never told how many)."""
     terms = parse_query(query)
     allowed = allowed_rows(index, kind, year)
     matches: dict[int, Match] = {}
-    total = _fast_path(index, terms, allowed, matches, limit)
-    complete = True
+    total, complete = _fast_path(index, terms, allowed, matches, limit, count)
     # Nothing as typed: a question (question words, the district or a year dropped) is ranked
     # by its content words (relevance.py). The query as typed goes first: 国有 and 有机 hold a
     # filler word too, and a query that finds itself never reads the question words.
@@ -99,7 +101,7 @@ def search_counted(
         hits = _answer(index, query, kind, year, None)
         if hits is not None:
             return Counted(hits[:limit], len(hits), _all_ranked(index, hits))
-    if total < FALLBACK_BELOW:
+    if complete and total < FALLBACK_BELOW:
         complete = _fallbacks(index, terms, allowed, matches)
         total = len(matches)
     ordered = sorted(matches.items(), key=lambda item: (item[1], item[0]))
@@ -220,23 +222,39 @@ def _plan(terms: list[str]) -> _Plan:
     return _Plan(terms, wholes, [], (), latin)
 
 
-def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match], limit: int | None) -> int:
+def _fast_path(
+    index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match], limit: int | None, count: bool
+) -> tuple[int, bool]:
     """Fill `matches` with at least the best `limit` matches (all of them when `limit` is
-    None or 0), ranked exactly; the number of records that match.
+    None or 0), ranked exactly; the number of records that match, and whether that is all
+    of them (else it is "at least").
 
-    Every look-up is complete (nothing is capped before ranking). A query that matches many
-    records is ranked tier by tier (rank.py): the rows whose values equal the query, then
-    those with a value starting with it, then containing it, each field in its rank's
-    order; each group is an index look-up (index_schema.py), and the ranking stops after
-    the group that completes `limit`: every row not yet ranked ranks after all that were.
+    Nothing is capped before ranking. A query that matches many records is ranked tier by
+    tier (rank.py): the rows whose values equal the query, then those with a value starting
+    with it, then containing it, each field in its rank's order; each group is an index
+    look-up (index_schema.py), and the ranking stops after the group that completes `limit`:
+    every row not yet ranked ranks after all that were. A one-word search that need not be
+    counted (`count`) nor filtered first asks for a few more than RANK_ALL rows: when the
+    look-ups stop there, its matches are many, and the groups alone rank them.
     """
     plan = _plan(terms)
+    single = len(terms) == 1 and len(terms[0]) >= 2
+    probe = RANK_ALL + 1 if single and allowed is None and limit and not count else UNCAPPED
     direct: set[int] | None = None
+    scans: dict[str, dict[str, set[int]]] = {}  # a character's rows by field: one scan, kept for the groups
     for term in terms:
-        found = index.containing(term, FTS_COLUMNS, UNCAPPED)
+        if len(term) == 1:
+            scans[term] = index.containing_by_column(term, FTS_COLUMNS, UNCAPPED)
+            found = set().union(*scans[term].values())
+        else:
+            found = index.containing(term, FTS_COLUMNS, probe)
         direct = found if direct is None else direct & found
     direct = direct or set()
-    candidates = direct | _sounded(index, plan)
+    sounded = _sounded(index, plan, probe)
+    if probe != UNCAPPED and (len(direct) >= probe or len(sounded) >= probe):
+        ranked_all = not _rank_tiers(index, plan, bool(direct), None, matches, limit or 0, limit, scans)
+        return len(matches), ranked_all
+    candidates = direct | sounded
     if allowed is not None:
         candidates &= allowed
 
@@ -244,32 +262,41 @@ def _fast_path(index: Index, terms: list[str], allowed: set[int] | None, matches
         for n, doc in index.search_fields(sorted(rows)):
             best = direct_match(doc, terms) if n in direct else None
             if plan.forms:
-                sounded = pinyin_match(doc, plan.forms, PINYIN, with_initials=plan.latin)
-                if sounded is not None and (best is None or sounded < best):
-                    best = sounded
+                spelled = pinyin_match(doc, plan.forms, PINYIN, with_initials=plan.latin)
+                if spelled is not None and (best is None or spelled < best):
+                    best = spelled
             if best is not None:
                 matches[n] = best
 
     if not limit or len(candidates) <= RANK_ALL:
         rank(candidates)
-        return len(matches)
+        return len(matches), True
     cap = limit if allowed is None else None  # every row a look-up finds is a candidate: a group can stop at `limit`
-    if not _rank_tiers(index, plan, direct & candidates, candidates, matches, limit, cap):
+    if not _rank_tiers(index, plan, bool(direct & candidates), candidates, matches, limit, cap, scans):
         rank(candidates - set(matches))  # several words found apart (tiers 3 and 4)
-    return len(candidates)
+    return len(candidates), True
 
 
 def _rank_tiers(
-    index: Index, plan: _Plan, direct: set[int], candidates: set[int], matches: dict[int, Match], limit: int, cap: int | None
+    index: Index,
+    plan: _Plan,
+    direct: bool,
+    candidates: set[int] | None,
+    matches: dict[int, Match],
+    limit: int,
+    cap: int | None,
+    scans: dict[str, dict[str, set[int]]],
 ) -> bool:
     """Rank the candidates group by group in ranking order, each group the rows whose best
     match is of one tier (0 a value equals the query, 1 starts with it, 2 contains it) and
     one field rank, until `limit` are ranked: then every row not ranked yet ranks after all
-    that were, and True. False when tiers 0-2 hold fewer than `limit` (the rest are 3-4)."""
+    that were, and True. False when tiers 0-2 hold fewer than `limit` (the rest are 3-4).
+    `candidates` None: every row a look-up finds (no filter), `direct`: the query as typed
+    is somewhere (else its groups are skipped)."""
     spelled = _Spelled(index, plan, candidates, cap)
     for tier in range(3):
         for field_rank in range(len(_RANKED_COLUMNS)):
-            best = _direct_group(index, plan, tier, field_rank, candidates, matches, cap) if direct else {}
+            best = _direct_group(index, plan, tier, field_rank, candidates, matches, cap, scans) if direct else {}
             for n, match in spelled.group(tier, field_rank, matches):
                 if n not in best or match < best[n]:
                     best[n] = match
@@ -284,7 +311,7 @@ class _Spelled:
     match a form at a tier. Latin trigrams are common, so tier 0 is one look-up over every
     pinyin column (mostly empty: then done), and the others one per field rank, as needed."""
 
-    def __init__(self, index: Index, plan: _Plan, candidates: set[int], cap: int | None) -> None:
+    def __init__(self, index: Index, plan: _Plan, candidates: set[int] | None, cap: int | None) -> None:
         self.index, self.plan, self.candidates, self.cap = index, plan, candidates, cap
         self.equal: dict[int, Match] | None = None  # tier 0, read once
 
@@ -303,7 +330,7 @@ class _Spelled:
             )
             if not columns:
                 continue
-            for n, length in _lengths(self.index, form, columns, tier, self.candidates, matches, self.cap):
+            for n, length in _lengths(self.index, form, columns, tier, self.candidates, matches, self.cap, {}):
                 match = Match(0, tier, 0.0, field_rank, PINYIN, length, _LABELS[columns[0]])
                 if n not in best or match < best[n]:
                     best[n] = match
@@ -313,7 +340,9 @@ class _Spelled:
         """The rows with a pinyin value equal to a form, by their best such match."""
         found: dict[int, Match] = {}
         for form in self.plan.forms:
-            rows = self.index.valued(form, self.plan.sounds, whole=True) & self.candidates
+            rows = self.index.valued(form, self.plan.sounds, whole=True)
+            if self.candidates is not None:
+                rows &= self.candidates
             for field_rank, (_, columns) in enumerate(_RANKED_COLUMNS):
                 mine = tuple(c for c in columns if c in self.plan.sounds)
                 if rows and mine:
@@ -325,7 +354,14 @@ class _Spelled:
 
 
 def _direct_group(
-    index: Index, plan: _Plan, tier: int, field_rank: int, candidates: set[int], matches: dict[int, Match], cap: int | None
+    index: Index,
+    plan: _Plan,
+    tier: int,
+    field_rank: int,
+    candidates: set[int] | None,
+    matches: dict[int, Match],
+    cap: int | None,
+    scans: dict[str, dict[str, set[int]]],
 ) -> dict[int, Match]:
     """The rows not ranked yet whose query as typed is found at this tier (0 a value equals
     it, 1 starts with it, 2 contains it) in a field of this rank, with that match: their
@@ -333,7 +369,7 @@ def _direct_group(
     best: dict[int, Match] = {}
     for column in _RANKED_COLUMNS[field_rank][0]:
         for whole in plan.wholes:
-            for n, length in _lengths(index, whole, (column,), tier, candidates, matches, cap):
+            for n, length in _lengths(index, whole, (column,), tier, candidates, matches, cap, scans):
                 found = Match(0, tier, 0.0, field_rank, DIRECT, length, column)
                 if n not in best or found < best[n]:
                     best[n] = found
@@ -341,7 +377,14 @@ def _direct_group(
 
 
 def _lengths(
-    index: Index, text: str, columns: tuple[str, ...], tier: int, candidates: set[int], matches: dict[int, Match], cap: int | None
+    index: Index,
+    text: str,
+    columns: tuple[str, ...],
+    tier: int,
+    candidates: set[int] | None,
+    matches: dict[int, Match],
+    cap: int | None,
+    scans: dict[str, dict[str, set[int]]],
 ) -> Iterator[tuple[int, int]]:
     """(row, the length of its shortest value in `columns` that equals `text` (tier 0), starts
     with it (1) or holds it (2)) for the candidates not ranked yet; with `cap`, at least the
@@ -349,27 +392,33 @@ def _lengths(
     rows than the ranking needs reads only those (rows already ranked are at most `cap`)."""
     if tier == 0:
         for n in index.valued(text, columns, whole=True, limit=-1 if cap is None else cap):
-            if n in candidates and n not in matches:
+            if (candidates is None or n in candidates) and n not in matches:
                 yield n, len(text)
         return
     if not (tier == 1 or set(columns) <= {"name", "en"}):  # SQL reads every length exactly only then
         cap = None
-    for n, length in index.matched_lengths(text, columns, tier, cap).items():
-        if n in candidates and n not in matches:
+    rows = None
+    if tier == 2 and len(text) == 1:  # a scan: one for every field, kept for the other groups
+        if text not in scans:
+            scans[text] = index.containing_by_column(text, FTS_COLUMNS, UNCAPPED)
+        rows = set().union(*(scans[text].get(c, set()) for c in columns))
+    for n, length in index.matched_lengths(text, columns, tier, cap, rows).items():
+        if (candidates is None or n in candidates) and n not in matches:
             yield n, length
 
 
-def _sounded(index: Index, plan: _Plan) -> set[int]:
+def _sounded(index: Index, plan: _Plan, limit: int = UNCAPPED) -> set[int]:
     """The rows whose pinyin columns match a form of the query (rank.pinyin_match): held
     anywhere in a spelling, and in the initials held anywhere when 3+ letters long, else
-    at the start of a value (a two-letter 'cj' in the middle of initials is no match)."""
+    at the start of a value (a two-letter 'cj' in the middle of initials is no match).
+    At most `limit` rows from each look-up."""
     found: set[int] = set()
     for form in plan.forms:
         spelled = [c for c in plan.sounds if c not in INITIALS_COLUMNS or len(form) >= 3]
-        found |= index.containing(form, spelled, UNCAPPED)
+        found |= index.containing(form, spelled, limit)
         short = [c for c in plan.sounds if c in INITIALS_COLUMNS and len(form) < 3]
         if short:
-            found |= index.valued(form, short, whole=False)
+            found |= index.valued(form, short, whole=False, limit=limit)
     return found
 
 
