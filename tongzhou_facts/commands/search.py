@@ -7,7 +7,8 @@ from typing import Annotated
 from ..argv import Arg, Opt
 from ..env import Environment
 from ..errors import ExitStatus
-from .options import FileOpt, KindOpt, OutputOpts, YearOpt, check_kind, open_base
+from ..lookup import check_kind
+from .options import FileOpt, KindOpt, OutputOpts, YearOpt, open_base
 from .results import LIST_FIELDS, show_records
 
 
