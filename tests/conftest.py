@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -208,13 +209,19 @@ def toml_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def generated_base(path: Path, records: int) -> Path:
-    """A valid base of `records` records from benchmarks/generate.py (seed 0), written at `path`."""
+def generator() -> ModuleType:
+    """benchmarks/generate.py as a module (benchmarks/ is no package): its `generate`, and the
+    towns, industries and indicators it builds names from."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("facts_generate", ROOT / "benchmarks" / "generate.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    path.write_text(module.generate(records, 0), encoding="utf-8")
+    return module
+
+
+def generated_base(path: Path, records: int) -> Path:
+    """A valid base of `records` records from benchmarks/generate.py (seed 0), written at `path`."""
+    path.write_text(generator().generate(records, 0), encoding="utf-8")
     return path

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
+from .lookup import check_kind, find_record
 from .model import ALL_FIELDS, FIELD_ORDER, KIND_KEYS, OPTIONAL, REQUIRED, SOURCE_KEYS, SOURCE_REQUIRED, VIRTUAL
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ def sources_of(index: Index, records: Iterable[Record]) -> dict[str, dict[str, A
 
 def search(index: Index, query: str, *, kind: str | None = None, year: int | None = None, limit: int = 10) -> dict[str, Any]:
     """The records matching `query`, best first (what `facts search` finds), with their sources."""
-    from .commands.options import check_kind
     from .match.engine import search_counted
 
     check_kind(kind)
@@ -84,7 +84,6 @@ def ask(
 ) -> dict[str, Any]:
     """The answer to a question (`facts ask`): a sentence, the record it comes from and related
     ones; or `answered: false` and why the base cannot say, never a guess."""
-    from .commands.options import check_kind
     from .match.answer import ask as answer
     from .phrasing import abstention, language_of, sentence
 
@@ -117,7 +116,6 @@ def ask(
 
 def get(index: Index, record_id: str, fields: Sequence[str] | None = None) -> dict[str, Any]:
     """One record by id (`facts get`), all its keys or those of `fields`, and its source."""
-    from .commands.results import find_record
 
     if fields is not None:
         unknown = [f for f in fields if f not in ALL_FIELDS]
@@ -131,7 +129,6 @@ def cite(index: Index, record_ids: Sequence[str], *, style: str | None = None, l
     """A citation of these records (`facts cite`): each verbatim quote and its source's reference
     in `style` (gb7714, apa, chicago, markdown, bibtex), as text and one object per record."""
     from . import cite as citing
-    from .commands.results import find_record
 
     if lang not in ("zh", "en"):
         raise UsageError(f"unknown language '{lang}' (zh or en)")

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 from ..argv import Arg, Opt, Options
 from ..env import Environment
 from ..errors import ExitStatus, UsageError
+from ..lookup import check_kind
 from ..model import Record
-from .options import OUTPUT_OPTIONS, FileOpt, KindOpt, Output, YearOpt, check_kind, open_base
+from .options import OUTPUT_OPTIONS, FileOpt, KindOpt, Output, YearOpt, open_base
 from .results import LIST_FIELDS
 
 if TYPE_CHECKING:

@@ -8,8 +8,8 @@ from ..argv import Arg, Opt, Options
 from ..env import Environment
 from ..errors import ExitStatus, UsageError
 from ..escape import safe
+from ..lookup import find_record
 from .options import FileOpt, Output, complete_ids, open_base
-from .results import find_record
 
 #: The formats `cite` writes: its citation block, or one object per id.
 CITE_FORMATS = ("plain", "json", "jsonl")

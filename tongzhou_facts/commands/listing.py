@@ -8,6 +8,7 @@ from .. import query
 from ..argv import Opt
 from ..env import Environment
 from ..errors import ExitStatus
+from ..lookup import check_kind
 from .options import (
     CategoryOpt,
     FileOpt,
@@ -20,7 +21,6 @@ from .options import (
     UnitOpt,
     UntilOpt,
     YearOpt,
-    check_kind,
     open_base,
 )
 from .results import LIST_FIELDS, explained, show_rows

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from ..argv import Opt, Options
 from ..errors import FactsError, UsageError
-from ..model import KINDS
 from ..output import FORMATS
 
 if TYPE_CHECKING:
@@ -141,11 +140,6 @@ def open_base(files: Sequence[str] | None) -> Index:
     from ..cache import open_index
 
     return open_index(base_paths(files))
-
-
-def check_kind(kind: str | None) -> None:
-    if kind is not None and kind not in KINDS.values():
-        raise UsageError(f"unknown kind '{kind}' (metric, project or milestone)")
 
 
 #: Every output option, for listing commands; the subsets other commands take.

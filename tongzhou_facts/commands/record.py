@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 from ..argv import Arg, Opt
 from ..env import Environment
 from ..errors import ExitStatus, UsageError
+from ..lookup import find_record
 from ..output import ALL_FIELDS, write_card, write_field
 from .options import CardOutput, FileOpt, complete_ids, open_base
-from .results import find_record
 
 if TYPE_CHECKING:
     from ..context import ContextParagraph

@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..errors import ExitStatus, UsageError
+from ..errors import ExitStatus
 from ..output import parse_fields, present_fields, write
 
 if TYPE_CHECKING:
@@ -116,15 +116,3 @@ def write_rows(
         columns=columns,
         terminal=terminal,
     )
-
-
-def find_record(index: Index, record_id: str) -> Record:
-    """The record with this id, or a usage error that names the nearest ids."""
-    record = index.get(record_id)
-    if record is None:
-        from ..nearest import nearest
-
-        close = nearest(record_id, index.ids_starting, index.existing_ids, index.id_prefixes, count=3, cutoff=0.5)
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
-        raise UsageError(f"no record with id '{record_id}'{hint}")
-    return record

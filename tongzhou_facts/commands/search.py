@@ -7,7 +7,8 @@ from typing import Annotated
 from ..argv import Arg, Opt
 from ..env import Environment
 from ..errors import ExitStatus
-from .options import FileOpt, KindOpt, OutputOpts, YearOpt, check_kind, open_base
+from ..lookup import check_kind
+from .options import FileOpt, KindOpt, OutputOpts, YearOpt, open_base
 from .results import LIST_FIELDS, show_records
 
 
@@ -50,8 +51,11 @@ def search(
     highlights = None
     if out.format_for(env) == "table":
         from ..match.highlight import spans
+        from ..match.rank import HOMOPHONE, PINYIN
 
-        highlights = {hit.record.id: spans(hit.record.name, hit.terms) for hit in hits}
+        highlights = {
+            hit.record.id: spans(hit.record.name, hit.terms, by_sound=hit.match.method in (PINYIN, HOMOPHONE)) for hit in hits
+        }
     status = show_records(env, [hit.record for hit in hits], LIST_FIELDS, out, highlights)
     if env.is_terminal and found.total > len(hits):  # cut at --limit: a terminal hears how many more
         from ..explain import cut
