@@ -251,14 +251,9 @@ def _fast_path(
         direct = found if direct is None else direct & found
     direct = direct or set()
     sounded = _sounded(index, plan, probe)
-    if probe != UNCAPPED and (len(direct) >= probe or len(sounded) >= probe):
-        ranked_all = not _rank_tiers(index, plan, bool(direct), None, matches, limit or 0, limit, scans)
-        return len(matches), ranked_all
-    candidates = direct | sounded
-    if allowed is not None:
-        candidates &= allowed
 
-    def rank(rows: set[int]) -> None:
+    def ranked(rows: set[int]) -> dict[int, Match]:
+        out: dict[int, Match] = {}
         for n, doc in index.search_fields(sorted(rows)):
             best = direct_match(doc, terms) if n in direct else None
             if plan.forms:
@@ -266,38 +261,57 @@ def _fast_path(
                 if spelled is not None and (best is None or spelled < best):
                     best = spelled
             if best is not None:
-                matches[n] = best
+                out[n] = best
+        return out
 
+    if probe != UNCAPPED and (len(direct) >= probe or len(sounded) >= probe):
+        known = ranked(direct) if len(direct) <= RANK_ALL else None  # the few found as typed, ranked whole
+        ranked_all = not _rank_tiers(index, plan, direct, None, matches, limit or 0, limit, scans, known)
+        return len(matches), ranked_all
+    candidates = direct | sounded
+    if allowed is not None:
+        candidates &= allowed
     if not limit or len(candidates) <= RANK_ALL:
-        rank(candidates)
+        matches.update(ranked(candidates))
         return len(matches), True
     cap = limit if allowed is None else None  # every row a look-up finds is a candidate: a group can stop at `limit`
-    if not _rank_tiers(index, plan, bool(direct & candidates), candidates, matches, limit, cap, scans):
-        rank(candidates - set(matches))  # several words found apart (tiers 3 and 4)
+    typed = direct & candidates
+    known = ranked(typed) if plan.forms and len(typed) <= RANK_ALL else None
+    if not _rank_tiers(index, plan, typed, candidates, matches, limit, cap, scans, known):
+        matches.update(ranked(candidates - set(matches)))  # several words found apart (tiers 3 and 4)
     return len(candidates), True
 
 
 def _rank_tiers(
     index: Index,
     plan: _Plan,
-    direct: bool,
+    direct: set[int],
     candidates: set[int] | None,
     matches: dict[int, Match],
     limit: int,
     cap: int | None,
     scans: dict[str, dict[str, set[int]]],
+    known: dict[int, Match] | None,
 ) -> bool:
     """Rank the candidates group by group in ranking order, each group the rows whose best
     match is of one tier (0 a value equals the query, 1 starts with it, 2 contains it) and
     one field rank, until `limit` are ranked: then every row not ranked yet ranks after all
     that were, and True. False when tiers 0-2 hold fewer than `limit` (the rest are 3-4).
-    `candidates` None: every row a look-up finds (no filter), `direct`: the query as typed
-    is somewhere (else its groups are skipped)."""
+    `candidates` None: every row a look-up finds (no filter); `direct`: the rows holding the
+    query as typed; `known`: those rows already ranked whole (when they are few, that costs
+    less than their groups' look-ups), each joining the group of its match."""
     spelled = _Spelled(index, plan, candidates, cap)
     for tier in range(3):
         for field_rank in range(len(_RANKED_COLUMNS)):
-            best = _direct_group(index, plan, tier, field_rank, candidates, matches, cap, scans) if direct else {}
+            if known is not None:
+                best = {n: m for n, m in known.items() if m.tier == tier and m.field_rank == field_rank and n not in matches}
+            elif direct:
+                best = _direct_group(index, plan, tier, field_rank, candidates, matches, cap, scans)
+            else:
+                best = {}
             for n, match in spelled.group(tier, field_rank, matches):
+                if known is not None and n in known:
+                    continue  # ranked whole: its best is in `known`
                 if n not in best or match < best[n]:
                     best[n] = match
             matches.update(best)
