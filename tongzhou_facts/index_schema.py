@@ -8,7 +8,7 @@ from __future__ import annotations
 
 #: Bump when the schema below or the search fields (match/fields.py) change: old cache
 #: files are then ignored.
-FORMAT_VERSION = "15"
+FORMAT_VERSION = "16"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -23,6 +23,7 @@ CREATE TABLE docs (
 CREATE VIRTUAL TABLE fts USING fts5(name, en, aliases, tags, quote, extra, content='', tokenize='trigram');
 CREATE VIRTUAL TABLE fts_py USING fts5(py, py_alias, py_tags, ini, ini_alias, content='', tokenize='trigram');
 CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'row');
+CREATE VIRTUAL TABLE fts_columns USING fts5vocab(fts, 'col');
 CREATE VIRTUAL TABLE fts_py_vocab USING fts5vocab(fts_py, 'row');
 """
 #: The columns of `entries` a selection may filter on, count or list the values of.

@@ -16,7 +16,7 @@ each field's annotation when it is a string, 0.1 ms a field on every run's start
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import UsageError
@@ -300,16 +300,16 @@ def _rank_tiers(
     `candidates` None: every row a look-up finds (no filter); `direct`: the rows holding the
     query as typed; `known`: those rows already ranked whole (when they are few, that costs
     less than their groups' look-ups), each joining the group of its match."""
-    spelled = _Spelled(index, plan, candidates, cap)
+    looks = _Looks(index, candidates, cap, scans)
     for tier in range(3):
         for field_rank in range(len(_RANKED_COLUMNS)):
             if known is not None:
                 best = {n: m for n, m in known.items() if m.tier == tier and m.field_rank == field_rank and n not in matches}
             elif direct:
-                best = _direct_group(index, plan, tier, field_rank, candidates, matches, cap, scans)
+                best = _direct_group(looks, plan, tier, field_rank, matches)
             else:
                 best = {}
-            for n, match in spelled.group(tier, field_rank, matches):
+            for n, match in _spelled_group(looks, plan, tier, field_rank, matches).items():
                 if known is not None and n in known:
                     continue  # ranked whole: its best is in `known`
                 if n not in best or match < best[n]:
@@ -320,105 +320,91 @@ def _rank_tiers(
     return False
 
 
-class _Spelled:
-    """The pinyin side of the groups (rank.pinyin_match): rows whose pinyin columns of a rank
-    match a form at a tier. Latin trigrams are common, so tier 0 is one look-up over every
-    pinyin column (mostly empty: then done), and the others one per field rank, as needed."""
+class _Looks:
+    """The look-ups of one search's groups, and what they found: a Latin text's rows with a
+    value starting with it are read once and serve its tier 0 (the value is the text: as long
+    as it) and tier 1 (Latin trigrams are common: each look-up costs milliseconds), and a
+    character's rows by field are scanned once."""
 
-    def __init__(self, index: Index, plan: _Plan, candidates: set[int] | None, cap: int | None) -> None:
-        self.index, self.plan, self.candidates, self.cap = index, plan, candidates, cap
-        self.equal: dict[int, Match] | None = None  # tier 0, read once
+    def __init__(self, index: Index, candidates: set[int] | None, cap: int | None, scans: dict[str, dict[str, set[int]]]):
+        self.index, self.candidates, self.cap, self.scans = index, candidates, cap, scans
+        self.prefixed: dict[tuple[str, tuple[str, ...]], dict[int, int]] = {}
+        self.by_rank: dict[tuple[str, tuple[str, ...]], dict[int, tuple[int, int, int]]] = {}
 
-    def group(self, tier: int, field_rank: int, matches: dict[int, Match]) -> Iterator[tuple[int, Match]]:
-        if tier == 0:
-            if self.equal is None:
-                self.equal = self._equal()
-            yield from ((n, m) for n, m in self.equal.items() if m.field_rank == field_rank and n not in matches)
-            return
-        best: dict[int, Match] = {}
-        for form in self.plan.forms:
-            columns = tuple(
-                c
-                for c in _RANKED_COLUMNS[field_rank][1]
-                if c in self.plan.sounds and (c not in INITIALS_COLUMNS or tier < 2 or len(form) >= 3)
-            )
-            if not columns:
-                continue
-            for n, length in _lengths(self.index, form, columns, tier, self.candidates, matches, self.cap, {}):
+    def lengths(self, text: str, columns: tuple[str, ...], tier: int, matches: dict[int, Match]) -> Iterator[tuple[int, int]]:
+        """(row, the length of its shortest value in `columns` that equals `text` (tier 0),
+        starts with it (1) or holds it (2)) for the candidates not ranked yet; with `cap`, at
+        least the first `cap` of them by (length, row) when there are so many, so a group
+        holding more rows than the ranking needs reads only those (rows already ranked are
+        at most `cap`: tier 0 rows come first among those of tier 1, and are ranked first)."""
+        if tier == 0 and not text.isascii():  # Chinese trigrams are rare: the value itself, looked up, is cheaper
+            limit = -1 if self.cap is None else self.cap
+            found: Iterable[tuple[int, int]] = ((n, len(text)) for n in self.index.valued(text, columns, whole=True, limit=limit))
+        elif tier <= 1:
+            key = (text, columns)
+            if key not in self.prefixed:
+                self.prefixed[key] = self.index.matched_lengths(text, columns, 1, self.cap)
+            found = ((n, length) for n, length in self.prefixed[key].items() if (length == len(text)) == (tier == 0))
+        else:
+            rows = None
+            if len(text) == 1:  # a scan: one for every field, kept for the other groups
+                if text not in self.scans:
+                    self.scans[text] = self.index.containing_by_column(text, FTS_COLUMNS, UNCAPPED)
+                rows = set().union(*(self.scans[text].get(c, set()) for c in columns))
+            exact = set(columns) <= {"name", "en"}  # fields of one value: SQL reads every length (else `cap` cannot apply)
+            found = self.index.matched_lengths(text, columns, 2, self.cap if exact else None, rows).items()
+        for n, length in found:
+            if (self.candidates is None or n in self.candidates) and n not in matches:
+                yield n, length
+
+    def starting(self, text: str, ranks: dict[str, int], matches: dict[int, Match]) -> Iterator[tuple[int, tuple[int, int, int]]]:
+        """(row, its best (tier, rank, length) of a value starting with `text` in the fields of
+        `ranks`) for the candidates not ranked yet; read once (Index.starting_matches)."""
+        key = (text, tuple(ranks))
+        if key not in self.by_rank:
+            self.by_rank[key] = self.index.starting_matches(text, ranks, self.cap)
+        for n, found in self.by_rank[key].items():
+            if (self.candidates is None or n in self.candidates) and n not in matches:
+                yield n, found
+
+
+def _spelled_group(looks: _Looks, plan: _Plan, tier: int, field_rank: int, matches: dict[int, Match]) -> dict[int, Match]:
+    """The rows not ranked yet whose pinyin columns of this rank match a form of the query
+    at this tier, with their best such match (rank.pinyin_match gives the same). Tiers 0
+    and 1 come from one look-up over every pinyin column (Index.starting_matches)."""
+    best: dict[int, Match] = {}
+    for form in plan.forms:
+        if tier <= 1:
+            ranks = {c: _RANK_OF_SPELLING[c] for c in plan.sounds}
+            for n, (matched, rank, length) in looks.starting(form, ranks, matches):
+                if matched == tier and rank == field_rank:
+                    match = Match(0, tier, 0.0, field_rank, PINYIN, length, FIELD_OF_RANK[rank])
+                    if n not in best or match < best[n]:
+                        best[n] = match
+            continue
+        columns = tuple(
+            c for c in _RANKED_COLUMNS[field_rank][1] if c in plan.sounds and (c not in INITIALS_COLUMNS or len(form) >= 3)
+        )
+        if columns:
+            for n, length in looks.lengths(form, columns, tier, matches):
                 match = Match(0, tier, 0.0, field_rank, PINYIN, length, _LABELS[columns[0]])
                 if n not in best or match < best[n]:
                     best[n] = match
-        yield from best.items()
-
-    def _equal(self) -> dict[int, Match]:
-        """The rows with a pinyin value equal to a form, by their best such match."""
-        found: dict[int, Match] = {}
-        for form in self.plan.forms:
-            rows = self.index.valued(form, self.plan.sounds, whole=True)
-            if self.candidates is not None:
-                rows &= self.candidates
-            for field_rank, (_, columns) in enumerate(_RANKED_COLUMNS):
-                mine = tuple(c for c in columns if c in self.plan.sounds)
-                if rows and mine:
-                    for n in self.index.valued(form, mine, whole=True) & rows:
-                        match = Match(0, 0, 0.0, field_rank, PINYIN, len(form), _LABELS[mine[0]])
-                        if n not in found or match < found[n]:
-                            found[n] = match
-        return found
+    return best
 
 
-def _direct_group(
-    index: Index,
-    plan: _Plan,
-    tier: int,
-    field_rank: int,
-    candidates: set[int] | None,
-    matches: dict[int, Match],
-    cap: int | None,
-    scans: dict[str, dict[str, set[int]]],
-) -> dict[int, Match]:
+def _direct_group(looks: _Looks, plan: _Plan, tier: int, field_rank: int, matches: dict[int, Match]) -> dict[int, Match]:
     """The rows not ranked yet whose query as typed is found at this tier (0 a value equals
     it, 1 starts with it, 2 contains it) in a field of this rank, with that match: their
     best, since every better one was ranked before (rank.direct_match gives the same)."""
     best: dict[int, Match] = {}
     for column in _RANKED_COLUMNS[field_rank][0]:
         for whole in plan.wholes:
-            for n, length in _lengths(index, whole, (column,), tier, candidates, matches, cap, scans):
+            for n, length in looks.lengths(whole, (column,), tier, matches):
                 found = Match(0, tier, 0.0, field_rank, DIRECT, length, column)
                 if n not in best or found < best[n]:
                     best[n] = found
     return best
-
-
-def _lengths(
-    index: Index,
-    text: str,
-    columns: tuple[str, ...],
-    tier: int,
-    candidates: set[int] | None,
-    matches: dict[int, Match],
-    cap: int | None,
-    scans: dict[str, dict[str, set[int]]],
-) -> Iterator[tuple[int, int]]:
-    """(row, the length of its shortest value in `columns` that equals `text` (tier 0), starts
-    with it (1) or holds it (2)) for the candidates not ranked yet; with `cap`, at least the
-    first `cap` of them by (length, row) when there are so many, so a group holding more
-    rows than the ranking needs reads only those (rows already ranked are at most `cap`)."""
-    if tier == 0:
-        for n in index.valued(text, columns, whole=True, limit=-1 if cap is None else cap):
-            if (candidates is None or n in candidates) and n not in matches:
-                yield n, len(text)
-        return
-    if not (tier == 1 or set(columns) <= {"name", "en"}):  # SQL reads every length exactly only then
-        cap = None
-    rows = None
-    if tier == 2 and len(text) == 1:  # a scan: one for every field, kept for the other groups
-        if text not in scans:
-            scans[text] = index.containing_by_column(text, FTS_COLUMNS, UNCAPPED)
-        rows = set().union(*(scans[text].get(c, set()) for c in columns))
-    for n, length in index.matched_lengths(text, columns, tier, cap, rows).items():
-        if (candidates is None or n in candidates) and n not in matches:
-            yield n, length
 
 
 def _sounded(index: Index, plan: _Plan, limit: int = UNCAPPED) -> set[int]:
@@ -445,8 +431,10 @@ _RANKED_COLUMNS = (
     (("quote",), ()),
     (("extra",), ()),
 )
-#: The field a match in a pinyin column is reported in (rank.pinyin_match).
+#: The field a match in a pinyin column is reported in, and its rank (rank.pinyin_match).
 _LABELS = {"py": "name", "ini": "name", "py_alias": "aliases", "ini_alias": "aliases", "py_tags": "tags"}
+_RANK_OF_SPELLING = {"py": 0, "ini": 0, "py_alias": 1, "ini_alias": 1, "py_tags": 2}
+FIELD_OF_RANK = ("name", "aliases", "tags")
 
 
 def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> bool:
