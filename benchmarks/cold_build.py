@@ -87,6 +87,8 @@ def report(found: dict[str, list[Child]], args: argparse.Namespace, size: int) -
     failed = 0
     for name, ratio in ratios.items():
         target = TARGETS.get(name)
+        if name == "cold_vs_tomllib" and args.records > 100_000:
+            target = None  # the time target is for 100,000 records; a bigger base must finish within the memory one
         verdict = "" if target is None else ("  ok" if ratio <= target else "  FAIL") + f" (target <= {target})"
         failed += verdict.startswith("  FAIL")
         print(f"{name:18} {ratio:5.2f}{verdict}")
