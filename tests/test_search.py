@@ -135,3 +135,11 @@ def test_a_few_characters_are_read_as_the_whole_table_reads_them(monkeypatch: py
         assert pinyin.table.cache_info().currsize == 0  # looked up, not built
         assert {c: found.get(c, ()) for c in chunk} == {c: whole.get(c, ()) for c in chunk}
     pinyin.table.cache_clear()
+
+
+@pytest.mark.parametrize("query", ["\ue000光伏", "光伏\ue000", "gdp\ue000", "异质\ue002结", "\ue001川姜"])
+def test_the_index_separators_in_a_query_are_spaces(index: tf.Index, query: str) -> None:
+    """U+E000-U+E002 bound values inside the index: typed into a query they are spaces, never
+    the index's own boundaries (they made a value look empty, or crashed the ranking)."""
+    spaced = query.replace("\ue000", " ").replace("\ue001", " ").replace("\ue002", " ")
+    assert [h.record.id for h in tf.search(index, query)] == [h.record.id for h in tf.search(index, spaced)]

@@ -23,7 +23,7 @@ from ..errors import UsageError
 from ..index import Index
 from ..index_schema import FTS_COLUMNS
 from ..model import Record
-from .normalize import has_cjk, is_cjk, normalize
+from .normalize import has_cjk, is_cjk, normalize, query_text
 from .normalize import terms as query_terms
 from .rank import DIRECT, HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, spelled_match, typo_match
 
@@ -243,7 +243,7 @@ def _fast_path(
     direct: set[int] | None = None
     scans: dict[str, dict[str, set[int]]] = {}  # a character's rows by field: one scan, kept for the groups
     for term in terms:
-        if len(term) == 1:
+        if len(term) == 1 and len(terms) == 1:  # its groups look it up by field: one scan for them all
             scans[term] = index.containing_by_column(term, FTS_COLUMNS, UNCAPPED)
             found = set().union(*scans[term].values())
         else:
@@ -495,7 +495,7 @@ def suggestions(index: Index, query: str, count: int = 3, *, kind: str | None = 
     records of this kind and year (either None: any), so it never offers one the filters exclude."""
     from ..nearest import MAX_COMPARED, close_matches
 
-    whole = normalize(query)
+    whole = normalize(query_text(query))
     if not whole:
         return []
     keys = set(list(dict.fromkeys(c for c in whole if is_cjk(c)))[:MAX_HINT_KEYS]) or {whole[:2]}

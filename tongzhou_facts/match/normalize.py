@@ -206,10 +206,20 @@ def is_cjk(char: str) -> bool:
     return "\u3400" <= first <= "\u9fff" or "\U00020000" <= first <= "\U0002ffff"
 
 
+def query_text(query: str) -> str:
+    """A query with the private-use characters the index uses (SEPARATOR, FIELD_SEPARATOR,
+    index.GAP: U+E000-U+E002) made spaces: typed into a query they would act as the index's
+    own boundaries."""
+    return query.translate(_PRIVATE) if max(query, default="") >= "\ue000" else query
+
+
+_PRIVATE = {0xE000: " ", 0xE001: " ", 0xE002: " "}
+
+
 def terms(query: str) -> list[str]:
     """The query's terms: whitespace-separated pieces, each normalised, none empty."""
     out = []
-    for piece in query.split():
+    for piece in query_text(query).split():
         normal = normalize(piece)
         if normal:
             out.append(normal)

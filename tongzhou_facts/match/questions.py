@@ -11,7 +11,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from .normalize import _read, has_cjk, is_plain_cjk, normalize
+from .normalize import _read, has_cjk, is_plain_cjk, normalize, query_text
 
 #: Roles whose words are dropped from the query (`growth` and `level` are kept: they are content too).
 #: Words of a relative year, and the years they add to the sources' year (去年: the year before it).
@@ -139,7 +139,7 @@ def _cjk_dropped() -> re.Pattern[str]:
 
 def read(query: str) -> Question:
     """The question in `query` (see the module docstring)."""
-    text = normalize(query)
+    text = normalize(query_text(query))
     years: list[int] = []
     if any(c.isdigit() for c in text):  # the pattern is compiled only when needed
         years = [int(y) for y in re.findall(_YEAR, text)]
