@@ -26,7 +26,8 @@ from tongzhou_facts import validate
 from tongzhou_facts.errors import BaseError
 from tongzhou_facts.load import load
 from tongzhou_facts.match import fields
-from tongzhou_facts.match.normalize import SEPARATOR
+from tongzhou_facts.match.normalize import SEPARATOR, has_cjk
+from tongzhou_facts.match.pinyin import initials
 from tongzhou_facts.model import Record
 
 from . import reference_fields
@@ -47,9 +48,13 @@ def shortest_first(field: str) -> str:
 
 
 def assert_same_fields(records: list[Record]) -> None:
+    """The fields of the reference, and ini_tags (added since): the initials of its Chinese tags."""
     for record in records:
-        expected = {key: shortest_first(value) for key, value in reference_fields.searchable(record).items()}
-        assert list(fields.searchable(record).items()) == list(expected.items()), record.id
+        reference = reference_fields.searchable(record)
+        expected = {key: shortest_first(value) for key, value in reference.items()}
+        chinese = [tag for tag in reference["tags"].split(SEPARATOR) if has_cjk(tag)]
+        expected["ini_tags"] = shortest_first(SEPARATOR.join(v for tag in chinese for v in initials(tag)))
+        assert fields.searchable(record) == expected, record.id
 
 
 def test_the_bundled_base_gets_the_same_fields() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 #: Bump when the schema below or the search fields (match/fields.py) change: old cache
 #: files are then ignored.
-FORMAT_VERSION = "16"
+FORMAT_VERSION = "17"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -18,10 +18,10 @@ CREATE TABLE entries (
 );
 CREATE TABLE docs (
     n INTEGER PRIMARY KEY, name TEXT, en TEXT, aliases TEXT, tags TEXT, quote TEXT, extra TEXT,
-    py TEXT, py_alias TEXT, py_tags TEXT, ini TEXT, ini_alias TEXT
+    py TEXT, py_alias TEXT, py_tags TEXT, ini TEXT, ini_alias TEXT, ini_tags TEXT
 );
 CREATE VIRTUAL TABLE fts USING fts5(name, en, aliases, tags, quote, extra, content='', tokenize='trigram');
-CREATE VIRTUAL TABLE fts_py USING fts5(py, py_alias, py_tags, ini, ini_alias, content='', tokenize='trigram');
+CREATE VIRTUAL TABLE fts_py USING fts5(py, py_alias, py_tags, ini, ini_alias, ini_tags, content='', tokenize='trigram');
 CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'row');
 CREATE VIRTUAL TABLE fts_columns USING fts5vocab(fts, 'col');
 CREATE VIRTUAL TABLE fts_py_vocab USING fts5vocab(fts_py, 'row');
@@ -29,14 +29,14 @@ CREATE VIRTUAL TABLE fts_py_vocab USING fts5vocab(fts_py, 'row');
 #: The columns of `entries` a selection may filter on, count or list the values of.
 FILTER_COLUMNS = ("kind", "category", "place", "unit", "year")
 #: The search fields of a record: the columns of `docs` (match/fields.py fills them).
-DOC_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra", "py", "py_alias", "py_tags", "ini", "ini_alias")
+DOC_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra", "py", "py_alias", "py_tags", "ini", "ini_alias", "ini_tags")
 #: The columns of the trigram index `fts` (the first of DOC_COLUMNS), and of `fts_py` (the rest:
 #: pinyin and initials). Both are contentless and index each field *wrapped*: a SEPARATOR
 #: before and after every value (build.py writes them so), so the index also answers "a value equals
 #: X" (the phrase SEP X SEP) and "a value starts with X" (SEP X), even for a two-character X:
 #: the first tiers of the ranking (match/rank.py) are index look-ups, not scans.
 FTS_COLUMNS = ("name", "en", "aliases", "tags", "quote", "extra")
-PINYIN_FTS_COLUMNS = ("py", "py_alias", "py_tags", "ini", "ini_alias")
+PINYIN_FTS_COLUMNS = ("py", "py_alias", "py_tags", "ini", "ini_alias", "ini_tags")
 #: The index table that holds each search column (its trigrams: the table + "_vocab").
 FTS_TABLE = {**dict.fromkeys(FTS_COLUMNS, "fts"), **dict.fromkeys(PINYIN_FTS_COLUMNS, "fts_py")}
 

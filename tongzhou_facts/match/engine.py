@@ -46,6 +46,8 @@ RANK_ALL = 500
 UNCAPPED = -1
 TYPO_COLUMNS = ("name", "en", "aliases")
 INITIALS_COLUMNS = ("ini", "ini_alias")
+#: Where loose pinyin looks (rank.spelled_match reads names, aliases and tags): their initials.
+SPELLED_INITIALS = ("ini", "ini_alias", "ini_tags")
 
 
 class Hit(NamedTuple):
@@ -470,11 +472,11 @@ def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches
 
 
 def _spelled_candidates(index: Index, query: str) -> set[int]:
-    """Rows whose name or alias initials hold the start of a span `query` may spell."""
+    """Rows whose name, alias or tag initials hold the start of a span `query` may spell."""
     from .pinyin import spelled_initials
 
     three, two = spelled_initials(query)
-    return index.containing_any([*sorted(three), *sorted(two)], INITIALS_COLUMNS, MAX_CANDIDATES)
+    return index.containing_any([*sorted(three), *sorted(two)], SPELLED_INITIALS, MAX_CANDIDATES)
 
 
 def _one_edit_candidates(index: Index, text: str) -> set[int]:

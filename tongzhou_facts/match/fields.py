@@ -88,12 +88,16 @@ def _alias_fields(aliases: tuple[str, ...]) -> tuple[str, str, str]:
 
 
 @functools.lru_cache(maxsize=REMEMBERED)
-def _tag_fields(tags: tuple[str, ...]) -> tuple[str, str]:
-    """The tags' fields (with category, place, status, measure, companies and people): tags and py_tags."""
+def _tag_fields(tags: tuple[str, ...]) -> tuple[str, str, str]:
+    """The tags' fields (with category, place, status, measure, companies and people): tags,
+    py_tags and ini_tags (initials: only loose pinyin reads them, rank.spelled_match, whose
+    look-up finds a tag like 川姜镇 by them)."""
     terms = [_term(v) for v in tags]
+    chinese = [normal for normal, cjk in terms if cjk and normal]
     return (
         _joined([normal for normal, _ in terms]),
-        _joined([v for normal, cjk in terms if cjk and normal for v in variants(normal)]),
+        _joined([v for normal in chinese for v in variants(normal)]),
+        _joined([v for normal in chinese for v in initials(normal)]),
     )
 
 
@@ -128,7 +132,7 @@ def searchable(record: Record) -> dict[str, str]:
 
     name, py, ini = _name_fields(record.name)
     aliases, py_alias, ini_alias = _alias_fields(record.aliases())
-    tags, py_tags = _tag_fields(tuple(tagged))
+    tags, py_tags, ini_tags = _tag_fields(tuple(tagged))
     return {
         "name": name,
         "en": _term(str(get("name_en") or ""))[0],
@@ -141,4 +145,5 @@ def searchable(record: Record) -> dict[str, str]:
         "py_alias": py_alias,
         "ini_alias": ini_alias,
         "py_tags": py_tags,
+        "ini_tags": ini_tags,
     }
