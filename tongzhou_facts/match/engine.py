@@ -389,7 +389,7 @@ def _spelled_group(looks: _Looks, plan: _Plan, tier: int, field_rank: int, match
         )
         if columns:
             for n, length in looks.lengths(form, columns, tier, matches):
-                match = Match(0, tier, 0.0, field_rank, PINYIN, length, _LABELS[columns[0]])
+                match = Match(0, tier, 0.0, field_rank, PINYIN, length, FIELD_OF_RANK[field_rank])
                 if n not in best or match < best[n]:
                     best[n] = match
     return best
@@ -433,9 +433,8 @@ _RANKED_COLUMNS = (
     (("quote",), ()),
     (("extra",), ()),
 )
-#: The field a match in a pinyin column is reported in, and its rank (rank.pinyin_match).
-_LABELS = {"py": "name", "ini": "name", "py_alias": "aliases", "ini_alias": "aliases", "py_tags": "tags"}
-_RANK_OF_SPELLING = {"py": 0, "ini": 0, "py_alias": 1, "ini_alias": 1, "py_tags": 2}
+#: The rank of each pinyin column, and the field a match in one is reported in (rank.pinyin_match).
+_RANK_OF_SPELLING = {column: rank for rank, (_, spelled) in enumerate(_RANKED_COLUMNS) for column in spelled}
 FIELD_OF_RANK = ("name", "aliases", "tags")
 
 
