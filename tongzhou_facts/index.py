@@ -17,15 +17,12 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .escape import undecodable
-from .index_schema import DOC_COLUMNS, FILTER_COLUMNS, FTS_TABLE, SEPARATOR
+from .index_schema import DOC_COLUMNS, FILTER_COLUMNS, FTS_TABLE, GAP, SEPARATOR
 from .model import Record, Source, record_from_dict
 
 if TYPE_CHECKING:
     from .model import Base
 
-#: In a text given to `_expressions`: any one character (a private-use character no search
-#: field holds: normalising makes the fields' own separators spaces).
-GAP = "\ue002"
 #: Numbers (or ids) per `IN (…)` query: far below SQLite's limit on parameters.
 CHUNK = 500
 #: Bytes written as themselves in a `file:` URI; everything else is %XX (RFC 3986 unreserved, and `/`).
@@ -223,7 +220,7 @@ class Index:
         the trigram indexes for 2+ characters, a scan (in C) for one."""
         columns = tuple(_check_doc_column(c) for c in columns)
         if len(text) >= 2:
-            return self._phrase(text, columns, limit)
+            return self._phrases([text], columns, limit)
         return set().union(*self.containing_by_column(text, columns, limit).values())
 
     def containing_by_column(self, text: str, columns: Iterable[str], limit: int) -> dict[str, set[int]]:
@@ -231,7 +228,7 @@ class Index:
         `limit` from each look-up): index look-ups for 2+ characters, one scan (in C) for one."""
         columns = tuple(_check_doc_column(c) for c in columns)
         if len(text) >= 2:
-            return {c: self._phrase(text, (c,), limit) for c in columns}
+            return {c: self._phrases([text], (c,), limit) for c in columns}
         conditions = [f"instr({column}, ?) > 0" for column in columns]
         sql = f"SELECT n, {', '.join(conditions)} FROM docs WHERE {' OR '.join(conditions)} LIMIT ?"
         found: dict[str, set[int]] = {c: set() for c in columns}
@@ -247,7 +244,7 @@ class Index:
         index every value between separators (index_schema.py). With `limit`, at least the
         `limit` first rows (a look-up gives rows in order)."""
         columns = tuple(_check_doc_column(c) for c in columns)
-        return self._phrase(SEPARATOR + text + (SEPARATOR if whole else ""), columns, limit)
+        return self._phrases([SEPARATOR + text + (SEPARATOR if whole else "")], columns, limit)
 
     def containing_any(self, texts: Sequence[str], columns: Iterable[str], limit: int) -> set[int]:
         """Rows whose given search fields contain one of `texts` (each of 2+ characters), at
@@ -339,11 +336,8 @@ class Index:
             out.append(f"SELECT rowid FROM {table} WHERE {table} MATCH :match{number}")
         return out
 
-    def _phrase(self, phrase: str, columns: Sequence[str], limit: int) -> set[int]:
-        """Rows whose columns (of one or both trigram tables) hold `phrase` (2+ characters)."""
-        return self._phrases([phrase], columns, limit)
-
     def _phrases(self, texts: Sequence[str], columns: Sequence[str], limit: int) -> set[int]:
+        """Rows whose columns (of one or both trigram tables) hold one of `texts` (2+ characters)."""
         found: set[int] = set()
         for table, expression in self._expressions(texts, columns):
             sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?"

@@ -41,6 +41,9 @@ PINYIN_FTS_COLUMNS = ("py", "py_alias", "py_tags", "ini", "ini_alias", "ini_tags
 FTS_TABLE = {**dict.fromkeys(FTS_COLUMNS, "fts"), **dict.fromkeys(PINYIN_FTS_COLUMNS, "fts_py")}
 
 
-#: Between the values of a search field: match.normalize.SEPARATOR, written here too so that
-#: reading an index needs no text normalisation (tests/test_index.py checks they agree).
+#: Between the values of a search field (match/normalize.py takes it from here, so reading an
+#: index needs no text normalisation), and, in a text the index looks up, any one character
+#: (index.py `_expressions`). Private-use characters no search field holds: normalising makes
+#: the fields' own into spaces, and a query's too (match.normalize.query_text).
 SEPARATOR = "\ue000"
+GAP = "\ue002"

@@ -75,8 +75,9 @@ class Counted(NamedTuple):
 
     hits: list[Hit]
     total: int
-    #: False when `total` is a lower bound: a look-up stopped at MAX_CANDIDATES rows, or a
-    #: question's ranking read only its best relevance.MAX_RANKED.
+    #: False when `total` is a lower bound: a search asked not to `count`, a fallback's look-up
+    #: that stopped at MAX_CANDIDATES rows, or a question's ranking that read only its best
+    #: relevance.MAX_RANKED.
     exact: bool
 
 
@@ -380,7 +381,7 @@ def _spelled_group(looks: _Looks, plan: _Plan, tier: int, field_rank: int, match
             ranks = {c: _RANK_OF_SPELLING[c] for c in plan.sounds}
             for n, (matched, rank, length) in looks.starting(form, ranks, matches):
                 if matched == tier and rank == field_rank:
-                    match = Match(0, tier, 0.0, field_rank, PINYIN, length, FIELD_OF_RANK[rank])
+                    match = Match(0, tier, 0.0, field_rank, PINYIN, length, _FIELD_OF_RANK[rank])
                     if n not in best or match < best[n]:
                         best[n] = match
             continue
@@ -389,7 +390,7 @@ def _spelled_group(looks: _Looks, plan: _Plan, tier: int, field_rank: int, match
         )
         if columns:
             for n, length in looks.lengths(form, columns, tier, matches):
-                match = Match(0, tier, 0.0, field_rank, PINYIN, length, FIELD_OF_RANK[field_rank])
+                match = Match(0, tier, 0.0, field_rank, PINYIN, length, _FIELD_OF_RANK[field_rank])
                 if n not in best or match < best[n]:
                     best[n] = match
     return best
@@ -435,7 +436,7 @@ _RANKED_COLUMNS = (
 )
 #: The rank of each pinyin column, and the field a match in one is reported in (rank.pinyin_match).
 _RANK_OF_SPELLING = {column: rank for rank, (_, spelled) in enumerate(_RANKED_COLUMNS) for column in spelled}
-FIELD_OF_RANK = ("name", "aliases", "tags")
+_FIELD_OF_RANK = tuple(direct[0] for direct, _ in _RANKED_COLUMNS)
 
 
 def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches: dict[int, Match]) -> bool:

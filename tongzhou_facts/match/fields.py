@@ -18,8 +18,9 @@ import functools
 from typing import Any
 
 from ..figures import chinese_date, number
+from ..index_schema import SEPARATOR
 from ..model import Record
-from .normalize import FIELD_SEPARATOR, SEPARATOR, has_cjk, normalize
+from .normalize import FIELD_SEPARATOR, has_cjk, normalize
 from .pinyin import initials, variants
 
 #: Values remembered with their searchable form: far more than the distinct names, tags and

@@ -14,11 +14,12 @@ import functools
 import os
 import re
 
+from ..index_schema import GAP, SEPARATOR
+
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")  # not importlib.resources: 18 ms
-#: Joins the values of one field (aliases, tags…) so a field is normalised in one call;
-#: a private-use character: kept by every step below, never typed in a query.
-SEPARATOR = "\ue000"
-FIELD_SEPARATOR = "\ue001"  # the same, between the fields of one record
+#: Between the fields of one record, as SEPARATOR (index_schema.py) is between the values of
+#: one field: private-use characters, kept by every step below, made spaces in a query.
+FIELD_SEPARATOR = "\ue001"
 #: The rules' patterns are compiled on first use (see `_patterns`), not at import: a warm
 #: search of a Chinese query needs none of them, and together they cost milliseconds.
 _PATTERNS = {
@@ -36,13 +37,6 @@ _PATTERNS = {
 #: through the table's text, one look-up each; past them the table is built as a dict (2 ms),
 #: which maps any text at C speed. A warm search maps its query and nothing else.
 SHORT_MAP_BUDGET = 64
-
-
-def __getattr__(name: str) -> re.Pattern[str]:
-    """The compiled patterns by their old names (`_PLAIN_CJK`…), for modules that import them."""
-    if name in _PATTERNS:
-        return _pattern(name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.cache
@@ -208,12 +202,12 @@ def is_cjk(char: str) -> bool:
 
 def query_text(query: str) -> str:
     """A query with the private-use characters the index uses (SEPARATOR, FIELD_SEPARATOR,
-    index.GAP: U+E000-U+E002) made spaces: typed into a query they would act as the index's
-    own boundaries."""
-    return query.translate(_PRIVATE) if max(query, default="") >= "\ue000" else query
+    GAP) made spaces: typed into a query they would act as the index's own boundaries."""
+    return query.translate(_PRIVATE) if max(query, default="") >= min(_PRIVATE_CHARACTERS) else query
 
 
-_PRIVATE = {0xE000: " ", 0xE001: " ", 0xE002: " "}
+_PRIVATE_CHARACTERS = (SEPARATOR, FIELD_SEPARATOR, GAP)
+_PRIVATE = dict.fromkeys(map(ord, _PRIVATE_CHARACTERS), " ")
 
 
 def terms(query: str) -> list[str]:

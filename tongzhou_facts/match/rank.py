@@ -13,7 +13,7 @@ uses tiers 3 (every content word) and 4 (some), ordered within by `weight`.
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .normalize import SEPARATOR
+from ..index_schema import SEPARATOR
 
 #: Field name -> weight rank (lower is stronger). `en` is a name: it ranks with it.
 FIELDS: dict[str, int] = {"name": 0, "en": 0, "aliases": 1, "tags": 2, "quote": 3, "extra": 4}
