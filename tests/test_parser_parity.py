@@ -361,16 +361,17 @@ EDGE_CASES: list[tuple[str, list[str], str]] = [
     ("search", [], USAGE),
     ("search", ["--kind", "project"], USAGE),
     ("get", [], USAGE),
-    ("get", ["a", "b", "c"], USAGE),
+    ("get", ["a", "b", "c"], FAST),  # ids and fields, as many as given
     ("show", [], USAGE),
     ("show", ["a", "b"], USAGE),
     ("export", ["extra"], USAGE),
     ("stats", ["extra"], USAGE),
     # options a command does not take
-    ("show", ["gdp-2023", "--fields", "id"], USAGE),
+    ("show", ["gdp-2023", "--fields", "id"], FAST),
     ("show", ["gdp-2023", "--bom"], USAGE),
     ("stats", ["--fields", "x"], USAGE),
-    ("get", ["gdp-2023", "--format", "json"], USAGE),
+    ("get", ["gdp-2023", "--format", "json"], FAST),
+    ("get", ["gdp-2023", "--fields", "id"], USAGE),
     # help
     ("search", ["--help"], HELP),
     ("search", ["x", "-h"], HELP),

@@ -248,13 +248,15 @@ def write_card(
     lang: str = "zh",
     context: Sequence[ContextParagraph] | None = None,
     terminal: bool = False,
+    fields: Sequence[str] | None = None,
 ) -> None:
     """One record with every field it has (`facts show` off a terminal); JSON adds its source
     document. With a `context` (`--source`), JSON adds it as data and the other formats a last
-    field, `context`: the paragraphs with 【the quote】 and 〔evidence〕 marked."""
+    field, `context`: the paragraphs with 【the quote】 and 〔evidence〕 marked. `fields`
+    (`--fields`): those alone, in that order, and no source document."""
     if fmt in ("json", "jsonl"):
-        obj = record_object(record, None)
-        if source is not None:
+        obj = record_object(record, fields, lang) if fields is not None else record_object(record, None)
+        if source is not None and fields is None:
             obj["source_document"] = source.to_dict()
         if context is not None:
             from .context import context_object
@@ -262,8 +264,9 @@ def write_card(
             obj["context"] = context_object(context)
         out.write(to_json(obj, indent=2 if fmt == "json" else None) + "\n")
         return
-    present = record.to_dict()
-    fields = [k for k in ALL_FIELDS if k in present]
+    if fields is None:
+        present = record.to_dict()
+        fields = [k for k in ALL_FIELDS if k in present]
     if context is None:
         write([record], fmt, fields, out, lang=lang, all_fields=False, terminal=terminal)
         return

@@ -135,25 +135,24 @@ def card(
     env: Environment,
     lang: str = "zh",
     context: Sequence[ContextParagraph] | None = None,
+    fields: Sequence[str] | None = None,
 ) -> None:
     """One record with every field, its quote and its source; with a `context` (`--source`),
-    the paragraphs around the quote, the quote and the evidence highlighted."""
-    labels = dict(zip(record.to_dict(), headers(list(record.to_dict()), lang), strict=True))
+    the paragraphs around the quote, the quote and the evidence highlighted. `fields`
+    (`--fields`): those rows alone, in that order (a field the record lacks, empty)."""
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    shown = record.to_dict()
-    headline = figure(record, lang)
-    if headline:
-        grid.add_row(_text("数据" if lang == "zh" else "Figure"), _text(headline, "bold"))
-    for key, value in shown.items():
-        if key in ("name", "quote"):
-            continue
-        grid.add_row(_text(labels[key]), _text(cell(record, key, lang) if key == "status" else text_of(value)))
-    grid.add_row(_text(labels["quote"]), _text("「" + str(shown["quote"]) + "」", "italic"))
+    if fields is not None:
+        for key, label in zip(fields, headers(fields, lang), strict=True):
+            text = cell(record, key, lang)
+            quoted = key == "quote" and bool(text)
+            grid.add_row(_text(label), _text("「" + text + "」" if quoted else text, "italic" if quoted else ""))
+    else:
+        _card_rows(grid, record, lang)
     if context is not None:
         grid.add_row(_text("上下文" if lang == "zh" else "Context"), _context(context, env))
-    if source is not None:
+    if source is not None and fields is None:
         described = source.title + "".join(f" · {v}" for k, v in source.extra.items() if k in ("author", "publisher", "date"))
         grid.add_row(_text("出处" if lang == "zh" else "Source document"), _text(described))
     from rich.panel import Panel
@@ -164,6 +163,20 @@ def card(
         grid, title=_text(title, "bold " + style), title_align="left", box=box.ROUNDED if env.unicode else box.ASCII, expand=False
     )
     console(env).print(panel)
+
+
+def _card_rows(grid: Table, record: Record, lang: str) -> None:
+    """A card's rows: the figure, every field the record has, and its quote."""
+    labels = dict(zip(record.to_dict(), headers(list(record.to_dict()), lang), strict=True))
+    shown = record.to_dict()
+    headline = figure(record, lang)
+    if headline:
+        grid.add_row(_text("数据" if lang == "zh" else "Figure"), _text(headline, "bold"))
+    for key, value in shown.items():
+        if key in ("name", "quote"):
+            continue
+        grid.add_row(_text(labels[key]), _text(cell(record, key, lang) if key == "status" else text_of(value)))
+    grid.add_row(_text(labels["quote"]), _text("「" + str(shown["quote"]) + "」", "italic"))
 
 
 #: How a card shows a record's spans in its paragraphs, in colour; without, they are marked 【】 〔〕.

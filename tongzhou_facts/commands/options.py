@@ -144,6 +144,21 @@ def open_base(files: Sequence[str] | None) -> Index:
 
 #: Every output option, for listing commands; the subsets other commands take.
 OutputOpts = Annotated[Output, Options(Output, OUTPUT_OPTIONS)]
-CardOutput = Annotated[Output, Options(Output, {k: OUTPUT_OPTIONS[k] for k in ("fmt", "lang", "no_color")})]
+CardOutput = Annotated[Output, Options(Output, {k: OUTPUT_OPTIONS[k] for k in ("fmt", "fields", "lang", "no_color")})]
+#: `facts get`: bare values by default, wherever they go (a script's format), or one it names.
+GetOutput = Annotated[
+    Output,
+    Options(
+        Output,
+        {
+            "fmt": (
+                str | None,
+                Opt("--format", help="plain (default: the bare values, tab-separated), tsv, csv, json, jsonl or table."),
+                None,
+            ),
+            **{k: OUTPUT_OPTIONS[k] for k in ("no_color", "csv_raw")},
+        },
+    ),
+]
 CountsOutput = Annotated[Output, Options(Output, {k: OUTPUT_OPTIONS[k] for k in ("fmt", "lang", "no_color", "csv_raw")})]
 ExportOutput = Annotated[Output, Options(Output, {k: OUTPUT_OPTIONS[k] for k in ("bom", "csv_raw")})]
