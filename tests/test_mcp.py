@@ -142,6 +142,28 @@ def test_get_one_record_and_some_fields(base: tf.Base) -> None:
     }
 
 
+def test_get_forgives_a_name_as_the_cli_does(base: tf.Base) -> None:
+    """A name instead of an id: the record search finds as the unique best match, with a note
+    saying so; a word that several records match equally is an error naming them."""
+
+    async def work(client: Client) -> list[Any]:
+        return [
+            await client.call_tool("get", {"id": "地区生产总值", "fields": ["value"]}),
+            await client.call_tool("get", {"id": "GDP"}),
+            await client.call_tool("get", {"id": "gdp-2023"}),
+            await client.call_tool("get", {"id": "川姜"}),
+        ]
+
+    by_name, by_alias, by_id, several = talk(work)
+    assert structured(by_name)["record"]["value"] == base.get("gdp-2023").data["value"]
+    assert structured(by_name)["note"] == "no record with id '地区生产总值'; this is gdp-2023, the best match search finds for it"
+    assert structured(by_alias)["record"]["id"] == "gdp-2023" and "search" in structured(by_alias)["note"]
+    assert "note" not in structured(by_id)  # an id is an id: nothing to say
+    text = error_text(several)
+    assert "no record with id '川姜'; search finds 4:" in text
+    assert "chuanjiang-pingchao-development-2023 (专题研究推动川姜、平潮高质量发展)" in text
+
+
 def test_cite_in_a_style(base: tf.Base) -> None:
     data = structured(call("cite", {"ids": ["gdp-2023", "gdp-growth-2023"], "style": "apa"}))
     assert data["style"] == "apa"

@@ -72,12 +72,13 @@ def build_server(paths: Sequence[str]) -> MCPServer:
 
     @server.tool()
     def get(
-        id: Annotated[str, Field(description="A record id, e.g. gdp-2023")],
+        id: Annotated[str, Field(description="A record id, e.g. gdp-2023, or a name search finds, e.g. GDP")],
         fields: Annotated[
             list[str] | None, Field(description="Only these fields (id, source and quote always come), e.g. value, unit, date.")
         ] = None,
     ) -> dict[str, Any]:
-        """One record by id: every field (or those asked for), its quote and its source."""
+        """One record by id: every field (or those asked for), its quote and its source. A name
+        instead of an id gets the one record search finds for it, with a note saying so."""
         return answer(lambda index: tools.get(index, id, fields))
 
     @server.tool()

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
-from .lookup import check_kind, find_record
+from .lookup import check_kind, find_record, resolve_record
 from .model import ALL_FIELDS, FIELD_ORDER, KIND_KEYS, OPTIONAL, REQUIRED, SOURCE_KEYS, SOURCE_REQUIRED, VIRTUAL
 
 if TYPE_CHECKING:
@@ -115,14 +115,19 @@ def ask(
 
 
 def get(index: Index, record_id: str, fields: Sequence[str] | None = None) -> dict[str, Any]:
-    """One record by id (`facts get`), all its keys or those of `fields`, and its source."""
+    """One record by id (`facts get`), all its keys or those of `fields`, and its source. An id
+    that is none is searched for as `facts get` does (lookup.resolve_record): the record search
+    finds as the unique best match comes with a `note` saying so; several are an error naming them."""
 
     if fields is not None:
         unknown = [f for f in fields if f not in ALL_FIELDS]
         if unknown:
             raise UsageError(f"unknown field '{unknown[0]}' (fields: {', '.join(ALL_FIELDS)})")
-    record = find_record(index, record_id)
-    return {"record": record_data(record, fields), "sources": sources_of(index, [record])}
+    record, by_search = resolve_record(index, record_id)
+    answer: dict[str, Any] = {"record": record_data(record, fields), "sources": sources_of(index, [record])}
+    if by_search:
+        answer["note"] = f"no record with id '{record_id}'; this is {record.id}, the best match search finds for it"
+    return answer
 
 
 def cite(index: Index, record_ids: Sequence[str], *, style: str | None = None, lang: str = "zh") -> dict[str, Any]:
