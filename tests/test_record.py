@@ -91,6 +91,17 @@ def test_show_fields_on_a_terminal_is_a_card_of_those_fields() -> None:
     assert "Quote" not in text and "Category" not in text
 
 
+def test_show_fields_with_source_keep_the_context(capsys: Capsys, tmp_path: Path) -> None:
+    """--source asks for the paragraph: --fields does not take it away (the last column, or a key)."""
+    text = tmp_path / "source.txt"
+    text.write_text("通州建筑施工总产值突破2600亿元,新增鲁班奖两项。\n", encoding="utf-8")
+    code, out, _ = run(capsys, "show", "luban-awards-2023", "--source", text, "--fields", "id,value", "--format", "tsv")
+    assert code == 0
+    assert out == "id\tvalue\tcontext\nluban-awards-2023\t2\t通州建筑施工总产值突破2600亿元,【新增鲁班奖两项】。\n"
+    obj = json.loads(run(capsys, "show", "luban-awards-2023", "--source", text, "--fields", "value", "--format", "json")[1])
+    assert list(obj) == ["value", "context"] and obj["context"][0]["line"] == 1
+
+
 @pytest.mark.parametrize(("fields", "message"), [("bogus", "unknown field 'bogus'"), (",", "--fields names no field")])
 def test_show_bad_fields_are_one_line_errors(capsys: Capsys, fields: str, message: str) -> None:
     code, out, err = run(capsys, "show", "gdp-2023", "--fields", fields)

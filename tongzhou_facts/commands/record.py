@@ -128,7 +128,7 @@ def get(
     fmt = out.fmt or "plain"
     if fmt == "plain" and len(records) == 1 and len(fields) == 1:  # one value: exactly as scripts have it
         if not write_field(records[0], fields[0], shown.stdout):
-            env.say(f"facts: {ids[0]} has no {fields[0]}")
+            env.say(f"facts: {records[0].id} has no {fields[0]}")
             return ExitStatus.NOTHING
         return ExitStatus.OK
     _write_values(shown, records, fields, fmt, out)
