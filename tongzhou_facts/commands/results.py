@@ -28,9 +28,11 @@ def show_records(
     records: Sequence[Record],
     default_fields: Sequence[str],
     out: Output,
-    highlights: dict[str, list[tuple[int, int]]] | None = None,
+    highlights: dict[str, dict[str, list[tuple[int, int]]]] | None = None,
 ) -> ExitStatus:
-    """Print records in the chosen format: OK, or NOTHING when there are none."""
+    """Print records in the chosen format: OK, or NOTHING when there are none. `highlights`
+    (record id -> field -> character spans of the text the field's cell shows) are drawn in a
+    table only."""
     env = out.environment(env)
     fields = parse_fields(out.fields, default_fields)
     fmt = out.format_for(env)
@@ -41,7 +43,7 @@ def show_records(
     if fmt == "table":
         from .. import render
 
-        render.table(records, fields, env, out.lang, highlights)
+        render.table(records, fields, env, out.lang, highlights, explicit=out.fields is not None)
     else:
         write(records, fmt, fields, env.stdout, **out.write_options(env))
     return ExitStatus.OK
