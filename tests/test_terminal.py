@@ -49,6 +49,7 @@ def clean_env(**extra: str) -> dict[str, str]:
     for name in ("NO_COLOR", "FORCE_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "COLUMNS", "LINES", "TERM", "PYTHONIOENCODING"):
         env.pop(name, None)
     env["TERM"] = "xterm-256color"
+    env["PAGER"] = "cat"  # no pager unless a test asks for one (tests/test_tables.py does)
     env.update(extra)
     return env
 
