@@ -56,13 +56,21 @@ def console(env: Environment) -> Console:
         file=env.stdout,
         force_terminal=env.color or None,
         no_color=not env.color,
-        color_system="auto" if env.color else None,
+        color_system=_color_system() if env.color else None,
         width=env.width,
         highlight=False,
         emoji=False,
         markup=False,
         soft_wrap=False,
     )
+
+
+def _color_system() -> Literal["auto", "standard"]:
+    """Rich's own detection, except on TERM=dumb, where it would draw no colour although
+    env.wants_color chose some (--color always, FORCE_COLOR): then the 16 standard colours."""
+    import os
+
+    return "standard" if os.environ.get("TERM", "") in ("dumb", "unknown") else "auto"
 
 
 def _box(env: Environment) -> box.Box:
