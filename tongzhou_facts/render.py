@@ -522,15 +522,31 @@ def answer_card(answer: str, record: Record, source: str, related: Sequence[Reco
         out = console(shown)
         out.print(Panel(grid, title=title, title_align="left", box=box.ROUNDED if env.unicode else box.ASCII, expand=False))
         if related:
-            out.print(_related(related, lang))
+            _related(related, out, shown, lang)
 
 
-def _related(related: Sequence[Record], lang: str) -> Table:
-    zh = lang == "zh"
-    rows = Table(box=None, show_header=False, padding=(0, 1), title="相关" if zh else "Related", title_justify="left")
-    rows.add_column(overflow="fold", ratio=3)
-    rows.add_column(style="bold", overflow="fold", ratio=2)
-    rows.add_column(style="dim", overflow="fold", ratio=2)
-    for other in related:
-        rows.add_row(_text(cell(other, "name", lang)), _text(cell(other, "figure", lang)), _text(other.id))
-    return rows
+def _related(related: Sequence[Record], out: Console, env: Environment, lang: str) -> None:
+    """The related facts, one row each (name, figure, id); where the ids would not fit whole
+    beside names of 8 cells, each is a short block: name and figure, then the dim id."""
+    from rich.cells import cell_len
+    from rich.padding import Padding
+
+    out.print(Text("相关" if lang == "zh" else "Related", style="italic"))
+    figures = [cell(other, "figure", lang) for other in related]
+    widest = max(cell_len(f) for f in figures) + max(cell_len(other.id) for other in related)
+    if env.width - widest - 2 * 2 - 2 >= 8:
+        rows = Table(box=None, show_header=False, padding=(0, 1))
+        rows.add_column(overflow="fold", ratio=1)
+        rows.add_column(style="bold", no_wrap=True)
+        rows.add_column(style="dim", no_wrap=True)
+        for other, shown in zip(related, figures, strict=True):
+            rows.add_row(_text(cell(other, "name", lang)), _text(shown), _text(other.id))
+        out.print(rows)
+        return
+    for other, shown in zip(related, figures, strict=True):
+        line = _text(cell(other, "name", lang))
+        if shown:
+            line.append(" · " if env.unicode else " | ", style="dim")
+            line.append(_text(shown, "bold"))
+        out.print(Padding(line, (0, 0, 0, 1), expand=False))
+        out.print(Text("   ") + _text(other.id, "dim"), soft_wrap=True)
