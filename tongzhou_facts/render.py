@@ -136,7 +136,7 @@ class _Widths:
             from rich.cells import cell_len
 
             label = headers([field], self.lang)[0]
-            self.measured[field] = max([cell_len(label), *(cell_len(_shown(r, field, self.lang)) for r in self.records)])
+            self.measured[field] = max([cell_len(label), *(cell_len(safe(_shown(r, field, self.lang))) for r in self.records)])
         return self.measured[field]
 
     def fixed(self, field: str) -> int:
