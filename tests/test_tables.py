@@ -46,10 +46,11 @@ def screen(*args: str, columns: int) -> list[str]:
     return text.splitlines()
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("columns", WIDTHS)
 @pytest.mark.parametrize("args", LISTINGS, ids=lambda a: " ".join(a))
-def test_every_id_is_whole_on_one_line(args: list[str], columns: int) -> None:
-    lines = screen(*args, columns=columns)
+def test_every_id_is_whole_on_one_line(args: list[str], columns: int, lang: str) -> None:
+    lines = screen(*args, "--lang", lang, columns=columns)
     ids = column(args, "id")
     assert ids
     words = {word for line in lines for word in line.split()}
