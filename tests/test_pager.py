@@ -146,3 +146,13 @@ def test_a_pager_that_stops_reading_is_no_error() -> None:
     env = Environment(out, io.StringIO(), is_terminal=True, height=5, pager="exec <&-; sleep 0.2")
     pager.show(("x" * 99 + "\n") * 10_000, env)
     assert out.getvalue() == ""
+
+
+def test_json_on_a_terminal_is_paged_too(fake: tuple[str, Path, Path]) -> None:
+    script, got, _ = fake
+    code, screen, err = on_tty("list", "--format", "json", FACTS_PAGER=script)
+    assert (code, err) == (0, "")
+    assert screen.strip() == "PAGED"
+    assert got.read_text().startswith("[") and "gdp-2023" in got.read_text()
+    code, screen, _ = on_tty("list", "--format", "jsonl", "--no-pager", FACTS_PAGER=script)
+    assert code == 0 and screen.startswith('{"id": "gdp-2023"') and "PAGED" not in screen

@@ -6,6 +6,7 @@ terminal (render.py), else plain, TSV, CSV, JSON or JSON Lines (output.py), stre
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -45,8 +46,22 @@ def show_records(
 
         render.table(records, fields, env, out.lang, highlights, explicit=out.fields is not None)
     else:
-        write(records, fmt, fields, env.stdout, **out.write_options(env))
+        with _paged(env) as shown:
+            write(records, fmt, fields, shown.stdout, **out.write_options(env))
     return ExitStatus.OK
+
+
+@contextlib.contextmanager
+def _paged(env: Environment) -> Iterator[Environment]:
+    """pager.paged for the other formats on a terminal (`--format json`); a pipe, which never
+    pages, streams as before, without importing the pager."""
+    if env.pager is None:
+        yield env
+        return
+    from ..pager import paged
+
+    with paged(env) as shown:
+        yield shown
 
 
 def show_rows(
@@ -61,7 +76,10 @@ def show_rows(
         records = [] if first is None else [record for _, record in itertools.chain([first], stream)]
         return show_records(env, records, default_fields, out)
     fields = parse_fields(out.fields, default_fields)
-    write_rows(index, itertools.chain([first], stream), out.format_for(shown), fields, shown.stdout, **out.write_options(shown))
+    with _paged(shown) as paging:
+        write_rows(
+            index, itertools.chain([first], stream), out.format_for(shown), fields, paging.stdout, **out.write_options(shown)
+        )
     return ExitStatus.OK
 
 
