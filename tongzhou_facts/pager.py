@@ -70,7 +70,9 @@ def _through(command: str, text: str, env: Environment) -> bool:
     except (OSError, ValueError):
         return False
     assert process.stdin is not None
-    with contextlib.suppress(OSError):  # BrokenPipeError: the reader quit the pager before the end
+    # BrokenPipeError: the reader quit the pager before the end. Ctrl-C is the pager's (less
+    # stops reading, and stays): facts stops feeding it and waits, as git does.
+    with contextlib.suppress(OSError, KeyboardInterrupt):
         process.stdin.write(data)
     with contextlib.suppress(OSError):
         process.stdin.close()
