@@ -181,3 +181,23 @@ def test_search_highlights_the_match_in_the_name_on_a_terminal() -> None:
     assert (code, err) == (0, "")
     assert re.search(r"\x1b\[[0-9;]*33[0-9;]*m异质结", text), text[:400]
     assert "lianshen-12gw-hjt-cell-project" in ANSI.sub("", text)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_a_second_folding_column_shares_the_room_and_ids_stay_whole(width: int) -> None:
+    """Default fields with two folding columns (a search's `match` column will be one; here the
+    quote): still a table at 80 columns, the ids whole under their rows."""
+    from tongzhou_facts import open_index
+    from tongzhou_facts.load import bundled_path
+
+    index = open_index([str(bundled_path())])
+    ids = ("gdp-2023", "lianshen-12gw-hjt-cell-project", "hjt-chain-enterprises-attracted-2023")
+    records = [index.get(i) for i in ids]
+    out = io.StringIO()
+    render.table(records, ["id", "kind", "name", "quote", "when"], Environment(out, width=width))  # type: ignore[arg-type]
+    lines = out.getvalue().splitlines()
+    assert "名称 · ID" in lines[0] and "原文" in lines[0]
+    assert all(cell_len(line) <= width for line in lines)
+    for record_id in ids:
+        assert any(line.split() == [record_id] for line in lines), record_id
+    assert any(line.startswith("指标  地区生产总值") and "通州预计实现地区生产总值1730亿元" in line for line in lines)

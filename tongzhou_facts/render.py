@@ -151,8 +151,9 @@ def layout(fields: Sequence[str], widths: _Widths, width: int, explicit: bool = 
     - "columns": every field a column. Short columns (ids among them) never fold; names and
       quotes share the rest. Chosen when the names get NAME_ROOM cells (or all they need),
       or, for fields asked for with --fields, FOLD_MIN cells each.
-    - "under": the id leaves its column for a dim second line under the name (the name column
-      at least as wide as the widest id, so no id breaks). Only for the default fields.
+    - "under": the id leaves its column for a dim line under its record's row, from where the
+      name starts to the right edge (which must hold the widest id); the names (and any other
+      folding column, such as a search's match) share the rest. Only for the default fields.
     - "blocks": one record as a short block: the name, then the id, then the other fields.
       Below the width the other two need (about 60 columns for a listing).
     The kind column is never dropped: 4 cells in Chinese (指标/项目/事件).
@@ -161,13 +162,37 @@ def layout(fields: Sequence[str], widths: _Widths, width: int, explicit: bool = 
     if _fits(fields, folding, widths, width, FOLD_MIN if explicit else NAME_ROOM):
         return "columns"
     host = next((f for f in fields if f in ("name", "name_en")), None)
-    if not explicit and "id" in fields and host is not None and folding == [host]:
-        rest = [f for f in fields if f != "id"]
-        before = sum(widths.fixed(f) + GAP for f in rest[: rest.index(host)])
-        room = width - sum(widths.fixed(f) for f in rest if f != host) - GAP * (len(rest) - 1)
-        if room >= FOLD_MIN and width - before >= widths.natural("id"):
-            return "under"
+    if not explicit and "id" in fields and host is not None:
+        columns = [f for f in fields if f != "id"]
+        allotted = _allot(columns, widths, width)
+        if allotted is not None:
+            before = sum(allotted[f] + GAP for f in columns[: columns.index(host)])
+            if width - before >= widths.natural("id"):
+                return "under"
     return "blocks"
+
+
+def _allot(columns: Sequence[str], widths: _Widths, width: int) -> dict[str, int] | None:
+    """Each column's width in `width` cells: short ones their own, the folding ones (names, a
+    search's match, quotes) the rest by their SHARE, none more than it needs; None when a
+    folding column would get less than FOLD_MIN."""
+    allotted = {f: widths.fixed(f) for f in columns if f in NARROW}
+    folding = [f for f in columns if f not in NARROW]
+    room = width - sum(allotted.values()) - GAP * (len(columns) - 1)
+    if room < FOLD_MIN * len(folding):
+        return None
+    while folding:  # the columns that need less than their share take that, the rest share what is left
+        total = sum(SHARE.get(f, 3) for f in folding)
+        modest = [f for f in folding if widths.natural(f) <= room * SHARE.get(f, 3) // total]
+        if not modest:
+            for f in folding:
+                allotted[f] = max(room * SHARE.get(f, 3) // total, FOLD_MIN)
+            break
+        for f in modest:
+            allotted[f] = widths.natural(f)
+            room -= widths.natural(f)
+        folding = [f for f in folding if f not in modest]
+    return allotted
 
 
 def _fits(fields: Sequence[str], folding: Sequence[str], widths: _Widths, width: int, least: int) -> bool:
@@ -251,8 +276,8 @@ def _under(
     spanning columns."""
     out = console(env)
     host = next(f for f in columns if f in ("name", "name_en"))
-    width = {f: widths.fixed(f) for f in columns if f != host}
-    width[host] = min(widths.natural(host), env.width - sum(width.values()) - GAP * (len(columns) - 1))
+    width = _allot(columns, widths, env.width)
+    assert width is not None  # layout() chose "under" because it is not
     offset = sum(width[f] + GAP for f in columns[: columns.index(host)])
     gap = " " * GAP
 
