@@ -15,9 +15,16 @@ from typing import Any, TextIO
 from .errors import OutputError
 from .escape import safe
 
+#: What `--color` accepts: auto (colour on a terminal unless NO_COLOR or TERM=dumb; FORCE_COLOR
+#: turns it on even in a pipe), always, never.
+COLOR_CHOICES = ("auto", "always", "never")
+#: The pager when neither FACTS_PAGER nor PAGER names one: -F quits when the output fits the
+#: screen, -R passes colour through, -X leaves the text on the screen afterwards (as git does).
+DEFAULT_PAGER = "less -FRX"
+
 
 class Environment:
-    __slots__ = ("color", "is_terminal", "stderr", "stdout", "unicode", "width")
+    __slots__ = ("color", "height", "is_terminal", "pager", "stderr", "stdout", "unicode", "width")
 
     def __init__(
         self,
@@ -27,6 +34,9 @@ class Environment:
         color: bool = False,
         width: int = 100,
         unicode: bool = True,
+        *,
+        height: int = 0,
+        pager: str | None = None,
     ) -> None:
         self.stdout: TextIO = stdout if stdout is not None else sys.stdout
         self.stderr: TextIO | None = stderr if stderr is not None else sys.stderr
@@ -34,24 +44,34 @@ class Environment:
         self.color = color
         self.width = width
         self.unicode = unicode
+        #: The terminal's height in lines (0: unknown, never page) and the pager command
+        #: that output taller than that goes through (None: none; see pager.py).
+        self.height = height
+        self.pager = pager
 
     @classmethod
-    def detect(cls, no_color: bool = False) -> Environment:
+    def detect(cls, no_color: bool = False, color: str = "auto") -> Environment:
         stdout = sys.stdout
         try:
             is_terminal = stdout.isatty()
         except (AttributeError, ValueError):
             is_terminal = False
-        term = os.environ.get("TERM", "")
-        color = is_terminal and not no_color and "NO_COLOR" not in os.environ and term != "dumb"
-        if os.environ.get("NO_COLOR", None) == "":
-            color = is_terminal and not no_color and term != "dumb"  # NO_COLOR counts only when set to something
         width = terminal_width()  # COLUMNS, else the terminal, else 100
         encoding = (getattr(stdout, "encoding", None) or "ascii").lower().replace("-", "")
-        return cls(stdout, sys.stderr, is_terminal, color, max(width, 20), encoding.startswith("utf"))
+        return cls(
+            stdout,
+            sys.stderr,
+            is_terminal,
+            wants_color("never" if no_color else color, is_terminal),
+            max(width, 20),
+            encoding.startswith("utf"),
+            height=terminal_height() if is_terminal else 0,
+            pager=pager_command() if is_terminal else None,
+        )
 
-    def replace(self, *, stdout: TextIO | None = None, color: bool | None = None) -> Environment:
-        """A copy with another stdout or colour setting (`--no-color` turns colour off)."""
+    def replace(self, *, stdout: TextIO | None = None, color: bool | None = None, pager: str | bool | None = True) -> Environment:
+        """A copy with another stdout, colour setting (`--color`) or pager (`--no-pager`:
+        `pager=None`; the default True keeps this one's)."""
         return Environment(
             self.stdout if stdout is None else stdout,
             self.stderr,
@@ -59,7 +79,16 @@ class Environment:
             self.color if color is None else color,
             self.width,
             self.unicode,
+            height=self.height,
+            pager=self.pager if pager is True else (pager or None),
         )
+
+    def with_color(self, when: str) -> Environment:
+        """This environment under `--color WHEN` (auto keeps what `detect` decided)."""
+        if when == "auto":
+            return self
+        wanted = wants_color(when, self.is_terminal)
+        return self if wanted == self.color else self.replace(color=wanted)
 
     def say(self, message: str, *, escape: bool = True) -> None:
         """One message on stderr, escaped unless it is our own text (help).
@@ -192,3 +221,42 @@ def terminal_width(fallback: int = 100) -> int:
         return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else fallback
     except (AttributeError, ValueError, OSError):
         return fallback
+
+
+def wants_color(when: str, is_terminal: bool) -> bool:
+    """Whether to draw in colour, decided here only. `always` and `never` are the user's word;
+    `auto`, as CPython decides for its own tracebacks: NO_COLOR (set to anything but "")
+    means none, else FORCE_COLOR (likewise) means colour even in a pipe, else a terminal whose
+    TERM is not dumb gets colour."""
+    if when != "auto":
+        return when == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return is_terminal and os.environ.get("TERM", "") != "dumb"
+
+
+def pager_command() -> str | None:
+    """The pager for a terminal: $FACTS_PAGER, else $PAGER, else `less -FRX`; None when the
+    one named is empty or `cat` (as git reads PAGER)."""
+    for name in ("FACTS_PAGER", "PAGER"):
+        value = os.environ.get(name)
+        if value is not None:
+            value = value.strip()
+            return None if value in ("", "cat") else value
+    return DEFAULT_PAGER
+
+
+def terminal_height() -> int:
+    """LINES, else the terminal's height, else 0 (unknown: never page)."""
+    try:
+        lines = int(os.environ.get("LINES", "0"))
+    except ValueError:
+        lines = 0
+    if lines > 0:
+        return lines
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).lines if sys.__stdout__ else 0
+    except (AttributeError, ValueError, OSError):
+        return 0

@@ -110,6 +110,10 @@ def sort_key(field: str) -> Callable[[Record], tuple[int, Any]]:
             return (0, units.to_base(float(record.value), str(record.unit)))
         if field == "when":
             return (0, record.date or str(record.year))
+        if field == "name":  # pinyin order for Chinese (collate.py), not code points
+            from .collate import key as collation
+
+            return (0, collation(record.name)) if record.name else (1, "")
         value = record.to_dict().get(field) if field != "figure" else figure(record)
         if value is None or value == "":
             return (1, "")

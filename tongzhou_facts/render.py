@@ -20,6 +20,7 @@ from rich.text import Text
 from .env import Environment
 from .model import Record, Source
 from .output import cell, figure, headers, safe, text_of
+from .pager import paged
 
 if TYPE_CHECKING:
     from .context import ContextParagraph
@@ -27,8 +28,12 @@ if TYPE_CHECKING:
 MATCH_STYLE = "bold yellow"
 KIND_ZH = {"metric": "指标", "project": "项目", "milestone": "事件"}  # short, so ids stay whole in 80 columns
 KIND_STYLE = {"metric": "cyan", "project": "green", "milestone": "magenta"}
-#: Short columns that never fold; the others (names, ids, quotes) share the rest and fold.
-NARROW = {"id", "kind", "year", "date", "when", "value", "unit", "figure", "status", "category", "qualifier", "measure", "phases"}
+#: Short columns that never fold, ids among them (for copying); the others (names, quotes,
+#: lists) share the rest of the width and fold.
+NARROW = {
+    *("id", "kind", "year", "date", "when", "value", "unit", "figure", "status", "category", "qualifier", "measure", "phases"),
+    *("investment", "investment_unit", "investment_qualifier", "capacity", "capacity_unit", "place", "source"),
+}
 #: How much of the free width each folding column gets.
 SHARE = {"name": 3, "name_en": 3, "quote": 4}
 #: In English a status or a figure is a phrase ("completed and open to traffic", "about CNY 7.0
@@ -51,13 +56,21 @@ def console(env: Environment) -> Console:
         file=env.stdout,
         force_terminal=env.color or None,
         no_color=not env.color,
-        color_system="auto" if env.color else None,
+        color_system=_color_system() if env.color else None,
         width=env.width,
         highlight=False,
         emoji=False,
         markup=False,
         soft_wrap=False,
     )
+
+
+def _color_system() -> Literal["auto", "standard"]:
+    """Rich's own detection, except on TERM=dumb, where it would draw no colour although
+    env.wants_color chose some (--color always, FORCE_COLOR): then the 16 standard colours."""
+    import os
+
+    return "standard" if os.environ.get("TERM", "") in ("dumb", "unknown") else "auto"
 
 
 def _box(env: Environment) -> box.Box:
@@ -72,32 +85,147 @@ def _text(value: str, style: str = "", spans: Sequence[tuple[int, int]] = ()) ->
     return text
 
 
+#: Columns a table's names may share their room with before the ids make way: below this
+#: (16 Chinese characters, longer than 9 names in 10), the ids leave their column.
+NAME_ROOM = 32
+#: The least a folding column (name, quote) is given before a table becomes blocks.
+FOLD_MIN = 16
+#: Cells between two columns: a column's padding and the box's divider.
+GAP = 2
+#: Where a table's record id goes: its own column, a dim line under the record's row starting
+#: where the name does, or (too narrow for either) each record as a short block.
+Layout = Literal["columns", "under", "blocks"]
+
+
 def table(
     records: Sequence[Record],
     fields: Sequence[str],
     env: Environment,
     lang: str = "zh",
-    highlights: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+    highlights: Mapping[str, Mapping[str, Sequence[tuple[int, int]]]] | None = None,
+    *,
+    explicit: bool = False,
 ) -> None:
-    from rich.cells import cell_len
+    """Records as a table for reading, its layout chosen by the width (see `layout`).
 
-    def natural(field: str) -> int:
-        label = headers([field], lang)[0]
-        return max([cell_len(label), *(cell_len(cell(r, field, lang)) for r in records)])
-
-    # Short columns never fold (in English a long status or figure wraps: WRAP_EN) and ids are
-    # for copying: if they leave too little room for the names, drop the kind column first,
-    # then let the ids fold.
+    `highlights`: record id -> field -> spans (start, end) of the text that field's cell shows,
+    drawn in MATCH_STYLE (a search's matches). `explicit`: the fields were asked for
+    (`--fields`): they stay columns, in that order, as long as they fit.
+    """
     fields = list(fields)
-    wrap = WRAP_EN if lang == "en" else {}
-    capped = {f: min(natural(f), wrap[f]) for f in fields if f in wrap}
-    folding = [f for f in fields if f in SHARE]
-    fixed = sum(capped.get(f, natural(f)) + 1 for f in fields if f not in SHARE)
-    room = env.width - fixed - len(folding)
-    if folding and room < 12 * len(folding) and "kind" in fields and len(fields) > 2:
-        fields.remove("kind")
-        room += natural("kind") + 1
-    fold_ids = bool(folding) and room < 12 * len(folding)
+    widths = _Widths(records, lang)
+    chosen = layout(fields, widths, env.width, explicit)
+    with paged(env) as shown:
+        if chosen == "under":
+            _under(records, [f for f in fields if f != "id"], widths, shown, lang, highlights or {})
+        elif chosen == "blocks":
+            _blocks(records, fields, shown, lang, highlights or {})
+        else:
+            _grid(records, fields, widths, shown, lang, highlights or {})
+
+
+class _Widths:
+    """Each field's widest cell, in terminal cells (a Chinese character is 2), header included."""
+
+    def __init__(self, records: Sequence[Record], lang: str) -> None:
+        self.records, self.lang = records, lang
+        self.measured: dict[str, int] = {}
+
+    def natural(self, field: str) -> int:
+        if field not in self.measured:
+            from rich.cells import cell_len
+
+            label = headers([field], self.lang)[0]
+            self.measured[field] = max([cell_len(label), *(cell_len(safe(_shown(r, field, self.lang))) for r in self.records)])
+        return self.measured[field]
+
+    def fixed(self, field: str) -> int:
+        """The width a column that does not share the free room takes."""
+        cap = WRAP_EN.get(field) if self.lang == "en" else None
+        return min(self.natural(field), cap) if cap else self.natural(field)
+
+
+def layout(fields: Sequence[str], widths: _Widths, width: int, explicit: bool = False) -> Layout:
+    """How a table of these fields fits `width` cells.
+
+    - "columns": every field a column. Short columns (ids among them) never fold; names and
+      quotes share the rest. Chosen when the names get NAME_ROOM cells (or all they need),
+      or, for fields asked for with --fields, FOLD_MIN cells each.
+    - "under": the id leaves its column for a dim line under its record's row, from where the
+      name starts to the right edge (which must hold the widest id); the names (and any other
+      folding column, such as a search's match) share the rest. Only for the default fields.
+    - "blocks": one record as a short block: the name, then the id, then the other fields.
+      Below the width the other two need (about 60 columns for a listing).
+    The kind column is never dropped: 4 cells in Chinese (指标/项目/事件).
+    """
+    folding = [f for f in fields if f not in NARROW]
+    if _fits(fields, folding, widths, width, FOLD_MIN if explicit else NAME_ROOM):
+        return "columns"
+    host = next((f for f in fields if f in ("name", "name_en")), None)
+    if not explicit and "id" in fields and host is not None:
+        columns = [f for f in fields if f != "id"]
+        allotted = _allot(columns, widths, width)
+        if allotted is not None:
+            before = sum(allotted[f] + GAP for f in columns[: columns.index(host)])
+            if width - before >= widths.natural("id"):
+                return "under"
+    return "blocks"
+
+
+def _allot(columns: Sequence[str], widths: _Widths, width: int) -> dict[str, int] | None:
+    """Each column's width in `width` cells: short ones their own, the folding ones (names, a
+    search's match, quotes) the rest by their SHARE, none more than it needs; None when a
+    folding column would get less than FOLD_MIN."""
+    allotted = {f: widths.fixed(f) for f in columns if f in NARROW}
+    folding = [f for f in columns if f not in NARROW]
+    room = width - sum(allotted.values()) - GAP * (len(columns) - 1)
+    if room < FOLD_MIN * len(folding):
+        return None
+    while folding:  # the columns that need less than their share take that, the rest share what is left
+        total = sum(SHARE.get(f, 3) for f in folding)
+        modest = [f for f in folding if widths.natural(f) <= room * SHARE.get(f, 3) // total]
+        if not modest:
+            for f in folding:
+                allotted[f] = max(room * SHARE.get(f, 3) // total, FOLD_MIN)
+            break
+        for f in modest:
+            allotted[f] = widths.natural(f)
+            room -= widths.natural(f)
+        folding = [f for f in folding if f not in modest]
+    return allotted
+
+
+def _fits(fields: Sequence[str], folding: Sequence[str], widths: _Widths, width: int, least: int) -> bool:
+    room = width - sum(widths.fixed(f) for f in fields if f in NARROW) - GAP * (len(fields) - 1)
+    return room >= sum(min(widths.natural(f), least) for f in folding) and room >= 0
+
+
+def _shown(record: Record, field: str, lang: str) -> str:
+    """The text a cell shows: the kind in Chinese as a short word, else `output.cell`."""
+    if field == "kind" and lang == "zh":
+        return KIND_ZH.get(record.kind, record.kind)
+    return cell(record, field, lang)
+
+
+def _cell(
+    record: Record, field: str, lang: str, highlights: Mapping[str, Mapping[str, Sequence[tuple[int, int]]]], style: str = ""
+) -> Text:
+    value = _shown(record, field, lang)
+    if not style:
+        style = KIND_STYLE.get(record.kind, "") if field == "kind" else ("bold" if field == "figure" else "")
+    # The spans of `name` were found in the Chinese name: an English one shows no highlight.
+    spans = () if field == "name" and lang == "en" else highlights.get(record.id, {}).get(field, ())
+    return _text(value, style, [(a, b) for a, b in spans if 0 <= a < b <= len(value)])
+
+
+def _grid(
+    records: Sequence[Record],
+    fields: Sequence[str],
+    widths: _Widths,
+    env: Environment,
+    lang: str,
+    highlights: Mapping[str, Mapping[str, Sequence[tuple[int, int]]]],
+) -> None:
     grid = Table(
         box=_box(env),
         header_style="bold",
@@ -107,26 +235,118 @@ def table(
         collapse_padding=True,
     )
     for field, label in zip(fields, headers(fields, lang), strict=True):
-        justify: Literal["left", "right"] = "right" if field in ("value", "investment", "capacity", "year") else "left"
-        narrow = field in NARROW and field not in capped and not (field == "id" and fold_ids)
         grid.add_column(
             label,
-            justify=justify,
+            justify=_justify(field),
             overflow="fold",
-            no_wrap=narrow,
+            no_wrap=not _wraps(field, widths),
             ratio=SHARE.get(field),
             min_width=4,
-            width=capped.get(field),
+            width=WRAP_EN[field] if _capped(field, widths) else None,
         )
     for record in records:
-        row = []
-        for field in fields:
-            value = KIND_ZH.get(record.kind, record.kind) if field == "kind" and lang == "zh" else cell(record, field, lang)
-            style = KIND_STYLE.get(record.kind, "") if field == "kind" else ("bold" if field == "figure" else "")
-            spans = (highlights or {}).get(record.id, ()) if field == "name" and lang != "en" else ()
-            row.append(_text(value, style, spans))
-        grid.add_row(*row)
+        grid.add_row(*(_cell(record, field, lang, highlights) for field in fields))
     console(env).print(grid)
+
+
+def _justify(field: str) -> Literal["left", "right"]:
+    return "right" if field in ("value", "investment", "capacity", "year") else "left"
+
+
+def _capped(field: str, widths: _Widths) -> bool:
+    """An English status or figure longer than WRAP_EN: wrapped at its spaces."""
+    return widths.lang == "en" and field in WRAP_EN and widths.natural(field) > WRAP_EN[field]
+
+
+def _wraps(field: str, widths: _Widths) -> bool:
+    return field not in NARROW or _capped(field, widths)
+
+
+def _under(
+    records: Sequence[Record],
+    columns: Sequence[str],
+    widths: _Widths,
+    env: Environment,
+    lang: str,
+    highlights: Mapping[str, Mapping[str, Sequence[tuple[int, int]]]],
+) -> None:
+    """The table with each record's id on a dim line below its row, from where the name
+    column starts to the right edge (the row's other cells are done by then), so the name
+    column need not be as wide as the ids. Drawn line by line: Rich's tables have no cell
+    spanning columns."""
+    out = console(env)
+    host = next(f for f in columns if f in ("name", "name_en"))
+    width = _allot(columns, widths, env.width)
+    assert width is not None  # layout() chose "under" because it is not
+    offset = sum(width[f] + GAP for f in columns[: columns.index(host)])
+    gap = " " * GAP
+
+    def line(cells: Sequence[Text]) -> Text:
+        joined = Text(gap).join(cells)
+        joined.rstrip()
+        return joined
+
+    labels = []
+    for field, label in zip(columns, headers(columns, lang), strict=True):
+        header = Text(label, style="bold")
+        if field == host:
+            header.append(" · " if env.unicode else " / ", style="bold")
+            header.append(headers(["id"], lang)[0], style="bold dim")
+        labels.append(_fit(header, width[field], _justify(field)))
+    out.print(line(labels), soft_wrap=True)
+    total = sum(width.values()) + GAP * (len(columns) - 1)
+    out.print(Text(("─" if env.unicode else "-") * total), soft_wrap=True)
+    for record in records:
+        wrapped = []
+        for field in columns:
+            text = _cell(record, field, lang, highlights)
+            wrapped.append(list(text.wrap(out, width[field], overflow="fold")) if _wraps(field, widths) else [text])
+        for number in range(max(len(lines) for lines in wrapped)):
+            cells = [lines[number] if number < len(lines) else Text() for lines in wrapped]
+            out.print(line([_fit(c, width[f], _justify(f)) for c, f in zip(cells, columns, strict=True)]), soft_wrap=True)
+        out.print(Text(" " * offset) + _text(record.id, "dim"), soft_wrap=True)
+
+
+def _fit(text: Text, width: int, justify: Literal["left", "right"]) -> Text:
+    """`text` padded to `width` cells (never cut: a cell is at most its column's width)."""
+    from rich.cells import cell_len
+
+    pad = " " * max(width - cell_len(text.plain), 0)
+    return Text(pad) + text if justify == "right" else text + Text(pad)
+
+
+def _blocks(
+    records: Sequence[Record],
+    fields: Sequence[str],
+    env: Environment,
+    lang: str,
+    highlights: Mapping[str, Mapping[str, Sequence[tuple[int, int]]]],
+) -> None:
+    """Each record as a short block for a narrow terminal: its name (or first field) in bold,
+    then, indented, its id (dim, never broken: a terminal narrower than the id wraps it as
+    it wraps any long line), the short fields joined by " · ", and each long one (a quote)."""
+    from rich.padding import Padding
+
+    out = console(env)
+    head = next((f for f in fields if f in ("name", "name_en")), fields[0])
+    dot = " · " if env.unicode else " | "
+    for record in records:
+        style = "bold " + KIND_STYLE.get(record.kind, "")
+        out.print(_cell(record, head, lang, highlights, style.strip()))
+        if "id" in fields and head != "id":
+            out.print(Text("  ") + _text(record.id, "dim"), soft_wrap=True)
+        short = Text()
+        for field in fields:
+            if field in (head, "id") or field not in NARROW or not _shown(record, field, lang):
+                continue
+            if short:
+                short.append(dot, style="dim")
+            short.append(_cell(record, field, lang, highlights))
+        if short:
+            out.print(Padding(short, (0, 0, 0, 2), expand=False))
+        for field in fields:
+            if field != head and field not in NARROW and _shown(record, field, lang):
+                out.print(Padding(_cell(record, field, lang, highlights), (0, 0, 0, 2), expand=False))
 
 
 def card(
@@ -162,7 +382,8 @@ def card(
     panel = Panel(
         grid, title=_text(title, "bold " + style), title_align="left", box=box.ROUNDED if env.unicode else box.ASCII, expand=False
     )
-    console(env).print(panel)
+    with paged(env) as drawn:
+        console(drawn).print(panel)
 
 
 def _card_rows(grid: Table, record: Record, lang: str) -> None:
@@ -205,6 +426,11 @@ def _day(iso_date: str) -> dt.date:
 
 def timeline(records: Sequence[Record], env: Environment, lang: str = "zh", undated: int = 0) -> None:
     """Dated milestones on a horizontal time axis, numbered, with a legend below."""
+    with paged(env) as shown:
+        _timeline(records, shown, lang, undated)
+
+
+def _timeline(records: Sequence[Record], env: Environment, lang: str, undated: int) -> None:
     out = console(env)
     days = [_day(r.date or str(r.year)) for r in records]
     first, last = min(days), max(days)
@@ -303,14 +529,15 @@ def _proportions(values: Sequence[float]) -> list[float]:
 
 
 def counts(groups: Mapping[str, Mapping[str, int]], env: Environment) -> None:
-    out = console(env)
-    for title, rows in groups.items():
-        grid = Table(title=title, title_justify="left", box=_box(env), show_header=False)
-        grid.add_column(overflow="fold")
-        grid.add_column(justify="right", style="bold")
-        for key, count in rows.items():
-            grid.add_row(_text(key), str(count))
-        out.print(grid)
+    with paged(env) as shown:
+        out = console(shown)
+        for title, rows in groups.items():
+            grid = Table(title=title, title_justify="left", box=_box(env), show_header=False)
+            grid.add_column(overflow="fold")
+            grid.add_column(justify="right", style="bold")
+            for key, count in rows.items():
+                grid.add_row(_text(key), str(count))
+            out.print(grid)
 
 
 def answer_card(answer: str, record: Record, source: str, related: Sequence[Record], env: Environment, lang: str = "zh") -> None:
@@ -329,14 +556,35 @@ def answer_card(answer: str, record: Record, source: str, related: Sequence[Reco
 
     style = KIND_STYLE.get(record.kind, "")
     title = _text(cell(record, "name", lang), "bold " + style)
-    out = console(env)
-    out.print(Panel(grid, title=title, title_align="left", box=box.ROUNDED if env.unicode else box.ASCII, expand=False))
-    if not related:
+    with paged(env) as shown:
+        out = console(shown)
+        out.print(Panel(grid, title=title, title_align="left", box=box.ROUNDED if env.unicode else box.ASCII, expand=False))
+        if related:
+            _related(related, out, shown, lang)
+
+
+def _related(related: Sequence[Record], out: Console, env: Environment, lang: str) -> None:
+    """The related facts, one row each (name, figure, id); where the ids would not fit whole
+    beside names of 8 cells, each is a short block: name and figure, then the dim id."""
+    from rich.cells import cell_len
+    from rich.padding import Padding
+
+    out.print(Text("相关" if lang == "zh" else "Related", style="italic"))
+    figures = [cell(other, "figure", lang) for other in related]
+    widest = max(cell_len(f) for f in figures) + max(cell_len(other.id) for other in related)
+    if env.width - widest - 2 * 2 - 2 >= 8:
+        rows = Table(box=None, show_header=False, padding=(0, 1))
+        rows.add_column(overflow="fold", ratio=1)
+        rows.add_column(style="bold", no_wrap=True)
+        rows.add_column(style="dim", no_wrap=True)
+        for other, shown in zip(related, figures, strict=True):
+            rows.add_row(_text(cell(other, "name", lang)), _text(shown), _text(other.id))
+        out.print(rows)
         return
-    rows = Table(box=None, show_header=False, padding=(0, 1), title="相关" if zh else "Related", title_justify="left")
-    rows.add_column(overflow="fold", ratio=3)
-    rows.add_column(style="bold", overflow="fold", ratio=2)
-    rows.add_column(style="dim", overflow="fold", ratio=2)
-    for other in related:
-        rows.add_row(_text(cell(other, "name", lang)), _text(cell(other, "figure", lang)), _text(other.id))
-    out.print(rows)
+    for other, shown in zip(related, figures, strict=True):
+        line = _text(cell(other, "name", lang))
+        if shown:
+            line.append(" · " if env.unicode else " | ", style="dim")
+            line.append(_text(shown, "bold"))
+        out.print(Padding(line, (0, 0, 0, 1), expand=False))
+        out.print(Text("   ") + _text(other.id, "dim"), soft_wrap=True)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 from ..argv import Opt, Options
+from ..env import COLOR_CHOICES
 from ..errors import FactsError, UsageError
 from ..output import FORMATS
 
@@ -77,17 +78,23 @@ class Output:
         no_color: bool = False,
         bom: bool = False,
         csv_raw: bool = False,
+        color: str = "auto",
+        no_pager: bool = False,
     ) -> None:
         self.fmt, self.fields, self.lang, self.no_color, self.bom = fmt, fields, lang, no_color, bom
         self.csv_raw = csv_raw
+        self.color, self.no_pager = color.lower(), no_pager
+        if self.color not in COLOR_CHOICES:
+            raise UsageError(f"unknown --color '{color}' (choose {', '.join(COLOR_CHOICES)})")
         if self.fmt is not None and self.fmt not in FORMATS:
             raise UsageError(f"unknown format '{self.fmt}' (formats: {', '.join(FORMATS)})")
         if self.lang not in ("zh", "en"):
             raise UsageError(f"unknown language '{self.lang}' (zh or en)")
 
     def environment(self, env: Environment) -> Environment:
-        """The run's environment as these options see it (`--no-color`)."""
-        return env.replace(color=False) if self.no_color and env.color else env
+        """The run's environment as these options see it (`--color`, `--no-color`, `--no-pager`)."""
+        shown = env.with_color("never" if self.no_color else self.color)
+        return shown.replace(pager=None) if self.no_pager and shown.pager is not None else shown
 
     def format_for(self, env: Environment) -> str:
         """The chosen format, else a table on a terminal and plain lines in a pipe."""
@@ -113,7 +120,24 @@ OUTPUT_OPTIONS: dict[str, tuple[Any, Opt, Any]] = {
     ),
     "fields": (str | None, Opt("--fields", help="Comma-separated fields to show, e.g. id,value,unit.", metavar="A,B,C"), None),
     "lang": (str, Opt("--lang", help="zh (default) or en: English names and headers."), "zh"),
-    "no_color": (bool, Opt("--no-color", help="No colour (also NO_COLOR, TERM=dumb)."), False),
+    "no_color": (bool, Opt("--no-color", help="No colour: --color never."), False),
+    "color": (
+        str,
+        Opt(
+            "--color",
+            help="auto (colour on a terminal, unless NO_COLOR or TERM=dumb; FORCE_COLOR: also piped), always or never.",
+            metavar="WHEN",
+        ),
+        "auto",
+    ),
+    "no_pager": (
+        bool,
+        Opt(
+            "--no-pager",
+            help="Never page (default on a terminal: output taller than it goes through $FACTS_PAGER, $PAGER or less -FRX).",
+        ),
+        False,
+    ),
     "bom": (bool, Opt("--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel reads Chinese right."), False),
     "csv_raw": (
         bool,
@@ -144,7 +168,9 @@ def open_base(files: Sequence[str] | None) -> Index:
 
 #: Every output option, for listing commands; the subsets other commands take.
 OutputOpts = Annotated[Output, Options(Output, OUTPUT_OPTIONS)]
-CardOutput = Annotated[Output, Options(Output, {k: OUTPUT_OPTIONS[k] for k in ("fmt", "fields", "lang", "no_color")})]
+CardOutput = Annotated[
+    Output, Options(Output, {k: OUTPUT_OPTIONS[k] for k in ("fmt", "fields", "lang", "no_color", "color", "no_pager")})
+]
 #: `facts get`: bare values by default, wherever they go (a script's format), or one it names.
 GetOutput = Annotated[
     Output,
@@ -156,9 +182,11 @@ GetOutput = Annotated[
                 Opt("--format", help="plain (default: the bare values, tab-separated), tsv, csv, json, jsonl or table."),
                 None,
             ),
-            **{k: OUTPUT_OPTIONS[k] for k in ("no_color", "csv_raw")},
+            **{k: OUTPUT_OPTIONS[k] for k in ("no_color", "color", "csv_raw")},
         },
     ),
 ]
-CountsOutput = Annotated[Output, Options(Output, {k: OUTPUT_OPTIONS[k] for k in ("fmt", "lang", "no_color", "csv_raw")})]
+CountsOutput = Annotated[
+    Output, Options(Output, {k: OUTPUT_OPTIONS[k] for k in ("fmt", "lang", "no_color", "csv_raw", "color", "no_pager")})
+]
 ExportOutput = Annotated[Output, Options(Output, {k: OUTPUT_OPTIONS[k] for k in ("bom", "csv_raw")})]

@@ -6,6 +6,7 @@ terminal (render.py), else plain, TSV, CSV, JSON or JSON Lines (output.py), stre
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -28,9 +29,11 @@ def show_records(
     records: Sequence[Record],
     default_fields: Sequence[str],
     out: Output,
-    highlights: dict[str, list[tuple[int, int]]] | None = None,
+    highlights: dict[str, dict[str, list[tuple[int, int]]]] | None = None,
 ) -> ExitStatus:
-    """Print records in the chosen format: OK, or NOTHING when there are none."""
+    """Print records in the chosen format: OK, or NOTHING when there are none. `highlights`
+    (record id -> field -> character spans of the text the field's cell shows) are drawn in a
+    table only."""
     env = out.environment(env)
     fields = parse_fields(out.fields, default_fields)
     fmt = out.format_for(env)
@@ -41,10 +44,24 @@ def show_records(
     if fmt == "table":
         from .. import render
 
-        render.table(records, fields, env, out.lang, highlights)
+        render.table(records, fields, env, out.lang, highlights, explicit=out.fields is not None)
     else:
-        write(records, fmt, fields, env.stdout, **out.write_options(env))
+        with _paged(env) as shown:
+            write(records, fmt, fields, shown.stdout, **out.write_options(env))
     return ExitStatus.OK
+
+
+@contextlib.contextmanager
+def _paged(env: Environment) -> Iterator[Environment]:
+    """pager.paged for the other formats on a terminal (`--format json`); a pipe, which never
+    pages, streams as before, without importing the pager."""
+    if env.pager is None:
+        yield env
+        return
+    from ..pager import paged
+
+    with paged(env) as shown:
+        yield shown
 
 
 def show_rows(
@@ -59,7 +76,10 @@ def show_rows(
         records = [] if first is None else [record for _, record in itertools.chain([first], stream)]
         return show_records(env, records, default_fields, out)
     fields = parse_fields(out.fields, default_fields)
-    write_rows(index, itertools.chain([first], stream), out.format_for(shown), fields, shown.stdout, **out.write_options(shown))
+    with _paged(shown) as paging:
+        write_rows(
+            index, itertools.chain([first], stream), out.format_for(shown), fields, paging.stdout, **out.write_options(shown)
+        )
     return ExitStatus.OK
 
 

@@ -54,7 +54,8 @@ def search(
         from ..match.rank import HOMOPHONE, PINYIN
 
         highlights = {
-            hit.record.id: spans(hit.record.name, hit.terms, by_sound=hit.match.method in (PINYIN, HOMOPHONE)) for hit in hits
+            hit.record.id: {"name": spans(hit.record.name, hit.terms, by_sound=hit.match.method in (PINYIN, HOMOPHONE))}
+            for hit in hits
         }
     status = show_records(env, [hit.record for hit in hits], LIST_FIELDS, out, highlights)
     if env.is_terminal and found.total > len(hits):  # cut at --limit: a terminal hears how many more
