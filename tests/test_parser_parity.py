@@ -473,6 +473,7 @@ REPRESENTATIVE: dict[str, list[str]] = {
     "coverage": ["--source", "../shared/sources/tongzhou-2023-review.txt", "--format", "json"],
     "export": ["--format", "csv"],
     "serve": ["--mcp"],
+    "help": ["cache", "info"],
     "cache info": [],
     "cache clear": [],
 }

@@ -7,6 +7,7 @@ when a run needs it: about 55 ms of start-up.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -21,16 +22,19 @@ from .errors import ExitStatus
 if TYPE_CHECKING:
     from .env import Environment
 
-EPILOG = "Exit status: 0 results printed, 1 nothing matched (or check found problems), 2 usage error or unreadable/invalid base."
-
 APP_HELP = (
     "Look up facts about 通州区 (Nantong) in 2023: metrics, projects, milestones, each with its source sentence.\n\n"
-    "  facts search 异质结\n\n"
-    "  facts metrics --year 2023 --min 100亿元\n\n"
-    "  facts get gdp-2023 value\n\n"
-    "  facts list --format json | jq '.[].name'\n\n"
+    "Examples:\n\n\b\n"
+    "  facts search 异质结\n"
+    "  facts metrics --year 2023 --min 100亿元\n"
+    "  facts get gdp-2023 value\n"
+    "  facts list --format json | jq '.[].name'\n"
+    "  facts help search\n\n"
     "Piped output is plain tab-separated lines; a terminal gets tables. The base is the bundled one, "
-    "or each command's --file/-f PATH (repeatable), or FACTS_FILE (a list of paths separated like PATH)."
+    "or each command's -f/--file PATH (repeatable), or FACTS_FILE (a list of paths separated like PATH).\n\n"
+    "The global options -f/--file, --format, --fields, --lang and --no-color/--color may come before or "
+    "after the command: 'facts --format json search 异质结' is 'facts search 异质结 --format json'. "
+    "'facts help COMMAND' (or 'facts COMMAND --help') shows a command's options."
 )
 
 #: What a parsed command line is handed to: the command's function and its values.
@@ -81,11 +85,12 @@ def build_app(only: str | None = None, env: Environment | None = None, call: Cal
     """
     import typer
 
+    command_class, group_class = help_classes()
     call = call or runner(env)
     application = typer.Typer(
         name="facts",
+        cls=group_class,
         help=APP_HELP,
-        epilog=EPILOG,
         no_args_is_help=True,
         add_completion=True,
         pretty_exceptions_enable=False,
@@ -95,13 +100,78 @@ def build_app(only: str | None = None, env: Environment | None = None, call: Cal
     application.callback()(typer_function(main_options, lambda *_: None))
     for name in COMMANDS:
         if only is None or only == name:
-            application.command(name)(typer_function(_command(name, COMMANDS), call))
+            func = _command(name, COMMANDS)
+            application.command(name, cls=command_class, short_help=summary(func.__doc__))(typer_function(func, call))
     if only is None or only == "cache":
-        cache_app = typer.Typer(help=CACHE_HELP, no_args_is_help=True)
+        cache_app = typer.Typer(cls=group_class, help=CACHE_HELP, no_args_is_help=True, rich_markup_mode=None)
         for name in CACHE_COMMANDS:
-            cache_app.command(name)(typer_function(_command(name, CACHE_COMMANDS), call))
-        application.add_typer(cache_app, name="cache")
+            func = _command(name, CACHE_COMMANDS)
+            cache_app.command(name, cls=command_class, short_help=summary(func.__doc__))(typer_function(func, call))
+        application.add_typer(cache_app, name="cache", short_help=summary(CACHE_HELP))
     return application
+
+
+def summary(doc: str | None) -> str:
+    """A command's line in the list of commands: its help's first paragraph, whole (click
+    cuts it to fit with "…")."""
+    return " ".join((doc or "").strip().split("\n\n")[0].split())
+
+
+@functools.cache
+def help_classes() -> tuple[Any, Any]:
+    """Typer's command and group classes, writing help for a reader rather than in click's
+    notation: `facts search [OPTIONS] QUERY...` (not `{QUERY}`), arguments without
+    `[required]`, and every help ending with its exit statuses and environment (helpnotes.py).
+    The parameters' own help (metavars, defaults) is argv.Param.to_typer's."""
+    from typer.core import TyperCommand, TyperGroup
+
+    class Command(TyperCommand):
+        def collect_usage_pieces(self, ctx: Any) -> list[str]:
+            pieces = [self.options_metavar] if self.options_metavar else []
+            return pieces + [str(param.metavar) for param in self.get_params(ctx) if param.param_type_name == "argument"]
+
+        def format_options(self, ctx: Any, formatter: Any) -> None:
+            params: list[Any] = self.get_params(ctx)
+            arguments = [(str(p.metavar), str(p.help or "")) for p in params if p.param_type_name == "argument"]
+            options = [p.get_help_record(ctx) for p in params if p.param_type_name == "option"]
+            for title, rows in (("Arguments", arguments), ("Options", [row for row in options if row])):
+                if rows:
+                    with formatter.section(title):
+                        formatter.write_dl(rows, col_max=_first_column(rows))
+
+        def format_epilog(self, ctx: Any, formatter: Any) -> None:
+            super().format_epilog(ctx, formatter)
+            _notes(ctx, formatter, [flag for param in self.params for flag in param.opts])
+
+    class Group(TyperGroup):
+        def format_epilog(self, ctx: Any, formatter: Any) -> None:
+            super().format_epilog(ctx, formatter)
+            _notes(ctx, formatter, [])
+
+    return Command, Group
+
+
+#: The widest first column of a help's list: a longer one (`--format [table|plain|…]`) gets a
+#: line of its own rather than pushing every description to the right (click allows 30).
+NAMES_WIDTH = 24
+
+
+def _first_column(rows: list[tuple[str, str]]) -> int:
+    return max([len(name) for name, _ in rows if len(name) <= NAMES_WIDTH] or [NAMES_WIDTH])
+
+
+def _notes(ctx: Any, formatter: Any, options: list[str]) -> None:
+    """The end of a help: the exit statuses and the environment variables of this command."""
+    from .helpnotes import environment_rows, exit_rows
+
+    words = []
+    while ctx.parent is not None:
+        words.append(ctx.info_name)
+        ctx = ctx.parent
+    path = " ".join(reversed(words))
+    for title, rows in (("Exit status", exit_rows(path)), ("Environment", environment_rows(path, options))):
+        with formatter.section(title):
+            formatter.write_dl(rows)
 
 
 def _command(name: str, table: dict[str, tuple[str, str]]) -> Callable[..., Any]:

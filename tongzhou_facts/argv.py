@@ -29,7 +29,9 @@ EMPTY = object()  # the default of a required parameter
 PATH_PARAMETERS = frozenset({"file", "output", "paths", "source"})
 #: The Typer settings a declaration may use. `parse` honours help-only ones by ignoring them,
 #: `min`/`max` by checking; `is_eager`/`callback` (--version) make a flag Typer's alone.
-SETTINGS = frozenset({"help", "metavar", "min", "max", "show_default", "autocompletion", "is_eager", "callback"})
+#: `choices` is help-only too: the values help shows (`--kind [metric|project|milestone]`)
+#: and completion offers; the command checks the value, and may accept other spellings.
+SETTINGS = frozenset({"help", "metavar", "min", "max", "show_default", "autocompletion", "is_eager", "callback", "choices"})
 TYPER_ONLY = frozenset({"is_eager", "callback"})
 #: The parameter a command may take to receive the run's Environment (not a CLI parameter).
 ENVIRONMENT = "env"
@@ -51,10 +53,89 @@ class Param:
         self.decls = decls
         self.settings = settings
 
-    def to_typer(self) -> Any:
+    def to_typer(self, spec: Spec) -> Any:
+        """Typer's Option/Argument for this declaration, its help written for a reader rather
+        than in click's notation: the value as a word or its choices (`--year YEAR`,
+        `--kind [metric|project|milestone]`, never `<int range>`), the default as a sentence
+        ("Default: 20."), bounds checked but not printed (`[x>=1]`). app.py's command class
+        writes the usage line and the Arguments section from `metavar`."""
         import typer
 
-        return getattr(typer, self.typer_name)(*self.decls, **self.settings)
+        settings = {key: value for key, value in self.settings.items() if key not in _HELP_ONLY}
+        settings["help"] = _help_with_default(self.settings, spec)
+        settings["show_default"] = False
+        settings["metavar"] = _display_metavar(self.settings, spec)
+        choices = self.settings.get("choices")
+        if choices and "autocompletion" not in settings:
+            settings["autocompletion"] = _offer(tuple(choices))
+        if spec.minimum is not None or spec.maximum is not None:
+            settings["click_type"] = _bounded(spec.minimum, spec.maximum)
+        return getattr(typer, self.typer_name)(*self.decls, **settings)
+
+
+#: Settings Typer is not given as they are (to_typer writes them into help and the type).
+_HELP_ONLY = frozenset({"choices", "min", "max", "show_default"})
+
+
+def _help_with_default(settings: Mapping[str, Any], spec: Spec) -> str | None:
+    """The declared help, and the default as a sentence when it says something (not for a
+    flag, nothing, or a help that already speaks of its default)."""
+    text: str | None = settings.get("help")
+    shown = settings.get("show_default", True)
+    if shown is False or spec.is_arg or spec.kind is bool:
+        return text
+    default = shown if isinstance(shown, str) else spec.default
+    if default is None or default is EMPTY or (text and "default" in text.lower()):
+        return text
+    sentence = f"Default: {default}."
+    return f"{text.rstrip()} {sentence}" if text else sentence
+
+
+def _display_metavar(settings: Mapping[str, Any], spec: Spec) -> str | None:
+    """How help writes the value: an argument as `QUERY...`, `[FIELD]` (optional) or `[PATH]...`;
+    an option's value as its declared word, its choices `[a|b]`, or its name (`--year YEAR`)."""
+    declared: str | None = settings.get("metavar")
+    if spec.is_arg:
+        word = (declared or spec.name.upper()).strip("[].")
+        word += "..." if spec.many else ""
+        return word if spec.required else f"[{word}]"
+    if spec.kind is bool:
+        return None
+    choices = settings.get("choices")
+    if declared:
+        return declared
+    if choices:
+        return f"[{'|'.join(choices)}]"
+    return max(spec.flags, key=len).lstrip("-").split("-")[-1].upper()  # --min-investment INVESTMENT
+
+
+def _offer(choices: tuple[str, ...]) -> Callable[[str], list[str]]:
+    """Shell completion of an option's choices (Typer reads the parameter's name)."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [choice for choice in choices if choice.startswith(incomplete)]
+
+    return complete
+
+
+@functools.cache
+def _bounded(minimum: int | None, maximum: int | None) -> Any:
+    """A click integer type that checks the bounds as `parse` does, and says them in words
+    (click's IntRange prints `[1<=x<=9999]` in every help)."""
+    from typer._click.types import IntParamType
+
+    class Bounded(IntParamType):
+        def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+            number = super().convert(value, param, ctx)
+            low = minimum is not None and number < minimum
+            high = maximum is not None and number > maximum
+            if low or high:
+                if minimum is not None and maximum is not None:
+                    self.fail(f"{number} is not from {minimum} to {maximum}.", param, ctx)
+                self.fail(f"{number} is not {minimum} or more." if low else f"{number} is not {maximum} or less.", param, ctx)
+            return number
+
+    return Bounded()
 
 
 class Opt(Param):
@@ -347,7 +428,7 @@ def typer_function(func: Callable[..., Any], call: Call) -> Callable[..., Any]:
             spec.name,
             inspect.Parameter.KEYWORD_ONLY,
             default=inspect.Parameter.empty if spec.required else spec.default,
-            annotation=typing.Annotated[spec.hint, spec.param.to_typer()],
+            annotation=typing.Annotated[spec.hint, spec.param.to_typer(spec)],
         )
         for spec in specs(func)
     ]

@@ -24,7 +24,7 @@ def ask(
     question: Annotated[list[str], Arg(metavar="QUESTION", help="A question, as you would ask it.", show_default=False)],
     kind: KindOpt = None,
     year: YearOpt = None,
-    related: Annotated[int, Opt("--related", help="Related facts shown beside the answer (0-5).", min=0, max=5)] = 2,
+    related: Annotated[int, Opt("--related", help="Related facts shown beside the answer (0-5).", min=0, max=5, metavar="N")] = 2,
     lang: Annotated[str | None, Opt("--lang", help="zh or en. Default: the question's language.")] = None,
     file: FileOpt = None,
 ) -> ExitStatus:

@@ -29,7 +29,7 @@ def check(
 
     \b
       facts check
-      facts check my.toml --source ../shared/sources/tongzhou-2023-review.txt
+      facts check facts.toml --source ../shared/sources/tongzhou-2023-review.txt
 
     Prints one line per problem, `path:line: id: message`; exit 0 clean, 1 problems, 2 could not run.
     With --source, a source whose [[sources]] table records a sha256 gets one line on stderr:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from ..argv import Opt, Options
 from ..errors import FactsError, UsageError
+from ..model import KINDS
 from ..output import FORMATS
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ FileOpt = Annotated[
         metavar="PATH",
     ),
 ]
-KindOpt = Annotated[str | None, Opt("--kind", help="metric, project or milestone.")]
+KindOpt = Annotated[str | None, Opt("--kind", help="Only facts of this kind.", choices=tuple(KINDS.values()))]
 YearOpt = Annotated[int | None, Opt("--year", help="Only facts about this year.", min=1, max=9999)]
 CategoryOpt = Annotated[
     str | None, Opt("--category", help="e.g. economy, industry, health.", autocompletion=_complete_column("category"))
@@ -108,11 +109,11 @@ class Output:
 OUTPUT_OPTIONS: dict[str, tuple[Any, Opt, Any]] = {
     "fmt": (
         str | None,
-        Opt("--format", help="table, plain, tsv, csv, json or jsonl. Default: table on a terminal, plain when piped."),
+        Opt("--format", help="Default: table on a terminal, plain when piped.", choices=FORMATS),
         None,
     ),
     "fields": (str | None, Opt("--fields", help="Comma-separated fields to show, e.g. id,value,unit.", metavar="A,B,C"), None),
-    "lang": (str, Opt("--lang", help="zh (default) or en: English names and headers."), "zh"),
+    "lang": (str, Opt("--lang", help="Names and headers in Chinese or English.", choices=("zh", "en")), "zh"),
     "no_color": (bool, Opt("--no-color", help="No colour (also NO_COLOR, TERM=dumb)."), False),
     "bom": (bool, Opt("--bom", help="Start CSV with a UTF-8 byte-order mark, so Excel reads Chinese right."), False),
     "csv_raw": (

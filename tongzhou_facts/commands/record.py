@@ -79,9 +79,9 @@ def get(
     Examples:
 
     \b
-      facts get gdp-2023 value  →  1730
+      facts get gdp-2023 value    # 1730
       facts get gdp-2023 quote
-      facts get gdp-2023 (the record as JSON)
+      facts get gdp-2023          # the whole record as JSON
     """
     record = find_record(open_base(file), record_id)
     if field is not None and field not in ALL_FIELDS:
