@@ -32,8 +32,9 @@ APP_HELP = (
     "  facts help search\n\n"
     "Piped output is plain tab-separated lines; a terminal gets tables. The base is the bundled one, "
     "or each command's -f/--file PATH (repeatable), or FACTS_FILE (a list of paths separated like PATH).\n\n"
-    "The global options -f/--file, --format, --fields, --lang and --no-color/--color may come before or "
-    "after the command: 'facts --format json search 异质结' is 'facts search 异质结 --format json'. "
+    "These global options may come before or after the command ('facts --format json search 异质结' "
+    "is 'facts search 异质结 --format json'):\n\n\b\n"
+    "  -f/--file PATH, --format, --fields, --lang, --no-color, --color WHEN\n\n"
     "'facts help COMMAND' (or 'facts COMMAND --help') shows a command's options."
 )
 

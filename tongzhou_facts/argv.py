@@ -92,13 +92,13 @@ def _help_with_default(settings: Mapping[str, Any], spec: Spec) -> str | None:
 
 
 def _display_metavar(settings: Mapping[str, Any], spec: Spec) -> str | None:
-    """How help writes the value: an argument as `QUERY...`, `[FIELD]` (optional) or `[PATH]...`;
+    """How help writes the value: an argument as `QUERY...`, `[FIELD]` (optional), `[PATH]...`;
     an option's value as its declared word, its choices `[a|b]`, or its name (`--year YEAR`)."""
     declared: str | None = settings.get("metavar")
     if spec.is_arg:
         word = (declared or spec.name.upper()).strip("[].")
-        word += "..." if spec.many else ""
-        return word if spec.required else f"[{word}]"
+        word = word if spec.required else f"[{word}]"
+        return word + "..." if spec.many else word
     if spec.kind is bool:
         return None
     choices = settings.get("choices")
