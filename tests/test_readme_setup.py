@@ -25,7 +25,9 @@ from .conftest import ROOT, subprocess_env
 #: What a checkout's copy leaves out: virtual environments, caches and build output.
 IGNORED = shutil.ignore_patterns(".git", ".venv", "venv*", "__pycache__", "*_cache", ".hypothesis", "build", "dist", "*.egg-info")
 #: pip's words when no index can be reached or holds the build backend.
-OFFLINE = re.compile(r"No matching distribution found|Could not find a version that satisfies|Failed to establish a new connection")
+OFFLINE = re.compile(
+    r"No matching distribution found|Could not find a version that satisfies|Failed to establish a new connection"
+)
 
 
 def setup_block() -> list[str]:
