@@ -31,7 +31,7 @@ EXIT: dict[str, dict[int, str]] = {
     },
     "ask": {
         ExitStatus.OK: "an answer printed",
-        ExitStatus.NOTHING: "the base holds no answer (standard error says what is closest)",
+        ExitStatus.NOTHING: "the base holds no answer: nothing on standard output, and standard error says what is closest",
         ExitStatus.ERROR: _USAGE,
     },
     "show": {ExitStatus.OK: "the card printed", ExitStatus.ERROR: "usage error, an unknown id, or a bad base"},

@@ -30,9 +30,6 @@ def ask(
 ) -> ExitStatus:
     """Answer a question from the base, with its quote and source; or say the base does not know.
 
-    Exit 0 with an answer; 1, and nothing on standard output, when the base does not hold one
-    (standard error says what it holds that is closest).
-
     Examples:
 
     \b
