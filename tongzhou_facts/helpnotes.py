@@ -16,7 +16,7 @@ from .limits import DEFAULT_MAX_MB, DEFAULT_MAX_RECORDS
 #: What each exit status means for a command that prints results (search, list, …).
 EXIT_DEFAULT: dict[int, str] = {
     ExitStatus.OK: "results printed",
-    ExitStatus.NOTHING: "nothing matched (nothing on standard output)",
+    ExitStatus.NOTHING: "nothing matched",
     ExitStatus.ERROR: "usage error, or a base that cannot be read or is invalid",
 }
 _USAGE = "usage error, or a base that cannot be read or is invalid"
@@ -37,7 +37,7 @@ EXIT: dict[str, dict[int, str]] = {
     "show": {ExitStatus.OK: "the card printed", ExitStatus.ERROR: "usage error, an unknown id, or a bad base"},
     "get": {
         ExitStatus.OK: "the value printed",
-        ExitStatus.NOTHING: "the record has no such field (nothing on standard output)",
+        ExitStatus.NOTHING: "the field is empty in this record (nothing on standard output)",
         ExitStatus.ERROR: "usage error, an unknown id or field, or a bad base",
     },
     "cite": {ExitStatus.OK: "the citations printed", ExitStatus.ERROR: "usage error, an unknown id, or a bad base"},
