@@ -54,88 +54,13 @@ class Param:
         self.settings = settings
 
     def to_typer(self, spec: Spec) -> Any:
-        """Typer's Option/Argument for this declaration, its help written for a reader rather
-        than in click's notation: the value as a word or its choices (`--year YEAR`,
-        `--kind [metric|project|milestone]`, never `<int range>`), the default as a sentence
-        ("Default: 20."), bounds checked but not printed (`[x>=1]`). app.py's command class
-        writes the usage line and the Arguments section from `metavar`."""
+        """Typer's Option/Argument for this declaration, its help written for a reader
+        (app.typer_settings: values as words or choices, defaults as sentences)."""
         import typer
 
-        settings = {key: value for key, value in self.settings.items() if key not in _HELP_ONLY}
-        settings["help"] = _help_with_default(self.settings, spec)
-        settings["show_default"] = False
-        settings["metavar"] = _display_metavar(self.settings, spec)
-        choices = self.settings.get("choices")
-        if choices and "autocompletion" not in settings:
-            settings["autocompletion"] = _offer(tuple(choices))
-        if spec.minimum is not None or spec.maximum is not None:
-            settings["click_type"] = _bounded(spec.minimum, spec.maximum)
-        return getattr(typer, self.typer_name)(*self.decls, **settings)
+        from .app import typer_settings
 
-
-#: Settings Typer is not given as they are (to_typer writes them into help and the type).
-_HELP_ONLY = frozenset({"choices", "min", "max", "show_default"})
-
-
-def _help_with_default(settings: Mapping[str, Any], spec: Spec) -> str | None:
-    """The declared help, and the default as a sentence when it says something (not for a
-    flag, nothing, or a help that already speaks of its default)."""
-    text: str | None = settings.get("help")
-    shown = settings.get("show_default", True)
-    if shown is False or spec.is_arg or spec.kind is bool:
-        return text
-    default = shown if isinstance(shown, str) else spec.default
-    if default is None or default is EMPTY or (text and "default" in text.lower()):
-        return text
-    sentence = f"Default: {default}."
-    return f"{text.rstrip()} {sentence}" if text else sentence
-
-
-def _display_metavar(settings: Mapping[str, Any], spec: Spec) -> str | None:
-    """How help writes the value: an argument as `QUERY...`, `[FIELD]` (optional), `[PATH]...`;
-    an option's value as its declared word, its choices `[a|b]`, or its name (`--year YEAR`)."""
-    declared: str | None = settings.get("metavar")
-    if spec.is_arg:
-        word = (declared or spec.name.upper()).strip("[].")
-        word = word if spec.required else f"[{word}]"
-        return word + "..." if spec.many else word
-    if spec.kind is bool:
-        return None
-    choices = settings.get("choices")
-    if declared:
-        return declared
-    if choices:
-        return f"[{'|'.join(choices)}]"
-    return max(spec.flags, key=len).lstrip("-").split("-")[-1].upper()  # --min-investment INVESTMENT
-
-
-def _offer(choices: tuple[str, ...]) -> Callable[[str], list[str]]:
-    """Shell completion of an option's choices (Typer reads the parameter's name)."""
-
-    def complete(incomplete: str) -> list[str]:
-        return [choice for choice in choices if choice.startswith(incomplete)]
-
-    return complete
-
-
-@functools.cache
-def _bounded(minimum: int | None, maximum: int | None) -> Any:
-    """A click integer type that checks the bounds as `parse` does, and says them in words
-    (click's IntRange prints `[1<=x<=9999]` in every help)."""
-    from typer._click.types import IntParamType
-
-    class Bounded(IntParamType):
-        def convert(self, value: Any, param: Any, ctx: Any) -> Any:
-            number = super().convert(value, param, ctx)
-            low = minimum is not None and number < minimum
-            high = maximum is not None and number > maximum
-            if low or high:
-                if minimum is not None and maximum is not None:
-                    self.fail(f"{number} is not from {minimum} to {maximum}.", param, ctx)
-                self.fail(f"{number} is not {minimum} or more." if low else f"{number} is not {maximum} or less.", param, ctx)
-            return number
-
-    return Bounded()
+        return getattr(typer, self.typer_name)(*self.decls, **typer_settings(self.settings, spec))
 
 
 class Opt(Param):
