@@ -474,6 +474,7 @@ REPRESENTATIVE: dict[str, list[str]] = {
     "coverage": ["--source", "../shared/sources/tongzhou-2023-review.txt", "--format", "json"],
     "export": ["--format", "csv"],
     "serve": ["--mcp"],
+    "help": ["cache", "info"],
     "cache info": [],
     "cache clear": [],
 }
@@ -623,3 +624,48 @@ def test_an_argument_with_option_names_is_rejected() -> None:
 
     with pytest.raises(TypeError):
         argv.specs(named)
+
+
+# ---------------------------------------------------------------------------- help-only settings
+
+
+def _chooser(
+    kind: Annotated[str | None, Opt("--kind", help="A kind.", choices=("metric", "project"))] = None,
+    count: Annotated[int, Opt("--count", "-c", min=1, max=5)] = 2,
+) -> int:
+    return len(kind or "") * count
+
+
+def _typer_on(func: Callable[..., Any], args: list[str]) -> tuple[str, Any]:
+    """("called", values) or ("usage", message) of Typer running one fake command."""
+    app = typer.Typer()
+    app.command()(argv.typer_function(func, _record))
+    _calls.clear()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            typer.main.get_command(app).main(args=args, prog_name="fake", standalone_mode=False)
+        except ClickUsageError as exc:
+            return "usage", exc.format_message()
+    return "called", _calls[0][1]
+
+
+@pytest.mark.parametrize("value", ["metric", "project", "指标", "METRICS", ""])
+def test_choices_are_help_only_in_both_parsers(value: str) -> None:
+    """`choices` shows values in help and completion; neither parser rejects another spelling
+    (the command checks, and may accept 指标 or METRICS)."""
+    parsed = argv.parse(_chooser, ["--kind", value])
+    assert parsed == {"kind": value, "count": 2}
+    assert _typer_on(_chooser, ["--kind", value]) == ("called", parsed)
+
+
+@pytest.mark.parametrize(("value", "fast"), [("1", True), ("5", True), ("0", False), ("6", False), ("-1", False)])
+def test_bounds_agree_and_typer_says_them_in_words(value: str, fast: bool) -> None:
+    parsed = argv.parse(_chooser, ["-c", value])
+    outcome, got = _typer_on(_chooser, ["-c", value])
+    if fast:
+        assert parsed == got == {"kind": None, "count": int(value)}
+        assert outcome == "called"
+    else:
+        assert parsed is None
+        assert outcome == "usage"
+        assert f"{value} is not from 1 to 5" in got and "x<=" not in got

@@ -171,7 +171,15 @@ def test_a_listing_does_import_query(warm_cache: dict[str, str]) -> None:
     assert "tongzhou_facts.query" in imported(["list", "--kind", "project"], warm_cache)
 
 
-HELP_LINES = [["--help"], ["-h"], ["search", "--help"], ["get", "-h"], ["cache", "info", "--help"], ["--version"]]
+HELP_LINES = [
+    ["--help"],
+    ["-h"],
+    ["search", "--help"],
+    ["get", "-h"],
+    ["cache", "info", "--help"],
+    ["--version"],
+    ["help", "search"],
+]
 
 
 @pytest.mark.parametrize("args", HELP_LINES, ids=" ".join)

@@ -29,7 +29,9 @@ EMPTY = object()  # the default of a required parameter
 PATH_PARAMETERS = frozenset({"file", "output", "paths", "source"})
 #: The Typer settings a declaration may use. `parse` honours help-only ones by ignoring them,
 #: `min`/`max` by checking; `is_eager`/`callback` (--version) make a flag Typer's alone.
-SETTINGS = frozenset({"help", "metavar", "min", "max", "show_default", "autocompletion", "is_eager", "callback"})
+#: `choices` is help-only too: the values help shows (`--kind [metric|project|milestone]`)
+#: and completion offers; the command checks the value, and may accept other spellings.
+SETTINGS = frozenset({"help", "metavar", "min", "max", "show_default", "autocompletion", "is_eager", "callback", "choices"})
 TYPER_ONLY = frozenset({"is_eager", "callback"})
 #: The parameter a command may take to receive the run's Environment (not a CLI parameter).
 ENVIRONMENT = "env"
@@ -51,10 +53,14 @@ class Param:
         self.decls = decls
         self.settings = settings
 
-    def to_typer(self) -> Any:
+    def to_typer(self, spec: Spec) -> Any:
+        """Typer's Option/Argument for this declaration, its help written for a reader
+        (app.typer_settings: values as words or choices, defaults as sentences)."""
         import typer
 
-        return getattr(typer, self.typer_name)(*self.decls, **self.settings)
+        from .app import typer_settings
+
+        return getattr(typer, self.typer_name)(*self.decls, **typer_settings(self.settings, spec))
 
 
 class Opt(Param):
@@ -347,7 +353,7 @@ def typer_function(func: Callable[..., Any], call: Call) -> Callable[..., Any]:
             spec.name,
             inspect.Parameter.KEYWORD_ONLY,
             default=inspect.Parameter.empty if spec.required else spec.default,
-            annotation=typing.Annotated[spec.hint, spec.param.to_typer()],
+            annotation=typing.Annotated[spec.hint, spec.param.to_typer(spec)],
         )
         for spec in specs(func)
     ]

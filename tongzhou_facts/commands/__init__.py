@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "coverage": ("coverage", "coverage"),
     "export": ("export", "export"),
     "serve": ("serve", "serve"),
+    "help": ("help", "help_"),
 }
 #: `facts cache <name>`.
 CACHE_COMMANDS: dict[str, tuple[str, str]] = {

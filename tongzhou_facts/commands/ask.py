@@ -24,14 +24,11 @@ def ask(
     question: Annotated[list[str], Arg(metavar="QUESTION", help="A question, as you would ask it.", show_default=False)],
     kind: KindOpt = None,
     year: YearOpt = None,
-    related: Annotated[int, Opt("--related", help="Related facts shown beside the answer (0-5).", min=0, max=5)] = 2,
+    related: Annotated[int, Opt("--related", help="Related facts shown beside the answer (0-5).", min=0, max=5, metavar="N")] = 2,
     lang: Annotated[str | None, Opt("--lang", help="zh or en. Default: the question's language.")] = None,
     file: FileOpt = None,
 ) -> ExitStatus:
     """Answer a question from the base, with its quote and source; or say the base does not know.
-
-    Exit 0 with an answer; 1, and nothing on standard output, when the base does not hold one
-    (standard error says what it holds that is closest).
 
     Examples:
 

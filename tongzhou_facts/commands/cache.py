@@ -42,7 +42,7 @@ def clear(env: Environment) -> ExitStatus:
 
     \b
       facts cache clear
-      FACTS_NO_CACHE=1 facts search 异质结 (no cache at all)
+      FACTS_NO_CACHE=1 facts search 异质结    # no cache at all
     """
     from .. import cache
 

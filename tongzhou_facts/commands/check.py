@@ -29,9 +29,9 @@ def check(
 
     \b
       facts check
-      facts check my.toml --source ../shared/sources/tongzhou-2023-review.txt
+      facts check facts.toml --source ../shared/sources/tongzhou-2023-review.txt
 
-    Prints one line per problem, `path:line: id: message`; exit 0 clean, 1 problems, 2 could not run.
+    Prints one line per problem, `path:line: id: message`.
     With --source, a source whose [[sources]] table records a sha256 gets one line on stderr:
     FILE is the text the base was checked against, or a warning that it differs (still exit 0
     when every quote is found in it).

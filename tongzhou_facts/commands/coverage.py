@@ -35,11 +35,9 @@ def coverage(
 
     \b
       facts coverage --source ../shared/sources/tongzhou-2023-review.txt
-      facts coverage --source article.txt --id my-source --format json
 
     Prints one line per figure no record's quote, evidence or name holds: its line, column, kind,
-    text and sentence; then a summary on stderr. Exit 0 when every figure is covered, 1 when some
-    are not, 2 when it cannot run. The rules: docs/schema.md, "What coverage counts".
+    text and sentence; then a summary on stderr. The rules: docs/schema.md, "What coverage counts".
     """
     from ..context import read_source
     from ..coverage import coverage as find_coverage

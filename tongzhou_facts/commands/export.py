@@ -31,12 +31,12 @@ def export(
 
     \b
       facts export --format csv --bom -o facts.csv
-      facts export --format sqlite -o facts.db && datasette facts.db -m facts.metadata.json
-      facts -f facts.db search 异质结
+      facts export --format sqlite -o facts.db
+      facts search 异质结 -f facts.db
 
-    \b
     An SQLite export is also a base: `-f facts.db` reads it with nothing to parse. Beside it
-    goes its Datasette metadata (facts.metadata.json): title, sources, columns, full-text search.
+    goes its Datasette metadata (facts.metadata.json): title, sources, columns, full-text
+    search; `datasette facts.db -m facts.metadata.json` serves both.
     """
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format '{fmt}' (json, jsonl, csv or sqlite)")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from ..argv import Opt, Options
 from ..env import COLOR_CHOICES
 from ..errors import FactsError, UsageError
+from ..model import KINDS
 from ..output import FORMATS
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ FileOpt = Annotated[
         metavar="PATH",
     ),
 ]
-KindOpt = Annotated[str | None, Opt("--kind", help="metric, project or milestone.")]
+KindOpt = Annotated[str | None, Opt("--kind", help="Only facts of this kind.", choices=tuple(KINDS.values()))]
 YearOpt = Annotated[int | None, Opt("--year", help="Only facts about this year.", min=1, max=9999)]
 CategoryOpt = Annotated[
     str | None, Opt("--category", help="e.g. economy, industry, health.", autocompletion=_complete_column("category"))
@@ -115,11 +116,11 @@ class Output:
 OUTPUT_OPTIONS: dict[str, tuple[Any, Opt, Any]] = {
     "fmt": (
         str | None,
-        Opt("--format", help="table, plain, tsv, csv, json or jsonl. Default: table on a terminal, plain when piped."),
+        Opt("--format", help="Default: table on a terminal, plain when piped.", choices=FORMATS),
         None,
     ),
     "fields": (str | None, Opt("--fields", help="Comma-separated fields to show, e.g. id,value,unit.", metavar="A,B,C"), None),
-    "lang": (str, Opt("--lang", help="zh (default) or en: English names and headers."), "zh"),
+    "lang": (str, Opt("--lang", help="Names and headers in Chinese or English.", choices=("zh", "en")), "zh"),
     "no_color": (bool, Opt("--no-color", help="No colour: --color never."), False),
     "color": (
         str,

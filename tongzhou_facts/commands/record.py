@@ -109,17 +109,15 @@ def get(
     Examples:
 
     \b
-      facts get gdp-2023 value
-      facts get gdp-2023 value unit
+      facts get gdp-2023 value                  # 1730
+      facts get gdp-2023 value unit             # 1730, a tab, 亿元
       facts get gdp-2023 gdp-growth-2023 value
       facts get gdp-2023 gdp-growth-2023 value unit --format csv
-      facts get gdp-2023
+      facts get gdp-2023                        # the whole record as JSON
 
-    `facts get gdp-2023 value` prints 1730; `value unit`, 1730 and 亿元 with a tab between;
-    no field, the record as one JSON line. The trailing words that are field names are the
-    fields; the words before them are ids. An ID that is no id is searched for, as by
-    `show`. A value a record lacks is an empty cell (JSON null) and a note on stderr, and
-    the exit status is 1.
+    The trailing words that are field names are the fields; the words before them are ids.
+    An ID that is no id is searched for, as by `show`. A value a record lacks is an empty
+    cell (JSON null) and a note on stderr, and the exit status is 1.
     """
     index = open_base(file)
     ids, fields = split_words(index, words)

@@ -18,7 +18,7 @@ def search(
     query: Annotated[list[str], Arg(metavar="QUERY", help="Words to find; every word must match.", show_default=False)],
     kind: KindOpt = None,
     year: YearOpt = None,
-    limit: Annotated[int, Opt("--limit", "-n", help="At most N results.", min=1)] = 20,
+    limit: Annotated[int, Opt("--limit", "-n", help="At most N results.", min=1, metavar="N")] = 20,
     file: FileOpt = None,
 ) -> ExitStatus:
     """Find facts by Chinese, pinyin, English, number or date, best match first.

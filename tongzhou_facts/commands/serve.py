@@ -28,7 +28,7 @@ def serve(
 
     \b
       facts serve --mcp
-      facts serve --mcp -f my-base.toml
+      facts serve --mcp -f facts.toml
     """
     if not mcp:
         raise UsageError("serve needs a protocol: --mcp (the Model Context Protocol over stdio)")
