@@ -121,7 +121,7 @@ def test_usage_lines_and_values_read_as_words(
     assert "--year YEAR" in options
     assert "-n, --limit N" in options and "Default: 20." in options["-n, --limit N"]
     assert "--format [table|plain|tsv|csv|json|jsonl]" in options
-    assert help_of("get", width, capsys, monkeypatch).startswith("Usage: facts get [OPTIONS] ID [FIELD]\n")
+    assert help_of("get", width, capsys, monkeypatch).startswith("Usage: facts get [OPTIONS] ID... [FIELD]...\n")
     assert help_of("check", width, capsys, monkeypatch).startswith("Usage: facts check [OPTIONS] [PATH]...\n")
 
 

@@ -100,6 +100,8 @@ def _display_metavar(settings: Mapping[str, Any], spec: Spec) -> str | None:
     an option's value as its declared word, its choices `[a|b]`, or its name (`--year YEAR`)."""
     declared: str | None = settings.get("metavar")
     if spec.is_arg:
+        if declared and " " in declared:  # written out whole: `ID... [FIELD]...`
+            return declared
         word = (declared or spec.name.upper()).strip("[].")
         word = word if spec.required else f"[{word}]"
         return word + "..." if spec.many else word

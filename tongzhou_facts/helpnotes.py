@@ -73,6 +73,7 @@ ENVIRONMENT: dict[str, tuple[str, tuple[str, ...]]] = {
     "TERM": ("dumb: no colour", ("--no-color", "--color")),
     "FACTS_PAGER": ("the pager for long output (before PAGER)", ("--no-pager",)),
     "PAGER": ("the pager for long output (default: less -FRX)", ("--no-pager",)),
+    "LINES": ("the height that decides when to page (default: the terminal's)", ("--no-pager",)),
     "COLUMNS": ("the width of tables and help (default: the terminal's)", ()),
     "FACTS_DEBUG": ("1: a traceback instead of 'internal error'", ()),
 }

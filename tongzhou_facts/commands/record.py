@@ -104,7 +104,7 @@ def get(
     ],
     file: FileOpt = None,
 ) -> ExitStatus:
-    """Bare values for scripts: one line per id, the fields tab-separated.
+    """Bare values for scripts: one line per id, its fields separated by tabs.
 
     Examples:
 
