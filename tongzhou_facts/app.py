@@ -63,8 +63,10 @@ def runner(env: Environment | None) -> Call:
 
         from .env import Environment
 
+        from .cli import run_command
+
         check_text(func, values)
-        code = int(func(**bind(func, values, env if env is not None else Environment.detect())))
+        code = run_command(func, values, env if env is not None else Environment.detect())
         if code:
             raise typer.Exit(code)
         return code

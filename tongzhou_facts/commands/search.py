@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from typing import TYPE_CHECKING, Any
+
 from ..argv import Arg, Opt
 from ..env import Environment
 from ..errors import ExitStatus
-from ..lookup import check_kind
-from .options import FileOpt, KindOpt, OutputOpts, YearOpt, open_base
+from .options import AnyFilters, FileOpt, OutputOpts, open_base
 from .results import LIST_FIELDS, show_records
+
+if TYPE_CHECKING:
+    from ..index import Index
+    from ..match.engine import Counted
 
 
 def search(
     env: Environment,
-    out: OutputOpts,
     query: Annotated[list[str], Arg(metavar="QUERY", help="Words to find; every word must match.", show_default=False)],
-    kind: KindOpt = None,
-    year: YearOpt = None,
-    limit: Annotated[int, Opt("--limit", "-n", help="At most N results.", min=1)] = 20,
+    where: AnyFilters,
+    out: OutputOpts,
+    limit: Annotated[int, Opt("--limit", "-n", help="At most N results.", min=1, metavar="N")] = 20,
     file: FileOpt = None,
 ) -> ExitStatus:
     """Find facts by Chinese, pinyin, English, number or date, best match first.
@@ -32,12 +36,11 @@ def search(
       facts search "hospital beds"
       facts search 2023-12-28
     """
-    from ..match.engine import search_counted
-
-    check_kind(kind)
     index = open_base(file)
+    criteria = where.criteria(index)
+    kind, year = criteria["kind"], criteria["year"]
     text = " ".join(query)
-    found = search_counted(index, text, kind=kind, year=year, limit=limit, count=env.is_terminal)
+    found = filtered_search(index, text, criteria, limit, count=env.is_terminal)
     hits = found.hits
     if not hits:
         from .. import explain
@@ -64,3 +67,19 @@ def search(
         if line:
             env.say(f"facts: {line}")
     return status
+
+
+def filtered_search(index: Index, text: str, criteria: dict[str, Any], limit: int, *, count: bool) -> Counted:
+    """`search_counted` with every filter (options.Filters.criteria): kind and year inside the
+    search, the others over its hits (all of them ranked, then cut at `limit`)."""
+    from ..match.engine import Counted, search_counted
+    from ..query import refine
+
+    kind, year = criteria["kind"], criteria["year"]
+    others = {name: value for name, value in criteria.items() if name not in ("kind", "year") and value is not None}
+    if not others:
+        return search_counted(index, text, kind=kind, year=year, limit=limit, count=count)
+    found = search_counted(index, text, kind=kind, year=year, limit=None, count=True)
+    kept = {n for n, _ in refine(((n, hit.record) for n, hit in enumerate(found.hits)), **others)}
+    hits = [hit for n, hit in enumerate(found.hits) if n in kept]
+    return Counted(hits[:limit], len(hits), found.exact)
