@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 from . import __version__
-from .argv import Opt, bind, check_text, typer_function
+from .argv import Opt, check_text, typer_function
 from .commands import CACHE_COMMANDS, COMMANDS, command
 from .commands.cache import HELP as CACHE_HELP
 from .errors import ExitStatus
@@ -61,9 +61,8 @@ def runner(env: Environment | None) -> Call:
     def call(func: Callable[..., Any], values: dict[str, Any]) -> int:
         import typer
 
-        from .env import Environment
-
         from .cli import run_command
+        from .env import Environment
 
         check_text(func, values)
         code = run_command(func, values, env if env is not None else Environment.detect())

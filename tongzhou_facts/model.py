@@ -32,6 +32,7 @@ def kind_named(name: str) -> str | None:
             return kind
     return KIND_ALIASES.get(wanted)
 
+
 STR = "string"
 INT = "integer"
 NUM = "number"

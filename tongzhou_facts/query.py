@@ -43,12 +43,12 @@ Row = tuple[int, Record]
 Amount = Callable[[Record], tuple[float, str] | None]
 
 __all__ = [
+    "VALUE_FIELDS",
     "Amount",
     "Row",
     "at_least",
     "at_most",
     "chronological",
-    "VALUE_FIELDS",
     "investment",
     "limited",
     "metric_value",
@@ -108,7 +108,9 @@ def where(
     return refine(rows, status=status, measure=measure, since=since, until=until)
 
 
-def refine(rows: Iterable[Row], *, status: str | None = None, since: str | None = None, until: str | None = None, **equal: Any) -> Iterator[Row]:
+def refine(
+    rows: Iterable[Row], *, status: str | None = None, since: str | None = None, until: str | None = None, **equal: Any
+) -> Iterator[Row]:
     """Rows from anywhere (a search's hits) having every filter given, as `where` reads them:
     kind, year, category, place, unit and measure by equality (`equal`), a status as
     `with_status`, a date range as `within`."""

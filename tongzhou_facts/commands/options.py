@@ -152,7 +152,7 @@ def normal_kind(name: str | None) -> str | None:
     a usage error listing the kinds for a name that is none."""
     if name is None:
         return None
-    from ..model import KINDS, KIND_LABELS, kind_named
+    from ..model import KIND_LABELS, KINDS, kind_named
 
     kind = kind_named(name)
     if kind is None:
@@ -284,7 +284,12 @@ OUTPUT_OPTIONS: dict[str, tuple[Any, Opt, Any]] = {
     ),
     "output": (
         str | None,
-        Opt("--output", "-o", help="Write to FILE (whole or not at all; never over a fact base) instead of stdout.", metavar="FILE"),
+        Opt(
+            "--output",
+            "-o",
+            help="Write to FILE (whole or not at all; never over a base) instead of stdout.",
+            metavar="FILE",
+        ),
         None,
     ),
 }
