@@ -117,21 +117,27 @@ class Filters:
         """The filters as `query.where` takes them (None: not given; `kind`: the command's own),
         each value spelt as the base spells it when it differs only in case (or, for a unit,
         in how it is written: ％, 亿 元)."""
-        from ..query import spelt
+
+        def spelt(field: str, value: str | None) -> str | None:
+            if value is None:
+                return None
+            from .. import query  # only then: a search without filters never imports query.py
+
+            return query.spelt(index, field, value)
 
         unit = None
         if self.unit is not None:
             from ..units import canonical_unit
 
-            unit = spelt(index, "unit", canonical_unit(self.unit))
+            unit = spelt("unit", canonical_unit(self.unit))
         return {
             "kind": kind or self.kind,
             "year": self.year,
-            "category": spelt(index, "category", self.category),
-            "place": spelt(index, "place", self.place),
+            "category": spelt("category", self.category),
+            "place": spelt("place", self.place),
             "status": self.status.strip() if self.status is not None else None,
             "unit": unit,
-            "measure": spelt(index, "measure", self.measure),
+            "measure": spelt("measure", self.measure),
             "since": self.since or None,
             "until": self.until or None,
         }

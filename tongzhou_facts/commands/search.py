@@ -71,12 +71,12 @@ def filtered_search(index: Index, text: str, criteria: dict[str, Any], limit: in
     """`search_counted` with every filter (options.Filters.criteria): kind and year inside the
     search, the others over its hits (all of them ranked, then cut at `limit`)."""
     from ..match.engine import Counted, search_counted
-    from ..query import refine
 
     kind, year = criteria["kind"], criteria["year"]
     others = {name: value for name, value in criteria.items() if name not in ("kind", "year") and value is not None}
     if not others:
         return search_counted(index, text, kind=kind, year=year, limit=limit, count=count)
+    from ..query import refine  # only then: a search without filters never imports query.py
     found = search_counted(index, text, kind=kind, year=year, limit=None, count=True)
     kept = {n for n, _ in refine(((n, hit.record) for n, hit in enumerate(found.hits)), **others)}
     hits = [hit for n, hit in enumerate(found.hits) if n in kept]
