@@ -453,3 +453,32 @@ def test_cache_commands_take_no_global_option() -> None:
         func = command(name, CACHE_COMMANDS)
         assert func is not None
         assert not argv.flags_of(func) & set(global_flags())
+
+
+# ---------------------------------------------------------------------------- why a filtered search found nothing
+
+
+def _on(terminal: bool, *args: str) -> tuple[int, str, str]:
+    from tongzhou_facts.cli import main
+    from tongzhou_facts.env import Environment
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), Environment(out, err, is_terminal=terminal, color=False, width=100))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["异质结", "--category", "health"], "'异质结' matches 5 facts, none of them in category health"),
+        (["异质结", "--kind", "指标", "--place", "上海"], "'异质结' matches 5 facts, none of them metrics in 上海"),
+        (["异质结", "--status", "Under construction"], "none of them with status 在建"),
+        (["异质结", "--since", "2024"], "none of them from 2024 on"),
+    ],
+)
+def test_a_filtered_search_that_finds_nothing_says_what_the_filters_took_away(args: list[str], said: str) -> None:
+    assert len(_ids("search", "异质结")[1]) == 5
+    code, out, err = _on(True, "search", *args)
+    assert (code, out) == (1, "")
+    assert said in err and "did you mean" not in err
+    assert _on(False, "search", *args) == (1, "", "")  # a pipe: the exit status alone

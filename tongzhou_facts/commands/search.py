@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from ..argv import Arg, Opt
 from ..env import Environment
 from ..errors import ExitStatus
-from .options import AnyFilters, FileOpt, OutputOpts, open_base
+from .options import AnyFilters, FileOpt, OutputOpts, explaining, open_base
 from .results import LIST_FIELDS, show_records
 
 if TYPE_CHECKING:
@@ -33,10 +33,10 @@ def search(
       facts search 醫保
       facts search "hospital beds"
       facts search 2023-12-28
+      facts search 医院 --status "under construction"
     """
     index = open_base(file)
     criteria = where.criteria(index)
-    kind, year = criteria["kind"], criteria["year"]
     text = " ".join(query)
     found = filtered_search(index, text, criteria, limit, count=env.is_terminal)
     hits = found.hits
@@ -46,7 +46,7 @@ def search(
         # A terminal hears why (what the filters took away, else "did you mean"); a pipe keeps
         # only the "did you mean" it always had, never offering what the filters exclude.
         why = explain.nothing_found if env.is_terminal else explain.did_you_mean
-        line = why(index, text, kind=kind, year=year)
+        line = why(index, text, **explaining(criteria))
         if line:
             env.say(f"facts: {line}")
     highlights = None
@@ -77,6 +77,7 @@ def filtered_search(index: Index, text: str, criteria: dict[str, Any], limit: in
     if not others:
         return search_counted(index, text, kind=kind, year=year, limit=limit, count=count)
     from ..query import refine  # only then: a search without filters never imports query.py
+
     found = search_counted(index, text, kind=kind, year=year, limit=None, count=True)
     kept = {n for n, _ in refine(((n, hit.record) for n, hit in enumerate(found.hits)), **others)}
     hits = [hit for n, hit in enumerate(found.hits) if n in kept]
