@@ -120,6 +120,11 @@ def test_an_unknown_field_is_a_usage_error_listing_the_fields() -> None:
         assert field in line
 
 
+def test_no_field_is_a_usage_error_listing_the_fields() -> None:
+    line = error_line(*call("values"))
+    assert all(field in line for field in FIELDS)
+
+
 def test_another_base_with_f(tmp_path: Path) -> None:
     base = tmp_path / "small.toml"
     base.write_text(

@@ -21,8 +21,10 @@ def _complete_fields(incomplete: str) -> list[str]:
 
 def values(
     env: Environment,
-    field: Annotated[str, Arg(metavar="FIELD", help=f"One of: {', '.join(VALUE_FIELDS)}.", autocompletion=_complete_fields)],
     out: CountsOutput,
+    field: Annotated[
+        str | None, Arg(metavar="FIELD", help=f"One of: {', '.join(VALUE_FIELDS)}.", autocompletion=_complete_fields)
+    ] = None,
     file: FileOpt = None,
 ) -> ExitStatus:
     """The values a field takes in the base, each with how many facts have it, most common first.
@@ -37,6 +39,8 @@ def values(
       facts values unit --format json
       facts values category | cut -f1
     """
+    if field is None:
+        raise UsageError(f"which field? (fields: {', '.join(VALUE_FIELDS)})")
     name = PLURALS.get(field.strip().lower(), field.strip().lower())
     if name not in VALUE_FIELDS:
         raise UsageError(f"no values to list for '{field}' (fields: {', '.join(VALUE_FIELDS)})")
