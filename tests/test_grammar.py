@@ -482,3 +482,21 @@ def test_a_filtered_search_that_finds_nothing_says_what_the_filters_took_away(ar
     assert (code, out) == (1, "")
     assert said in err and "did you mean" not in err
     assert _on(False, "search", *args) == (1, "", "")  # a pipe: the exit status alone
+
+
+def test_the_commands_own_formats_in_any_case(tmp_path: Path) -> None:
+    source = tmp_path / "s.txt"
+    source.write_text("2023年,通州新增1730家企业。\n", encoding="utf-8")
+    pairs = [
+        (["export", "--format", "CSV"], ["export", "--format", "csv"]),
+        (["cite", "gdp-2023", "--format", "JSON", "--lang", "EN"], ["cite", "gdp-2023", "--format", "json", "--lang", "en"]),
+        (
+            ["ask", "通州2023年GDP是多少", "--lang", "EN", "--kind", "指标"],
+            ["ask", "通州2023年GDP是多少", "--lang", "en", "--kind", "metric"],
+        ),
+        (["coverage", "--source", str(source), "--format", "JSON"], ["coverage", "--source", str(source), "--format", "json"]),
+    ]
+    for typed, canonical in pairs:
+        expected = call(*canonical)
+        assert expected[0] in (0, 1) and expected[1], canonical
+        assert call(*typed) == expected, typed

@@ -85,8 +85,8 @@ class Filters:
     to what it lists: `metrics` has no --kind, `projects` no --unit).
 
     Values are read in any case and as tables print them: a kind by any of its names
-    (`lookup`-free: `kind_named`), a status in Chinese or English, a category, place, unit
-    or measure spelt as the base spells it (`criteria`). A kind that is none is a usage
+    (`normal_kind`), a status in Chinese or English, a category, place, unit or measure
+    spelt as the base spells it (`criteria`). A kind that is none is a usage
     error listing the kinds; a value the base does not hold finds nothing, and a terminal
     hears which values it holds (explain.py).
     """
