@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from .argv import bind, check_text, flags_of, leading_options, parse
+from .argv import ENVIRONMENT, bind, check_text, flags_of, leading_options, parse
 from .commands import CACHE_COMMANDS, COMMANDS, command
 from .env import ClosedOutput, Environment, GuardedOutput, harden_streams, occupy_standard_fds, silence_stdout
 from .errors import BaseError, ExitStatus, FactsError, OutputError, Terminated, UsageError
@@ -233,7 +233,7 @@ def run_command(func: Callable[..., Any], values: dict[str, Any], env: Environme
     if getattr(out, "output", None) is None:
         return int(func(**kwargs))
     with out.writing(env, values.get("file")) as redirected:  # type: ignore[union-attr]  # an Output: it has an `output`
-        kwargs["env"] = redirected
+        kwargs[ENVIRONMENT] = redirected
         return int(func(**kwargs))
 
 
