@@ -404,6 +404,27 @@ EDGE_CASES: list[tuple[str, list[str], str]] = [
     ("cache info", ["x"], USAGE),
     ("cache clear", ["--format", "json"], USAGE),
     ("cache info", ["--help"], HELP),
+    # the filters, -n and -o on every listing command (issue 11), each where it can apply
+    ("list", ["-n", "5", "--status", "在建", "--since", "2023", "--until", "2023-12", "--measure", "growth"], FAST),
+    ("list", ["--unit", "%", "-o", "x.csv", "--format", "csv", "--bom", "--place", "川姜镇"], FAST),
+    ("list", ["-n", "0"], USAGE),
+    ("metrics", ["--measure", "growth", "--place", "川姜镇", "-n", "3", "--since=2023", "--until", "2024"], FAST),
+    ("metrics", ["--kind", "metric"], USAGE),  # not offered where it cannot apply
+    ("metrics", ["--status", "开工"], USAGE),
+    ("projects", ["--status", "under construction", "--place", "金沙湾片区", "-n", "2", "--output=p.json"], FAST),
+    ("projects", ["--unit", "%"], USAGE),
+    ("milestones", ["--year", "2023", "--place", "上海", "-n", "1", "-o", "-"], FAST),
+    ("milestones", ["--status", "开工"], USAGE),
+    ("timeline", ["--category", "honour", "--place", "x", "-n", "2", "--until", "2023-12"], FAST),
+    ("timeline", ["--kind", "project"], USAGE),
+    ("chart", ["--place", "x", "--since", "2023", "-n", "3", "--measure", "share", "--category", "economy"], FAST),
+    ("search", ["x", "--status", "开工", "--since", "2023-12", "--unit", "亿元", "--measure", "level", "-o", "r.txt"], FAST),
+    ("search", ["x", "--category", "health", "--place", "川姜镇", "--until", "2024"], FAST),
+    ("values", ["status"], FAST),
+    ("values", ["unit", "--format", "json", "-f", "a.toml", "--lang", "en", "--csv-raw", "--no-color"], FAST),
+    ("values", [], FAST),  # parsed; the command itself lists the fields
+    ("values", ["a", "b"], USAGE),
+    ("values", ["status", "--fields", "x"], USAGE),
 ]
 
 
@@ -470,6 +491,7 @@ REPRESENTATIVE: dict[str, list[str]] = {
     "get": ["gdp-2023", "value"],
     "cite": ["gdp-2023", "gdp-growth-2023", "--style", "apa"],
     "stats": [],
+    "values": ["status"],
     "check": [],
     "coverage": ["--source", "../shared/sources/tongzhou-2023-review.txt", "--format", "json"],
     "export": ["--format", "csv"],
@@ -669,3 +691,52 @@ def test_bounds_agree_and_typer_says_them_in_words(value: str, fast: bool) -> No
         assert parsed is None
         assert outcome == "usage"
         assert f"{value} is not from 1 to 5" in got and "x<=" not in got
+
+
+# ---------------------------------------------------------------------------- global options before the command
+
+
+def _global_specs(func: Callable[..., Any]) -> list[argv.Spec]:
+    """The global options a command takes (-f and the output options, commands.options.global_flags)."""
+    from tongzhou_facts.commands.options import global_flags
+
+    names = set(global_flags())
+    return [spec for spec in argv.specs(func) if not spec.is_arg and set(spec.flags) & names]
+
+
+@st.composite
+def leading_options(draw: st.DrawFn, func: Callable[..., Any]) -> list[str]:
+    """Global options as written before the command: any spelling, any value (also ones that
+    look like options or commands), each at most once (a list option up to three times)."""
+    chunks: list[list[str]] = []
+    for spec in _global_specs(func):
+        times = draw(st.integers(0, 3 if spec.many else 1))
+        chunks.extend(draw(_occurrence(spec, False)) for _ in range(times))
+    return [token for chunk in draw(st.permutations(chunks)) for token in chunk]
+
+
+@pytest.mark.parametrize("words", EVERY_COMMAND, ids=COMMAND_IDS)
+def test_global_options_before_the_command_are_read_as_after_it(words: tuple[str, ...]) -> None:
+    """`facts OPTS CMD REST` is rewritten to `facts CMD OPTS REST` exactly (cli.options_after_command),
+    and both parsers agree on the rewritten line: the options mean the same in either place."""
+    from tongzhou_facts.cli import options_after_command
+
+    func = function(words)
+    seen: list[str] = []
+
+    @settings(SETTINGS, max_examples=VALID_EXAMPLES)
+    @given(leading_options(func), valid_line(func))
+    def check(leading: list[str], rest: list[str]) -> None:
+        assert options_after_command([*leading, *words, *rest]) == [*words, *leading, *rest]
+        seen.append(parity(words, [*leading, *rest]))
+
+    check()
+    assert "fast" in seen, {way: seen.count(way) for way in set(seen)}
+
+
+def test_every_listing_command_takes_every_global_option() -> None:
+    """-f and every output option (-o among them) on every listing command."""
+    from tongzhou_facts.commands.options import global_flags
+
+    for name in ("search", "list", "metrics", "projects", "milestones", "timeline", "chart"):
+        assert set(global_flags()) <= argv.flags_of(function((name,))), name

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 from . import __version__
-from .argv import EMPTY, Opt, Spec, bind, check_text, typer_function
+from .argv import EMPTY, Opt, Spec, check_text, typer_function
 from .commands import CACHE_COMMANDS, COMMANDS, command
 from .commands.cache import HELP as CACHE_HELP
 from .errors import ExitStatus
@@ -151,10 +151,11 @@ def runner(env: Environment | None) -> Call:
     def call(func: Callable[..., Any], values: dict[str, Any]) -> int:
         import typer
 
+        from .cli import run_command
         from .env import Environment
 
         check_text(func, values)
-        code = int(func(**bind(func, values, env if env is not None else Environment.detect())))
+        code = run_command(func, values, env if env is not None else Environment.detect())
         if code:
             raise typer.Exit(code)
         return code

@@ -321,6 +321,42 @@ def _positionals(declared: Sequence[Spec], loose: list[str], values: dict[str, A
         raise _Decline  # an extra argument: Typer's error message
 
 
+def leading_options(args: Sequence[str], flags: Mapping[str, bool]) -> tuple[list[str], list[str], int]:
+    """The options written before the command (`facts -f x --format json list`): their
+    words, their names, and where the rest of the line starts.
+
+    `flags` maps each global option's names to whether it takes a value. As click reads
+    them: `--opt value`, `--opt=value`, `-o value`, `-ovalue`; a value is the next word,
+    whatever it looks like. Reading stops at the first word that is none of these (the
+    command, an unknown option, `--`), and before a value that is missing.
+    """
+    words: list[str] = []
+    names: list[str] = []
+    index = 0
+    while index < len(args):
+        token = args[index]
+        if token.startswith("--"):
+            name, equals, _ = token.partition("=")
+            glued = bool(equals)
+        else:
+            name = token[:2]
+            glued = len(token) > 2
+        if not token.startswith("-") or name not in flags or (glued and not flags[name] and not equals):
+            break
+        width = 1 if glued or not flags[name] else 2
+        if index + width > len(args):
+            break
+        words += args[index : index + width]
+        names.append(name)
+        index += width
+    return words, names, index
+
+
+def flags_of(func: Callable[..., Any]) -> set[str]:
+    """Every option name a command takes."""
+    return {flag for spec in specs(func) if not spec.is_arg for flag in spec.flags}
+
+
 def check_text(func: Callable[..., Any], values: Mapping[str, Any]) -> None:
     """A usage error for an argument that is not UTF-8 text, before it reaches SQLite or an encoder.
 

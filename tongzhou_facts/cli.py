@@ -19,10 +19,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from .argv import bind, check_text, parse
+from .argv import ENVIRONMENT, bind, check_text, flags_of, leading_options, parse
 from .commands import CACHE_COMMANDS, COMMANDS, command
 from .env import ClosedOutput, Environment, GuardedOutput, harden_streams, occupy_standard_fds, silence_stdout
-from .errors import BaseError, ExitStatus, FactsError, OutputError, Terminated
+from .errors import BaseError, ExitStatus, FactsError, OutputError, Terminated, UsageError
 
 _terminated = False
 
@@ -118,6 +118,7 @@ def _run(args: list[str], env: Environment) -> int:
     lines would print them twice. Then the broken file is deleted and the run ends with an
     error, so the next run rebuilds it.
     """
+    args = options_after_command(args)
     for attempt in (1, 2):
         try:
             code = _run_fast(args, env)
@@ -167,6 +168,46 @@ def _broken_file(exc: Exception) -> bool:
     return any(message in text for message in _BROKEN_MESSAGES)
 
 
+#: Words that, right after the global options, ask for help or the version rather than a command.
+_HELP_OR_VERSION = ("--help", "-h", "--version")
+
+
+def options_after_command(args: list[str]) -> list[str]:
+    """The command line with the global options written before the command moved after it:
+    `facts -f x --format json search y` is `facts search -f x --format json y`, so both
+    parsers (and their errors) read one form. Global: `-f/--file` and the output options
+    (commands.options.global_flags). A usage error when the command does not take one;
+    `facts -f x --help` is `facts --help`. Anything else (an unknown option first) is left
+    as it is, for Typer to report."""
+    if not args or not args[0].startswith("-") or args[0] in _HELP_OR_VERSION:
+        return args
+    if any(key.startswith("_FACTS_COMPLETE") for key in os.environ):
+        return args
+    from .commands.options import global_flags
+
+    flags = global_flags()
+    words, names, start = leading_options(args, flags)
+    rest = args[start:]
+    if rest and rest[0] in flags:  # a value missing at the end: `facts -f x --format`
+        raise UsageError(f"option '{rest[0]}' requires an argument")
+    if not words:
+        return args
+    if not rest or rest[0] in _HELP_OR_VERSION:
+        return rest  # the help (or bare `facts`): the options have nothing to apply to
+    if rest[0].startswith("-"):
+        return args  # an option no command takes first: Typer's "No such option"
+    group = rest[0] == "cache" and len(rest) > 1 and not rest[1].startswith("-")
+    path = rest[:2] if group else rest[:1]
+    func = command(path[-1], CACHE_COMMANDS if group else COMMANDS)
+    if func is not None:
+        taken = flags_of(func)
+        for name in names:
+            if name not in taken:
+                line = " ".join(["facts", *path])
+                raise UsageError(f"'{line}' does not take {name} (given before the command; see '{line} --help')")
+    return [*path, *words, *rest[len(path) :]]
+
+
 def _run_fast(args: list[str], env: Environment) -> int | None:
     """A valid command line, run without Typer; None hands it to Typer (see argv.py)."""
     if any(key.startswith("_FACTS_COMPLETE") for key in os.environ):
@@ -181,7 +222,19 @@ def _run_fast(args: list[str], env: Environment) -> int | None:
     if values is None:
         return None
     check_text(func, values)
-    return int(func(**bind(func, values, env)))
+    return run_command(func, values, env)
+
+
+def run_command(func: Callable[..., Any], values: dict[str, Any], env: Environment) -> int:
+    """Run a command on its parsed values (either parser's): with `-o FILE`, in an
+    environment writing into FILE, which appears when the command is done (Output.writing)."""
+    kwargs = bind(func, values, env)
+    out = kwargs.get("out")
+    if getattr(out, "output", None) is None:
+        return int(func(**kwargs))
+    with out.writing(env, values.get("file")) as redirected:  # type: ignore[union-attr]  # an Output: it has an `output`
+        kwargs[ENVIRONMENT] = redirected
+        return int(func(**kwargs))
 
 
 def _help_or_version(args: list[str], env: Environment) -> int | None:

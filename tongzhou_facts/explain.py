@@ -82,10 +82,12 @@ def nothing(index: Index, filters: Filters) -> str:
     return f"no {subject} match{context}"
 
 
-def nothing_found(index: Index, query: str, *, kind: str | None = None, year: int | None = None) -> str:
-    """Why a search found nothing: what the filters (`kind`, `year`) took away, else the
+def nothing_found(index: Index, query: str, *, kind: str | None = None, year: int | None = None, **others: str | None) -> str:
+    """Why a search found nothing: what the filters (`kind`, `year`, and any other filter of
+    a listing: category, place, status, unit, measure, since, until) took away, else the
     names nearest to the query among the records they leave ("did you mean")."""
-    if kind is not None or year is not None:
+    given = _other_filters(others)
+    if kind is not None or year is not None or given:
         from .match.engine import search_counted
 
         unfiltered = search_counted(index, query, limit=0)
@@ -95,6 +97,9 @@ def nothing_found(index: Index, query: str, *, kind: str | None = None, year: in
             wanted = ["none of them" if many else "not"]
             if kind is not None:
                 wanted.append(PLURAL[kind] if many else SINGULAR[kind])
+            wanted += [SELECTORS[name][1].format(value) for name, value in given.items() if name in SELECTORS]
+            if "since" in given or "until" in given:
+                wanted.append(_period(given.get("since"), given.get("until")))
             if year is not None:
                 covered = f"({_scope(PLURAL[kind], kind, False)} {_verb('cover', kind, False)} {_years(index, kind=kind)})"
                 wanted += [f"for {year}", covered]
@@ -106,14 +111,31 @@ def nothing_found(index: Index, query: str, *, kind: str | None = None, year: in
     return did_you_mean(index, query, kind=kind, year=year) or f"nothing matched {query!r}"
 
 
-def did_you_mean(index: Index, query: str, *, kind: str | None = None, year: int | None = None) -> str | None:
+def did_you_mean(
+    index: Index, query: str, *, kind: str | None = None, year: int | None = None, **others: str | None
+) -> str | None:
     """The line `nothing matched 'X'; did you mean: …?`, with the nearest names of the records
     of this kind and year (either None: any; a question's own year, 2023年 or 去年, counts as
-    one); None when no name is near."""
+    one); None when no name is near, or when another filter is given (`others`: a name it
+    would offer might be one that filter leaves out)."""
+    if _other_filters(others):
+        return None
     from .match.engine import suggestions
 
     near = suggestions(index, query, kind=kind, year=year if year is not None else _asked_year(index, query))
     return f"nothing matched {query!r}; did you mean: {', '.join(near)}?" if near else None
+
+
+#: The filters of a listing other than kind and year, which a search applies to its hits.
+OTHER_FILTERS = ("category", "place", "status", "unit", "measure", "since", "until")
+
+
+def _other_filters(others: dict[str, str | None]) -> dict[str, str]:
+    """The other filters given (not None), in OTHER_FILTERS order; a TypeError for a name that is none."""
+    unknown = set(others) - set(OTHER_FILTERS)
+    if unknown:
+        raise TypeError(f"no filter {sorted(unknown)[0]!r}")
+    return {name: value for name in OTHER_FILTERS if (value := others.get(name)) is not None}
 
 
 def _asked_year(index: Index, query: str) -> int | None:

@@ -153,6 +153,16 @@ class Index:
         _check_column(column)
         return dict(self._db.execute(f"SELECT {column}, count(*) FROM entries GROUP BY {column}").fetchall())
 
+    def tally(self, name: str) -> list[tuple[Any, int]]:
+        """Each value of a column (FILTER_COLUMNS) or a field (status, measure, source) and how
+        many records have it, most first, then by value; records without one are not counted."""
+        expression = _FIELDS.get(name) or _check_column(name)
+        sql = (
+            f"SELECT {expression}, count(*) FROM entries WHERE {expression} IS NOT NULL AND {expression} != ''"
+            " GROUP BY 1 ORDER BY 2 DESC, 1"
+        )
+        return [(value, count) for value, count in self._db.execute(sql)]
+
     def distinct(self, column: str) -> list[str]:
         """The values of a column, sorted (as text)."""
         _check_column(column)
@@ -522,7 +532,11 @@ def _filters(**values: object) -> tuple[str, list[object]]:
 
 
 #: Fields of a record's JSON that a selection may filter on or list (explain.py).
-_FIELDS = {"status": "json_extract(json, '$.status')", "measure": "json_extract(json, '$.measure')"}
+_FIELDS = {
+    "status": "json_extract(json, '$.status')",
+    "measure": "json_extract(json, '$.measure')",
+    "source": "json_extract(json, '$.source')",
+}
 #: An amount and the unit it is in: columns of `entries`, or fields of the JSON.
 _AMOUNTS = {
     "value": ("value", "unit"),

@@ -18,6 +18,20 @@ from typing import Any
 KINDS: dict[str, str] = {"metrics": "metric", "projects": "project", "milestones": "milestone"}
 #: Record kind -> TOML table name.
 TABLES: dict[str, str] = {kind: table for table, kind in KINDS.items()}
+#: Record kind -> what a Chinese table prints for it (render.py's kind column).
+KIND_LABELS: dict[str, str] = {"metric": "指标", "project": "项目", "milestone": "事件"}
+#: Other names people type for a kind.
+KIND_ALIASES: dict[str, str] = {"event": "milestone", "events": "milestone", "里程碑": "milestone"}
+
+
+def kind_named(name: str) -> str | None:
+    """The kind a name stands for, in any case: metric, Metrics, 指标, PROJECT; None for none."""
+    wanted = name.strip().casefold()
+    for table, kind in KINDS.items():
+        if wanted in (kind, table, KIND_LABELS[kind]):
+            return kind
+    return KIND_ALIASES.get(wanted)
+
 
 STR = "string"
 INT = "integer"

@@ -16,13 +16,19 @@ million (2.3 GB). Sorting keeps only `(key, row number)` pairs and reads the
 records again in the sorted order. Filters and bounds take rows and give rows, so
 they chain; `records` turns rows into records at the end.
 
-The API: `Row`, `select`, `with_status`, `records`, `sort_rows`, `chronological`,
-`at_least`, `at_most`, and the amounts they compare, `metric_value` and `investment`.
+Every listing command takes the same filters (commands.options.Filters): `where` applies
+them all to a base, `refine` to rows from elsewhere (a search's hits). `tally` counts the
+values a field takes (`facts values`), and `spelt` reads a typed value as the base spells it.
+
+The API: `Row`, `select`, `where`, `refine`, `with_status`, `within`, `limited`, `records`,
+`sort_rows`, `chronological`, `at_least`, `at_most`, and the amounts they compare,
+`metric_value` and `investment`; `tally`, `spelt` and `VALUE_FIELDS`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -37,18 +43,37 @@ Row = tuple[int, Record]
 Amount = Callable[[Record], tuple[float, str] | None]
 
 __all__ = [
+    "VALUE_FIELDS",
     "Amount",
     "Row",
     "at_least",
     "at_most",
     "chronological",
     "investment",
+    "limited",
     "metric_value",
     "records",
+    "refine",
     "select",
     "sort_rows",
+    "spelt",
+    "tally",
+    "where",
     "with_status",
+    "within",
 ]
+#: The fields whose values `tally` counts (`facts values FIELD`): each a small set, as the
+#: filters take them (a source's id is its short name).
+VALUE_FIELDS = ("kind", "year", "category", "place", "status", "unit", "measure", "source")
+#: The filters `refine` checks by equality, and how each is read off a record.
+_EQUAL: dict[str, Callable[[Record], Any]] = {
+    "kind": lambda record: record.kind,
+    "year": lambda record: record.year,
+    "category": lambda record: record.get("category"),
+    "place": lambda record: record.get("place"),
+    "unit": lambda record: record.unit,
+    "measure": lambda record: record.get("measure"),
+}
 
 
 def select(
@@ -62,6 +87,72 @@ def select(
 ) -> Iterator[Row]:
     """The rows matching every filter given (None: any), in base order, read as they are used."""
     return index.select(kind=kind, year=year, category=category, place=place, unit=unit)
+
+
+def where(
+    index: Index,
+    *,
+    kind: str | None = None,
+    year: int | None = None,
+    category: str | None = None,
+    place: str | None = None,
+    unit: str | None = None,
+    status: str | None = None,
+    measure: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Iterator[Row]:
+    """The rows having every filter given (None: any), in base order: the columns through
+    the index (`select`), then a status (`with_status`), a measure and a date range (`within`)."""
+    rows = select(index, kind=kind, year=year, category=category, place=place, unit=unit)
+    return refine(rows, status=status, measure=measure, since=since, until=until)
+
+
+def refine(
+    rows: Iterable[Row], *, status: str | None = None, since: str | None = None, until: str | None = None, **equal: Any
+) -> Iterator[Row]:
+    """Rows from anywhere (a search's hits) having every filter given, as `where` reads them:
+    kind, year, category, place, unit and measure by equality (`equal`), a status as
+    `with_status`, a date range as `within`."""
+    wanted = {name: value for name, value in equal.items() if value is not None}
+    unknown = set(wanted) - set(_EQUAL)
+    if unknown:
+        raise TypeError(f"refine: no filter {sorted(unknown)[0]!r}")
+    found: Iterator[Row] = iter(rows)
+    if wanted:
+        found = (row for row in found if all(_EQUAL[name](row[1]) == value for name, value in wanted.items()))
+    if status:
+        found = with_status(found, status)
+    if since or until:
+        found = within(found, since, until)
+    return found
+
+
+def limited(rows: Iterable[Row], limit: int | None) -> Iterator[Row]:
+    """The first `limit` rows (None: all), read no further (`-n`)."""
+    return itertools.islice(rows, limit) if limit is not None else iter(rows)
+
+
+def tally(index: Index, field: str) -> list[tuple[Any, int]]:
+    """Each value a field takes in the base and how many records have it, most first (then
+    by value); records without the field are not counted. A `UsageError` listing
+    VALUE_FIELDS for any other field."""
+    if field not in VALUE_FIELDS:
+        raise UsageError(f"no values to list for '{field}' (fields: {', '.join(VALUE_FIELDS)})")
+    return index.tally(field)
+
+
+def spelt(index: Index, field: str, value: str | None) -> str | None:
+    """A typed value of a field (one of VALUE_FIELDS) as the base spells it: itself when the
+    base holds it, else the base's value that differs only in case (Economy -> economy),
+    else as typed (it finds nothing)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if index.holds(**{field: value}):
+        return value
+    folded = value.casefold()
+    return next((str(v) for v, _ in tally(index, field) if str(v).casefold() == folded), value)
 
 
 def with_status(rows: Iterable[Row], status: str) -> Iterator[Row]:
@@ -172,15 +263,21 @@ def interval(text: str, label: str) -> tuple[dt.date, dt.date]:
 def chronological(index: Index, rows: Iterable[Row], since: str | None, until: str | None) -> Iterator[Row]:
     """Rows in date order within [since, until] (`2023`, `2023-12` or `2023-12-13`; None: open);
     a fact dated by month or year only counts from its first day, an undated one by its year."""
-    low = interval(since, "--since")[0] if since else dt.date.min
-    high = interval(until, "--until")[1] if until else dt.date.max
-    kept = []
-    for n, record in rows:
-        start = interval(record.date or str(record.year), record.id)[0]
-        if low <= start <= high:
-            kept.append((start, n))
+    kept = [(_start(record), n) for n, record in within(rows, since, until)]
     kept.sort(key=lambda pair: pair[0])
     return index.fetch([n for _, n in kept])
+
+
+def within(rows: Iterable[Row], since: str | None, until: str | None) -> Iterator[Row]:
+    """Rows dated within [since, until], in their order: as `chronological`, unsorted."""
+    low = interval(since, "--since")[0] if since else dt.date.min  # a usage error now, not when read
+    high = interval(until, "--until")[1] if until else dt.date.max
+    return ((n, record) for n, record in rows if low <= _start(record) <= high)
+
+
+def _start(record: Record) -> dt.date:
+    """The first day a record is dated by (an undated one: its year's)."""
+    return interval(record.date or str(record.year), record.id)[0]
 
 
 def at_least(rows: Iterable[Row], amount: str, value: Amount, known: set[str] | None = None) -> Iterator[Row]:

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "get": ("record", "get"),
     "cite": ("cite", "cite"),
     "stats": ("stats", "stats"),
+    "values": ("values", "values"),
     "check": ("check", "check"),
     "coverage": ("coverage", "coverage"),
     "export": ("export", "export"),

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 from ..argv import Arg, Opt, Options
 from ..env import Environment
 from ..errors import ExitStatus, UsageError
-from ..lookup import check_kind
 from ..model import Record
-from .options import OUTPUT_OPTIONS, FileOpt, KindOpt, Output, YearOpt, open_base
+from .options import OUTPUT_OPTIONS, FileOpt, KindOpt, Output, YearOpt, normal_kind, open_base
 from .results import LIST_FIELDS
 
 if TYPE_CHECKING:
@@ -40,7 +39,8 @@ def ask(
     from ..match.answer import ask as answer
     from ..phrasing import abstention, language_of
 
-    check_kind(kind)
+    kind = normal_kind(kind)  # as the listing commands read it: 指标, Metrics
+    lang = lang.strip().lower() if lang is not None else None
     if lang is not None and lang not in ("zh", "en"):
         raise UsageError(f"unknown language '{lang}' (zh or en)")
     text = " ".join(question)

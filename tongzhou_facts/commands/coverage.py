@@ -44,6 +44,7 @@ def coverage(
 
     if source is None:
         raise UsageError("coverage needs --source FILE: the text the base was drawn from")
+    fmt = fmt.strip().lower() if fmt is not None else None  # --format JSON: in any case
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}' for coverage (formats: {', '.join(FORMATS)})")
     index = open_base(file)

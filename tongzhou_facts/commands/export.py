@@ -38,6 +38,7 @@ def export(
     goes its Datasette metadata (facts.metadata.json): title, sources, columns, full-text
     search; `datasette facts.db -m facts.metadata.json` serves both.
     """
+    fmt = fmt.strip().lower()  # --format JSON: in any case, as every command reads it
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format '{fmt}' (json, jsonl, csv or sqlite)")
     if fmt == "sqlite" and output is None:

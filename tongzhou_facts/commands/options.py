@@ -1,11 +1,18 @@
-"""The options commands share, each declared once: the base to read, the filters, and the
-output options, which reach a command as one `Output` object (as gh's AddJSONFlags or
-sqlite-utils' output_options add the same flags to every command)."""
+"""The options commands share, each declared once: the base to read, the filters (one
+`Filters` object), the output options (one `Output` object, as gh's AddJSONFlags or
+sqlite-utils' output_options add the same flags to every command), and `-n/--limit`.
+
+The base (`-f`) and the output options are global: written before the command they mean
+the same (`facts -f x --format json list`: cli.options_after_command reads `global_flags`).
+Values are read in one place, here, in any case and as tables print them: `--kind 指标`,
+`--kind Metrics`, `--format JSON`, `--lang EN`, `--status "Under construction"`.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 from ..argv import Opt, Options
@@ -20,16 +27,18 @@ if TYPE_CHECKING:
 
 
 def _complete_column(column: str) -> Callable[[Any, str], list[str]]:
-    """Shell completion of the values a column has in the base."""
+    """Shell completion of the values a column (or a field `facts values` counts) has in the base."""
 
     def complete(ctx: Any, incomplete: str) -> list[str]:
         from ..escape import safe
+        from ..query import tally
 
         try:
             index = open_base(ctx.params.get("file"))
             # A value with controls in it would reach the shell raw (a newline splits it in two):
             # completion offers only what can be typed back as it is.
-            return [v for v in index.distinct(column) if v.startswith(incomplete) and safe(v) == v]
+            found = [str(value) for value, _ in tally(index, column)]
+            return [v for v in found if v.startswith(incomplete) and safe(v) == v]
         except FactsError:
             return []
 
@@ -43,24 +52,22 @@ def complete_ids(ctx: Any, incomplete: str) -> list[str]:
         return []
 
 
-FileOpt = Annotated[
-    list[str] | None,
-    Opt(
-        "--file",
-        "-f",
-        help="Fact base to read (repeatable: bases merge). Default: $FACTS_FILE, else the bundled base.",
-        metavar="PATH",
-    ),
-]
-KindOpt = Annotated[str | None, Opt("--kind", help="Only facts of this kind.", choices=tuple(KINDS.values()))]
-YearOpt = Annotated[int | None, Opt("--year", help="Only facts about this year.", min=1, max=9999)]
-CategoryOpt = Annotated[
-    str | None, Opt("--category", help="e.g. economy, industry, health.", autocompletion=_complete_column("category"))
-]
-PlaceOpt = Annotated[str | None, Opt("--place", help="A town or area, e.g. 川姜镇.", autocompletion=_complete_column("place"))]
-UnitOpt = Annotated[str | None, Opt("--unit", help="Only this unit, e.g. 亿元 or %.", autocompletion=_complete_column("unit"))]
-SinceOpt = Annotated[str | None, Opt("--since", help="From this date on: 2023-12 or 2023-12-13.", metavar="DATE")]
-UntilOpt = Annotated[str | None, Opt("--until", help="Up to this date.", metavar="DATE")]
+#: -f/--file: the bases to read. A global option (see `global_flags`).
+FILE_OPTION = Opt(
+    "--file",
+    "-f",
+    help="Fact base to read (repeatable: bases merge). Default: $FACTS_FILE, else the bundled base.",
+    metavar="PATH",
+)
+FileOpt = Annotated[list[str] | None, FILE_OPTION]
+KIND_OPTION = Opt(
+    "--kind", help="Only facts of this kind (any case; also metrics, 指标, 项目, 事件).", choices=tuple(KINDS.values())
+)
+YEAR_OPTION = Opt("--year", help="Only facts about this year.", min=1, max=9999, autocompletion=_complete_column("year"))
+KindOpt = Annotated[str | None, KIND_OPTION]
+YearOpt = Annotated[int | None, YEAR_OPTION]
+#: -n/--limit on the listing commands: all by default (search keeps its own default of 20).
+LimitOpt = Annotated[int | None, Opt("--limit", "-n", help="At most N results.", min=1, metavar="N")]
 ReverseOpt = Annotated[bool, Opt("--reverse", "-r", help="Reverse the order.")]
 SortOpt = Annotated[
     str | None,
@@ -68,8 +75,141 @@ SortOpt = Annotated[
 ]
 
 
+class Filters:
+    """Which records a listing shows: by kind, year, category, place, status, unit, measure
+    and date, the same options on every listing command (each offers those that can apply
+    to what it lists: `metrics` has no --kind, `projects` no --unit).
+
+    Values are read in any case and as tables print them: a kind by any of its names
+    (`normal_kind`), a status in Chinese or English, a category, place, unit or measure
+    spelt as the base spells it (`criteria`). A kind that is none is a usage
+    error listing the kinds; a value the base does not hold finds nothing, and a terminal
+    hears which values it holds (explain.py).
+    """
+
+    def __init__(
+        self,
+        kind: str | None = None,
+        year: int | None = None,
+        category: str | None = None,
+        place: str | None = None,
+        status: str | None = None,
+        unit: str | None = None,
+        measure: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> None:
+        self.kind = normal_kind(kind)
+        self.year, self.category, self.place, self.status = year, category, place, status
+        self.unit, self.measure, self.since, self.until = unit, measure, since, until
+        if since or until:
+            from ..query import interval  # a date that is none is an error before the base is read
+
+            for label, text in (("--since", since), ("--until", until)):
+                if text:
+                    interval(text, label)
+
+    def criteria(self, index: Index, kind: str | None = None) -> dict[str, Any]:
+        """The filters as `query.where` takes them (None: not given; `kind`: the command's own),
+        each value spelt as the base spells it when it differs only in case (or, for a unit,
+        in how it is written: ％, 亿 元)."""
+
+        def spelt(field: str, value: str | None) -> str | None:
+            if value is None:
+                return None
+            from .. import query  # only then: a search without filters never imports query.py
+
+            return query.spelt(index, field, value)
+
+        unit = None
+        if self.unit is not None:
+            from ..units import canonical_unit
+
+            unit = spelt("unit", canonical_unit(self.unit))
+        return {
+            "kind": kind or self.kind,
+            "year": self.year,
+            "category": spelt("category", self.category),
+            "place": spelt("place", self.place),
+            "status": self.status.strip() if self.status is not None else None,
+            "unit": unit,
+            "measure": spelt("measure", self.measure),
+            "since": self.since or None,
+            "until": self.until or None,
+        }
+
+
+def explaining(criteria: dict[str, Any]) -> dict[str, Any]:
+    """`criteria` as explain.Filters says them: an English status as the status it stands for."""
+    status = criteria.get("status")
+    if status:
+        from ..english import status_from_english
+
+        return {**criteria, "status": status_from_english(status) or status}
+    return criteria
+
+
+def normal_kind(name: str | None) -> str | None:
+    """The kind a name stands for, in any case and as tables print it (metric, Metrics, 指标);
+    a usage error listing the kinds for a name that is none."""
+    if name is None:
+        return None
+    from ..model import KIND_LABELS, KINDS, kind_named
+
+    kind = kind_named(name)
+    if kind is None:
+        raise UsageError(
+            f"unknown kind '{name}' (kinds: {', '.join(KINDS.values())}; as tables print them: {', '.join(KIND_LABELS.values())})"
+        )
+    return kind
+
+
+def _filter(flag: str, help: str, complete: str | None = None, metavar: str | None = None) -> Opt:
+    settings: dict[str, Any] = {"help": help}
+    if complete is not None:
+        settings["autocompletion"] = _complete_column(complete)
+    if metavar is not None:
+        settings["metavar"] = metavar
+    return Opt(flag, **settings)
+
+
+#: Every filter, declared once: name -> (type, declaration, default). `facts values FIELD`
+#: lists the values each can take.
+FILTER_OPTIONS: dict[str, tuple[Any, Opt, Any]] = {
+    "kind": (str | None, KIND_OPTION, None),
+    "year": (int | None, YEAR_OPTION, None),
+    "category": (str | None, _filter("--category", "e.g. economy, industry, health (any case).", "category"), None),
+    "place": (str | None, _filter("--place", "A town or area, e.g. 川姜镇.", "place"), None),
+    "status": (
+        str | None,
+        _filter(
+            "--status", "e.g. 开工, 竣工 (matches 竣工投产 too), 在建, or in English: topped out, under construction.", "status"
+        ),
+        None,
+    ),
+    "unit": (str | None, _filter("--unit", "Only this unit, e.g. 亿元 or %.", "unit"), None),
+    "measure": (str | None, _filter("--measure", "Only this measure: growth, share, level, count, decline…", "measure"), None),
+    "since": (str | None, _filter("--since", "From this date on: 2023, 2023-12 or 2023-12-13.", metavar="DATE"), None),
+    "until": (str | None, _filter("--until", "Up to this date (a month or year: to its end).", metavar="DATE"), None),
+}
+
+
+def filters(*names: str) -> Options:
+    """The filter group of a command that lists these (the names of FILTER_OPTIONS)."""
+    return Options(Filters, {name: FILTER_OPTIONS[name] for name in names})
+
+
+#: The filters of each listing command: those that can apply to what it lists.
+EVERY_FILTER = tuple(FILTER_OPTIONS)
+AnyFilters = Annotated[Filters, filters(*EVERY_FILTER)]
+MetricFilters = Annotated[Filters, filters("year", "category", "place", "unit", "measure", "since", "until")]
+ProjectFilters = Annotated[Filters, filters("year", "category", "place", "status", "since", "until")]
+MilestoneFilters = Annotated[Filters, filters("year", "category", "place", "since", "until")]
+
+
 class Output:
-    """The output options: format, fields, language, colour and CSV's BOM and formula guard."""
+    """The output options: format, fields, language, colour, CSV's BOM and formula guard,
+    and the file to write (-o)."""
 
     def __init__(
         self,
@@ -81,16 +221,38 @@ class Output:
         csv_raw: bool = False,
         color: str = "auto",
         no_pager: bool = False,
+        output: str | None = None,
     ) -> None:
-        self.fmt, self.fields, self.lang, self.no_color, self.bom = fmt, fields, lang, no_color, bom
-        self.csv_raw = csv_raw
+        # Read in any case (--format JSON, --lang EN): the names are ours, not data.
+        self.fmt = fmt.strip().lower() if fmt is not None else None
+        self.lang = lang.strip().lower()
+        self.fields, self.no_color, self.bom, self.csv_raw, self.output = fields, no_color, bom, csv_raw, output
         self.color, self.no_pager = color.lower(), no_pager
         if self.color not in COLOR_CHOICES:
             raise UsageError(f"unknown --color '{color}' (choose {', '.join(COLOR_CHOICES)})")
         if self.fmt is not None and self.fmt not in FORMATS:
-            raise UsageError(f"unknown format '{self.fmt}' (formats: {', '.join(FORMATS)})")
+            raise UsageError(f"unknown format '{fmt}' (formats: {', '.join(FORMATS)})")
         if self.lang not in ("zh", "en"):
-            raise UsageError(f"unknown language '{self.lang}' (zh or en)")
+            raise UsageError(f"unknown language '{lang}' (zh or en)")
+
+    @contextlib.contextmanager
+    def writing(self, env: Environment, files: Sequence[str] | None) -> Iterator[Environment]:
+        """With -o FILE: the run's environment writing into FILE (a pipe, as far as the
+        command can tell), which appears whole when the block ends, or not at all. Never
+        over a base being read (-f, FACTS_FILE), the bundled base or the cache (files.writing,
+        as `facts export -o`)."""
+        if self.output is None:
+            yield env
+            return
+        from .. import cache
+        from ..env import Environment
+        from ..files import writing
+        from ..load import bundled_path
+
+        inputs = [*base_paths(files), str(bundled_path())]
+        folders = [folder for folder in (cache.cache_dir(),) if folder]
+        with writing(self.output, inputs, folders) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+            yield Environment(handle, env.stderr, is_terminal=False, color=False, width=env.width, unicode=True)
 
     def environment(self, env: Environment) -> Environment:
         """The run's environment as these options see it (`--color`, `--no-color`, `--no-pager`)."""
@@ -145,7 +307,24 @@ OUTPUT_OPTIONS: dict[str, tuple[Any, Opt, Any]] = {
         Opt("--csv-raw", help="CSV cells exactly as in the base: no ' before a cell starting with = + - @ (formula guard)."),
         False,
     ),
+    "output": (
+        str | None,
+        Opt(
+            "--output",
+            "-o",
+            help="Write to FILE (whole or not at all; never over a base) instead of stdout.",
+            metavar="FILE",
+        ),
+        None,
+    ),
 }
+
+
+def global_flags() -> dict[str, bool]:
+    """The options a command line may give before its command, and whether each takes a
+    value: -f/--file and every output option (a new one in OUTPUT_OPTIONS is global too)."""
+    declared = [(list, FILE_OPTION), *((kind, opt) for kind, opt, _ in OUTPUT_OPTIONS.values())]
+    return {flag: kind is not bool for kind, opt in declared for flag in opt.decls}
 
 
 def base_paths(files: Sequence[str] | None) -> list[str]:

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from ..argv import Arg, Opt
 from ..env import Environment
 from ..errors import ExitStatus
-from ..lookup import check_kind
-from .options import FileOpt, KindOpt, OutputOpts, YearOpt, open_base
+from .options import AnyFilters, FileOpt, OutputOpts, explaining, open_base
 from .results import LIST_FIELDS, show_records
+
+if TYPE_CHECKING:
+    from ..index import Index
+    from ..match.engine import Counted
 
 
 def search(
     env: Environment,
-    out: OutputOpts,
     query: Annotated[list[str], Arg(metavar="QUERY", help="Words to find; every word must match.", show_default=False)],
-    kind: KindOpt = None,
-    year: YearOpt = None,
+    where: AnyFilters,
+    out: OutputOpts,
     limit: Annotated[int, Opt("--limit", "-n", help="At most N results.", min=1, metavar="N")] = 20,
     file: FileOpt = None,
 ) -> ExitStatus:
@@ -31,13 +33,12 @@ def search(
       facts search 醫保
       facts search "hospital beds"
       facts search 2023-12-28
+      facts search 医院 --status "under construction"
     """
-    from ..match.engine import search_counted
-
-    check_kind(kind)
     index = open_base(file)
+    criteria = where.criteria(index)
     text = " ".join(query)
-    found = search_counted(index, text, kind=kind, year=year, limit=limit, count=env.is_terminal)
+    found = filtered_search(index, text, criteria, limit, count=env.is_terminal)
     hits = found.hits
     if not hits:
         from .. import explain
@@ -45,7 +46,7 @@ def search(
         # A terminal hears why (what the filters took away, else "did you mean"); a pipe keeps
         # only the "did you mean" it always had, never offering what the filters exclude.
         why = explain.nothing_found if env.is_terminal else explain.did_you_mean
-        line = why(index, text, kind=kind, year=year)
+        line = why(index, text, **explaining(criteria))
         if line:
             env.say(f"facts: {line}")
     highlights = None
@@ -65,3 +66,20 @@ def search(
         if line:
             env.say(f"facts: {line}")
     return status
+
+
+def filtered_search(index: Index, text: str, criteria: dict[str, Any], limit: int, *, count: bool) -> Counted:
+    """`search_counted` with every filter (options.Filters.criteria): kind and year inside the
+    search, the others over its hits (all of them ranked, then cut at `limit`)."""
+    from ..match.engine import Counted, search_counted
+
+    kind, year = criteria["kind"], criteria["year"]
+    others = {name: value for name, value in criteria.items() if name not in ("kind", "year") and value is not None}
+    if not others:
+        return search_counted(index, text, kind=kind, year=year, limit=limit, count=count)
+    from ..query import refine  # only then: a search without filters never imports query.py
+
+    found = search_counted(index, text, kind=kind, year=year, limit=None, count=True)
+    kept = {n for n, _ in refine(((n, hit.record) for n, hit in enumerate(found.hits)), **others)}
+    hits = [hit for n, hit in enumerate(found.hits) if n in kept]
+    return Counted(hits[:limit], len(hits), found.exact)
