@@ -60,8 +60,17 @@ FILE_OPTION = Opt(
     metavar="PATH",
 )
 FileOpt = Annotated[list[str] | None, FILE_OPTION]
+
+
+def _complete_kinds(incomplete: str) -> list[str]:
+    return [kind for kind in KINDS.values() if kind.startswith(incomplete)]
+
+
 KIND_OPTION = Opt(
-    "--kind", help="Only facts of this kind (any case; also metrics, 指标, 项目, 事件).", choices=tuple(KINDS.values())
+    "--kind",
+    help="Only facts of this kind (any case; also metrics, 指标, 项目, 事件).",
+    choices=tuple(KINDS.values()),
+    autocompletion=_complete_kinds,
 )
 YEAR_OPTION = Opt("--year", help="Only facts about this year.", min=1, max=9999, autocompletion=_complete_column("year"))
 KindOpt = Annotated[str | None, KIND_OPTION]
