@@ -9,7 +9,6 @@ from .. import query
 from ..argv import Opt
 from ..env import Environment
 from ..errors import ExitStatus
-from ..model import Record
 from .options import CategoryOpt, FileOpt, OutputOpts, SinceOpt, UntilOpt, YearOpt, open_base
 from .results import explained, show_rows
 
@@ -58,13 +57,22 @@ def timeline(
 def chart(
     env: Environment,
     out: OutputOpts,
-    unit: Annotated[str, Opt("--unit", help="Chart metrics of this unit (and ones that convert to it).")] = "%",
-    measure: Annotated[str | None, Opt("--measure", help="Only growth, share, level, count, decline…")] = None,
+    unit: Annotated[
+        str | None, Opt("--unit", help="Only metrics of this unit and those that convert to it (亿元 takes 万元).")
+    ] = None,
+    measure: Annotated[
+        str | None, Opt("--measure", help="Only this measure: growth, share, decline, level, investment, area, count…")
+    ] = None,
     year: YearOpt = None,
     category: CategoryOpt = None,
     file: FileOpt = None,
 ) -> ExitStatus:
-    """A bar chart of comparable metrics (one unit), largest first.
+    """Bar charts of the metrics: one titled panel per measure and unit, largest first.
+
+    A growth rate and a share are both in % but never share an axis: each measure (growth,
+    share, decline, level…) in each unit family (亿元 with 万元) is a panel of its own, on its
+    own scale. --measure and --unit narrow the chart to the panels they name. Piped: one
+    line per bar (measure, name, value, unit, id), panel by panel in the order drawn.
 
     Examples:
 
@@ -73,29 +81,18 @@ def chart(
       facts chart --measure growth
       facts chart --unit 亿元
     """
+    from .. import chart as charting
     from .. import units
 
     index = open_base(file)
-    wanted = units.canonical_unit(unit)
-
-    def in_chart_unit(record: Record) -> float:
-        return units.in_unit(float(record.value or 0), str(record.unit), wanted) or 0.0
-
-    largest_first = sorted(
-        (
-            (-in_chart_unit(r), n)
-            for n, r in query.select(index, kind="metric", year=year, category=category)
-            if units.in_unit(1.0, str(r.unit), wanted) is not None and (measure is None or r.get("measure") == measure)
-        ),
-        key=lambda pair: pair[0],
-    )
-    rows = index.fetch([n for _, n in largest_first])
+    wanted = None if unit is None else units.canonical_unit(unit)
+    named = None if measure is None else charting.measure_named(measure)
+    panels = charting.plan(query.select(index, kind="metric", year=year, category=category), unit=wanted, measure=named)
+    rows = index.fetch([n for panel in panels for n in panel.numbers])
     shown = out.environment(env)
-    if largest_first and out.format_for(shown) == "table" and out.fields is None:
-        from .. import render
-
-        render.chart(list(query.records(rows)), [-value for value, _ in largest_first], shown, out.lang)
+    if panels and out.format_for(shown) == "table" and out.fields is None:
+        charting.draw(panels, list(query.records(rows)), shown, out.lang)
         return ExitStatus.OK
-    status = show_rows(env, index, rows, ("name", "value", "unit", "id"), out)
-    filters = {"year": year, "category": category, "measure": measure}
+    status = show_rows(env, index, rows, ("measure", "name", "value", "unit", "id"), out)
+    filters = {"year": year, "category": category, "measure": named}
     return explained(env, status, index, kind="metric", unit=wanted, unit_family=True, **filters)
