@@ -140,7 +140,7 @@ def _layout(width: int, labels: Sequence[str], figures: Sequence[str]) -> _Layou
     room = width - INDENT - widest_figure - 2  # two spaces: after the name, after the bar
     bar = min(MAX_BAR, max(MIN_BAR, room // 3, room - widest_label))
     label = min(widest_label, room - bar)
-    if label >= MIN_LABEL:
+    if label >= min(MIN_LABEL, widest_label):
         return _Layout(label, bar, widest_figure)
     return _Layout(0, max(min(MAX_BAR, width - INDENT - widest_figure - 1), 1), widest_figure)
 

@@ -71,15 +71,18 @@ def chart(
 
     A growth rate and a share are both in % but never share an axis: each measure (growth,
     share, decline, level…) in each unit family (亿元 with 万元) is a panel of its own, on its
-    own scale. --measure and --unit narrow the chart to the panels they name. Piped: one
-    line per bar (measure, name, value, unit, id), panel by panel in the order drawn.
+    own scale. With no option every metric is drawn; --measure (growth, or a title: 增速)
+    and --unit (%, 亿元…) narrow the chart to their panels. Names too long for the terminal
+    are cut with "…", figures never. Piped: one line per bar (measure, name, value, unit,
+    id), panel by panel in the order drawn.
 
     Examples:
 
     \b
       facts chart
       facts chart --measure growth
-      facts chart --unit 亿元
+      facts chart --unit % --lang en
+      facts chart --unit 亿元 --format tsv
     """
     from .. import chart as charting
     from .. import units
