@@ -132,7 +132,8 @@ class _Layout(NamedTuple):
 
 def _layout(width: int, labels: Sequence[str], figures: Sequence[str]) -> _Layout:
     """Figures whole; the bar at least MIN_BAR and a third of the room; names in what is left,
-    cut with "…" when longer. Below MIN_LABEL cells of name, each name takes a line of its own."""
+    cut with "…" when longer. Below MIN_LABEL cells of name, each name takes a line of its own
+    and the bar what the figures leave (a figure wider than the terminal wraps at its spaces)."""
     from rich.cells import cell_len
 
     widest_figure = max(cell_len(f) for f in figures)
@@ -187,7 +188,8 @@ def draw(panels: Sequence[Panel], records: Sequence[Record], env: Environment, l
             else:
                 out.print(Text(" " * INDENT + clip(label, env.width - INDENT, ellipsis).rstrip()))
             row.append_text(bar)
-            row.append(" " + shown.rjust(layout.figure - _wide(shown)), style="bold")
+            # figures right-aligned beside their names; under a name, straight after the bar
+            row.append(" " + (shown.rjust(layout.figure - _wide(shown)) if layout.label else shown), style="bold")
             out.print(row)
         start = end
 
