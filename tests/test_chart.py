@@ -386,3 +386,16 @@ def test_piped_measure_and_unit_narrow_the_rows(capsys: pytest.CaptureFixture[st
     assert out.split() == ["growth"] * 5 + ["share"] * 3 + ["decline"] * 2
     header = run(capsys, "chart", "--unit", "亿元", "--format", "tsv")[1].splitlines()[0]
     assert header == "measure\tname\tvalue\tunit\tid"
+
+
+def test_piped_chart_does_not_import_rich() -> None:
+    """The panels are plain data: only drawing them imports Rich (a positive control draws)."""
+    program = (
+        "import sys; from tongzhou_facts.cli import main; code = main(sys.argv[1:]); "
+        "print(code, 'rich' in sys.modules, file=sys.stderr)"
+    )
+    for args, imports_rich in ((["chart"], False), (["chart", "--format", "table"], True)):
+        done = subprocess.run(
+            [sys.executable, "-c", program, *args], capture_output=True, text=True, env=subprocess_env(), timeout=60, check=False
+        )
+        assert done.stderr.split() == ["0", str(imports_rich)], done.stderr
