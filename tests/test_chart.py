@@ -399,3 +399,19 @@ def test_piped_chart_does_not_import_rich() -> None:
             [sys.executable, "-c", program, *args], capture_output=True, text=True, env=subprocess_env(), timeout=60, check=False
         )
         assert done.stderr.split() == ["0", str(imports_rich)], done.stderr
+
+
+def test_plan_keeps_the_largest_of_each_panel() -> None:
+    """`plan(limit=N)`: the N largest bars of each panel (for a shared -n/--limit)."""
+    from tongzhou_facts import open_index, query
+    from tongzhou_facts.chart import plan
+
+    index = open_index()
+    every = plan(query.select(index, kind="metric"))
+    cut = plan(query.select(index, kind="metric"), limit=2)
+    assert [p.measure for p in cut] == [p.measure for p in every] and len(every) == len(TITLES_ZH)
+    for whole, part in zip(every, cut, strict=True):
+        assert part.numbers == whole.numbers[:2] and part.values == whole.values[:2]
+    assert sum(len(p.numbers) for p in plan(query.select(index, kind="metric"), limit=None)) == 43
+    (growth,) = plan(query.select(index, kind="metric"), unit="%", measure="growth", limit=1)
+    assert growth.units == ("%",) and growth.values == [36.0]

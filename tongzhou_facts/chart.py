@@ -66,9 +66,10 @@ def measure_named(text: str) -> str:
     return text
 
 
-def plan(rows: Iterable[Row], *, unit: str | None = None, measure: str | None = None) -> list[Panel]:
+def plan(rows: Iterable[Row], *, unit: str | None = None, measure: str | None = None, limit: int | None = None) -> list[Panel]:
     """The panels of these metric rows: with `unit`, only metrics that convert to it; with
-    `measure`, only that measure. Reads each row once and keeps only numbers."""
+    `measure`, only that measure; with `limit`, the `limit` largest of each panel. Reads each
+    row once and keeps only numbers."""
     groups: dict[tuple[str | None, str], list[tuple[float, int, str]]] = {}
     for n, record in rows:
         their_unit = str(record.unit or "")
@@ -82,6 +83,8 @@ def plan(rows: Iterable[Row], *, unit: str | None = None, measure: str | None = 
     panels = []
     for (their_measure, _), bars in sorted(groups.items(), key=lambda item: _panel_order(item[0], len(item[1]))):
         bars.sort(key=lambda bar: -bar[0])  # stable: equal values keep the base's order
+        if limit is not None:
+            del bars[limit:]
         panels.append(
             Panel(
                 their_measure,
