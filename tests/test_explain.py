@@ -100,7 +100,14 @@ EMPTY = [
         ["chart", "--unit", "GW"],
         "no metrics in GW; the base's metrics have units %, 万亩, 万人, 万平方米, 个, 亩, 亿元, 名, … (14 in all)",
     ),
-    (["chart", "--measure", "nosuch"], "no metrics of measure nosuch with --unit %; those have measures decline, growth, share"),
+    (
+        ["chart", "--measure", "nosuch"],
+        "no metrics of measure nosuch; the base's metrics have measures area, count, decline, growth, investment, level, share",
+    ),
+    (
+        ["chart", "--unit", "%", "--measure", "nosuch"],
+        "no metrics of measure nosuch with --unit %; those have measures decline, growth, share",
+    ),
     (["chart", "--unit", "万元", "--year", "2024"], "no metrics for 2024 with --unit 万元; those cover 2023"),
 ]
 

@@ -37,6 +37,7 @@ CASES = {
     "metrics-2023": ["metrics", "--year", "2023"],
     "milestones": ["milestones"],
     "show-gdp-2023": ["show", "gdp-2023"],
+    "chart": ["chart"],
 }
 STYLES = {"plain": [], "table": ["--format", "table"]}
 

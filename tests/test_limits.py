@@ -318,4 +318,5 @@ def test_a_chart_of_values_at_the_ends_of_the_float_range(capsys: pytest.Capture
     for unit in ("亿元", "元"):
         code, out, err = run(capsys, "chart", "--unit", unit, "--format", "table", "-f", base)
         assert code == 0, err
-        assert len(out.splitlines()) == 3 and "1e+308亿元" in out and "-1e+308亿元" in out
+        title, *bars = out.splitlines()
+        assert title == "未注明 (亿元)" and len(bars) == 3 and "1e+308亿元" in out and "-1e+308亿元" in out

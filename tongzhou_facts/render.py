@@ -1,4 +1,4 @@
-"""Everything drawn with Rich: tables, record cards, the timeline and the bar chart.
+"""Everything drawn with Rich: tables, record cards, the timeline (the bar chart is chart.py).
 
 The only module that imports Rich, and only when a terminal (or --format table)
 asks for a drawing: Rich costs about 60 ms of start-up. Text from the data goes
@@ -464,68 +464,6 @@ def _timeline(records: Sequence[Record], env: Environment, lang: str, undated: i
             else f"另有 {undated} 个里程碑只有年份，未画在轴上"
         )
         out.print(Text(note, style="dim"))
-
-
-def _bar(cells: float, full: str, half: str) -> str:
-    whole = int(cells)
-    return full * whole + (half if cells - whole >= 0.5 else "")
-
-
-def chart(records: Sequence[Record], values: Sequence[float], env: Environment, lang: str = "zh") -> None:
-    """Horizontal bars for metrics of one unit, largest first; `values` are in that unit (3.6万亩 is 36000亩).
-
-    With negative values there is a zero axis: negative bars grow leftwards from it (red),
-    positive ones rightwards, on one scale. Bars never take more than the terminal has
-    left after the figures and a few columns of name.
-    """
-    from rich.cells import cell_len
-
-    out = console(env)
-    figures = [figure(record, lang) for record in records]
-    widest = max(cell_len(safe(f)) for f in figures)
-    # name (at least 8) + bar + figure, each padded by one column on either side
-    bar_width = max(min(env.width // 2, 60, env.width - widest - 8 - 6), 10)
-    grid = Table(box=None, show_header=False, padding=(0, 1))
-    grid.add_column(overflow="fold", ratio=2)
-    grid.add_column(no_wrap=True, ratio=3)
-    grid.add_column(justify="right", no_wrap=True, style="bold")
-    full, half = ("█", "▌") if env.unicode else ("#", "+")
-    values = _proportions(values)
-    lowest = min(values)
-    if lowest >= 0:
-        top = max(values) or 1.0
-        for record, value, shown in zip(records, values, figures, strict=True):
-            cells = _bar(value / top * bar_width, full, half)
-            grid.add_row(_text(cell(record, "name", lang)), Text(cells or half, style="cyan"), _text(shown))
-        out.print(grid)
-        return
-    axis, left_half = ("│", "▐") if env.unicode else ("|", "+")
-    highest = max(max(values), 0.0)
-    room = bar_width - 1  # one column for the axis
-    left = min(max(round(room * -lowest / (highest - lowest)), 1), room - (1 if highest > 0 else 0))
-    right = room - left
-    scale = min(left / -lowest, right / highest if highest > 0 else float("inf"))
-    for record, value, shown in zip(records, values, figures, strict=True):
-        if value < 0:  # a sliver at least, so no value looks like zero
-            bar = Text((_bar(-value * scale, full, left_half) or left_half)[::-1].rjust(left), style="red")
-            bar.append(axis, style="dim")
-            bar.append(" " * right)
-        else:
-            bar = Text(" " * left)
-            bar.append(axis, style="dim")
-            bar.append((_bar(value * scale, full, half) or (half if value else "")).ljust(right), style="cyan")
-        grid.add_row(_text(cell(record, "name", lang)), bar, _text(shown))
-    out.print(grid)
-
-
-def _proportions(values: Sequence[float]) -> list[float]:
-    """Values as shares of the largest finite magnitude, in [-1, 1]: bars are drawn from
-    these, so 1e308 beside -1e308 (whose difference is infinite) or an infinite value after
-    a unit conversion draws full bars instead of failing on inf/inf."""
-    import math
-
-    biggest = max((abs(v) for v in values if math.isfinite(v)), default=0.0) or 1.0
-    return [v / biggest if math.isfinite(v) else (0.0 if math.isnan(v) else math.copysign(1.0, v)) for v in values]
 
 
 def counts(groups: Mapping[str, Mapping[str, int]], env: Environment) -> None:

@@ -9,12 +9,11 @@ from .. import query
 from ..argv import Opt
 from ..env import Environment
 from ..errors import ExitStatus
-from ..model import Record
 from . import options
 from .options import FileOpt, LimitOpt, MilestoneFilters, OutputOpts, explaining, filters, open_base
 from .results import explained, show_rows
 
-#: The chart's filters: its --unit is its own (a unit family, % by default).
+#: The chart's filters: its --unit is its own (a unit family: every unit by default).
 ChartFilters = Annotated[options.Filters, filters("year", "category", "place", "measure", "since", "until")]
 
 
@@ -64,42 +63,44 @@ def chart(
     env: Environment,
     where: ChartFilters,
     out: OutputOpts,
-    unit: Annotated[str, Opt("--unit", help="Chart metrics of this unit (and ones that convert to it).")] = "%",
-    limit: Annotated[int | None, Opt("--limit", "-n", help="At most N bars (the largest).", min=1, metavar="N")] = None,
+    unit: Annotated[
+        str | None, Opt("--unit", help="Only metrics of this unit and those that convert to it (亿元 takes 万元).")
+    ] = None,
+    limit: Annotated[
+        int | None, Opt("--limit", "-n", help="At most N bars in each panel (its largest).", min=1, metavar="N")
+    ] = None,
     file: FileOpt = None,
 ) -> ExitStatus:
-    """A bar chart of comparable metrics (one unit), largest first.
+    """Bar charts of the metrics: one titled panel per measure and unit, largest first.
+
+    A growth rate and a share are both in % but never share an axis: each measure (growth,
+    share, decline, level…) in each unit family (亿元 with 万元) is a panel of its own, on its
+    own scale. With no option every metric is drawn; --measure (growth, or a title: 增速)
+    and --unit (%, 亿元…) narrow the chart to their panels. Names too long for the terminal
+    are cut with "…", figures never. Piped: one line per bar (measure, name, value, unit,
+    id), panel by panel in the order drawn.
 
     Examples:
 
     \b
       facts chart
       facts chart --measure growth
-      facts chart --unit 亿元
+      facts chart --unit % --lang en
+      facts chart --unit 亿元 --format tsv
     """
+    from .. import chart as charting
     from .. import units
 
     index = open_base(file)
     criteria = where.criteria(index, kind="metric")
-    wanted = units.canonical_unit(unit)
-
-    def in_chart_unit(record: Record) -> float:
-        return units.in_unit(float(record.value or 0), str(record.unit), wanted) or 0.0
-
-    largest_first = sorted(
-        (
-            (-in_chart_unit(r), n)
-            for n, r in query.where(index, **criteria)
-            if units.in_unit(1.0, str(r.unit), wanted) is not None
-        ),
-        key=lambda pair: pair[0],
-    )[:limit]
-    rows = index.fetch([n for _, n in largest_first])
+    if where.measure is not None:  # a panel's title names its measure too: 增速, growth rate
+        criteria["measure"] = query.spelt(index, "measure", charting.measure_named(where.measure))
+    wanted = None if unit is None else units.canonical_unit(unit)
+    panels = charting.plan(query.where(index, **criteria), unit=wanted, limit=limit)
+    rows = index.fetch([n for panel in panels for n in panel.numbers])
     shown = out.environment(env)
-    if largest_first and out.format_for(shown) == "table" and out.fields is None:
-        from .. import render
-
-        render.chart(list(query.records(rows)), [-value for value, _ in largest_first], shown, out.lang)
+    if panels and out.format_for(shown) == "table" and out.fields is None:
+        charting.draw(panels, list(query.records(rows)), shown, out.lang)
         return ExitStatus.OK
-    status = show_rows(env, index, rows, ("name", "value", "unit", "id"), out)
+    status = show_rows(env, index, rows, ("measure", "name", "value", "unit", "id"), out)
     return explained(env, status, index, **{**explaining(criteria), "unit": wanted}, unit_family=True)
