@@ -8,7 +8,7 @@ from __future__ import annotations
 
 #: Bump when the schema below or the search fields (match/fields.py) change: old cache
 #: files are then ignored.
-FORMAT_VERSION = "17"
+FORMAT_VERSION = "18"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -47,3 +47,7 @@ FTS_TABLE = {**dict.fromkeys(FTS_COLUMNS, "fts"), **dict.fromkeys(PINYIN_FTS_COL
 #: the fields' own into spaces, and a query's too (match.normalize.query_text).
 SEPARATOR = "\ue000"
 GAP = "\ue002"
+#: Before and after every number in the search fields that are looked up as typed (not the
+#: pinyin ones), and in a query's numbers (match/normalize.py `numbered`): a number is then
+#: found whole, never inside another (1730 is not in 17300, 100 not in 前1000).
+NUMBER = "\ue003"
