@@ -30,7 +30,7 @@ KIND_STYLE = {"metric": "cyan", "project": "green", "milestone": "magenta"}
 #: Short columns that never fold; the others (names, ids, quotes) share the rest and fold.
 NARROW = {"id", "kind", "year", "date", "when", "value", "unit", "figure", "status", "category", "qualifier", "measure", "phases"}
 #: How much of the free width each folding column gets.
-SHARE = {"name": 3, "name_en": 3, "quote": 4}
+SHARE = {"name": 3, "name_en": 3, "quote": 4, "match": 4}
 #: In English a status or a figure is a phrase ("completed and open to traffic", "about CNY 7.0
 #: billion · 12 GW"): past this width it wraps at its spaces instead of taking the names' room.
 WRAP_EN = {"status": 15, "figure": 16}
@@ -77,8 +77,9 @@ def table(
     fields: Sequence[str],
     env: Environment,
     lang: str = "zh",
-    highlights: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+    highlights: Mapping[str, Mapping[str, Sequence[tuple[int, int]]]] | None = None,
 ) -> None:
+    """`highlights`: record id -> field -> the (start, end) spans of its cell to highlight."""
     from rich.cells import cell_len
 
     def natural(field: str) -> int:
@@ -123,7 +124,7 @@ def table(
         for field in fields:
             value = KIND_ZH.get(record.kind, record.kind) if field == "kind" and lang == "zh" else cell(record, field, lang)
             style = KIND_STYLE.get(record.kind, "") if field == "kind" else ("bold" if field == "figure" else "")
-            spans = (highlights or {}).get(record.id, ()) if field == "name" and lang != "en" else ()
+            spans = (highlights or {}).get(record.id, {}).get(field, ()) if field != "name" or lang != "en" else ()
             row.append(_text(value, style, spans))
         grid.add_row(*row)
     console(env).print(grid)

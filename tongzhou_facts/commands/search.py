@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from ..argv import Arg, Opt
 from ..env import Environment
 from ..errors import ExitStatus
 from ..lookup import check_kind
+from ..output import HIT_FIELDS, match_text, parse_fields
 from .options import FileOpt, KindOpt, OutputOpts, YearOpt, open_base
 from .results import LIST_FIELDS, show_records
+
+if TYPE_CHECKING:
+    from ..match.engine import Hit
+    from ..model import Record
 
 
 def search(
@@ -48,15 +53,19 @@ def search(
         line = why(index, text, kind=kind, year=year)
         if line:
             env.say(f"facts: {line}")
+    fmt = out.format_for(env)
+    # `match` (where each hit matched) is a column of the table, and a field any format gives
+    # when --fields names it; the piped default stays id, kind, name, figure, when.
+    shown = (*LIST_FIELDS, "match") if fmt == "table" else LIST_FIELDS
+    records = [hit.record for hit in hits]
     highlights = None
-    if out.format_for(env) == "table":
-        from ..match.highlight import spans
-        from ..match.rank import HOMOPHONE, PINYIN
+    if "match" in parse_fields(out.fields, shown, HIT_FIELDS):
+        from ..match.located import locate_hit
 
-        highlights = {
-            hit.record.id: spans(hit.record.name, hit.terms, by_sound=hit.match.method in (PINYIN, HOMOPHONE)) for hit in hits
-        }
-    status = show_records(env, [hit.record for hit in hits], LIST_FIELDS, out, highlights)
+        records = [locate_hit(hit.record, hit.match, hit.terms) for hit in hits]
+    if fmt == "table":
+        highlights = _highlights(hits, records, out.lang)
+    status = show_records(env, records, shown, out, highlights, HIT_FIELDS)
     if env.is_terminal and found.total > len(hits):  # cut at --limit: a terminal hears how many more
         from ..explain import cut
 
@@ -64,3 +73,20 @@ def search(
         if line:
             env.say(f"facts: {line}")
     return status
+
+
+def _highlights(hits: list[Hit], records: list[Record], lang: str) -> dict[str, dict[str, list[tuple[int, int]]]]:
+    """What a table highlights: in each hit's name, the query; in its `match` cell, the span."""
+    from ..match.highlight import spans
+    from ..match.rank import HOMOPHONE, PINYIN
+
+    out: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    for hit, record in zip(hits, records, strict=True):
+        by_sound = hit.match.method in (PINYIN, HOMOPHONE)
+        marked = {"name": spans(hit.record.name, hit.terms, by_sound=by_sound)}
+        located = getattr(record, "match", None)
+        if located is not None:
+            shift = len(match_text(located, lang)) - len(located.text)
+            marked["match"] = [(start + shift, end + shift) for start, end in located.spans]
+        out[hit.record.id] = marked
+    return out
