@@ -30,7 +30,7 @@ KIND_STYLE = {"metric": "cyan", "project": "green", "milestone": "magenta"}
 #: Short columns that never fold; the others (names, ids, quotes) share the rest and fold.
 NARROW = {"id", "kind", "year", "date", "when", "value", "unit", "figure", "status", "category", "qualifier", "measure", "phases"}
 #: How much of the free width each folding column gets.
-SHARE = {"name": 3, "name_en": 3, "quote": 4, "match": 4}
+SHARE = {"name": 3, "name_en": 3, "quote": 4, "match": 2}
 #: In English a status or a figure is a phrase ("completed and open to traffic", "about CNY 7.0
 #: billion · 12 GW"): past this width it wraps at its spaces instead of taking the names' room.
 WRAP_EN = {"status": 15, "figure": 16}

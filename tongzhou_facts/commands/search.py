@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from ..model import Record
 
 
+#: Columns from which a search table shows where each hit matched without being asked.
+MATCH_COLUMN_WIDTH = 120
+
+
 def search(
     env: Environment,
     out: OutputOpts,
@@ -54,9 +58,11 @@ def search(
         if line:
             env.say(f"facts: {line}")
     fmt = out.format_for(env)
-    # `match` (where each hit matched) is a column of the table, and a field any format gives
-    # when --fields names it; the piped default stays id, kind, name, figure, when.
-    shown = (*LIST_FIELDS, "match") if fmt == "table" else LIST_FIELDS
+    # `match` (where each hit matched) is a column of a table wide enough to give the names
+    # their room, and a field any format gives when --fields names it; the piped default
+    # stays id, kind, name, figure, when (scripts read it).
+    wide = fmt == "table" and out.environment(env).width >= MATCH_COLUMN_WIDTH
+    shown = (*LIST_FIELDS, "match") if wide else LIST_FIELDS
     records = [hit.record for hit in hits]
     highlights = None
     if "match" in parse_fields(out.fields, shown, HIT_FIELDS):

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from ..figures import number
 from ..index import Index
 from ..units import FAMILIES, canonical_unit, family_of
 from .rank import DIRECT, Match
@@ -26,41 +27,50 @@ _DIGITS = 12
 
 
 class Quantity(NamedTuple):
-    """A number asked for: its value, and the units it may be in (empty: any unit), each
-    with the number it is in that unit."""
+    """A number asked for: its digits as typed, its unit as the base writes it ('' for none:
+    any unit), and the other units of the unit's family with the number it is in each."""
 
-    value: float
-    units: tuple[tuple[str, float], ...]
+    digits: str
+    unit: str
+    converted: tuple[tuple[str, float], ...]
 
 
 def quantity(terms: Sequence[str]) -> Quantity | None:
     """The query's terms (normalised) read as one number with an optional unit, else None."""
-    text = "".join(terms)
-    found = _QUANTITY.fullmatch(text)
+    found = _QUANTITY.fullmatch("".join(terms))
     if found is None:
         return None
-    value = float(found.group(1))
-    unit = found.group(2)
+    digits, unit = found.group(1), found.group(2)
     if not unit:
-        return Quantity(value, ())
-    return Quantity(value, _in_units(value, canonical_unit(unit)))
+        return Quantity(digits, "", ())
+    unit = canonical_unit(unit)
+    return Quantity(digits, unit, _in_units(float(digits), unit))
 
 
 def _in_units(value: float, unit: str) -> tuple[tuple[str, float], ...]:
-    """The (unit, number) pairs `value unit` is: every unit of its family, converted."""
+    """The (unit, number) pairs `value unit` also is: the other units of its family, converted;
+    for a multiplier alone (1.38万), each unit it begins (万人, 万元…) with the number as typed."""
     family = family_of(unit)
     if family in FAMILIES:
         base = value * FAMILIES[family][unit]
-        return tuple((other, _rounded(base / factor)) for other, factor in FAMILIES[family].items())
-    multiplier = _MULTIPLIERS.get(unit[:1])
-    if multiplier is not None:  # 1.38万 (of people), 3万亩 not a family's: the unit as written with 万
-        pairs = [(unit, value)] if len(unit) > 1 else []
-        return tuple(pairs + [(other, value) for family in FAMILIES.values() for other in family if other.startswith(unit)])
-    return ((unit, value),)
+        return tuple((other, _rounded(base / factor)) for other, factor in FAMILIES[family].items() if other != unit)
+    if unit in _MULTIPLIERS:
+        return tuple((other, value) for units in FAMILIES.values() for other in units if other.startswith(unit))
+    return ()
 
 
 def _rounded(value: float) -> float:
     return float(f"{value:.{_DIGITS}g}")
+
+
+def _equal(asked: Quantity, amount: float, unit: str) -> bool:
+    """Whether a figure (`amount unit`) is the quantity asked: written with the same digits
+    (3.0 is not 3个, which is written 3) in the unit asked or any when none is, or its
+    conversion into another unit of the family (70亿元 for 7000000000元)."""
+    unit = canonical_unit(unit)
+    if number(amount) == asked.digits and (not asked.unit or unit == asked.unit):
+        return True
+    return (unit, amount) in asked.converted
 
 
 def figure_matches(index: Index, terms: Sequence[str], allowed: set[int] | None) -> dict[int, Match]:
@@ -70,16 +80,11 @@ def figure_matches(index: Index, terms: Sequence[str], allowed: set[int] | None)
     asked = quantity(terms)
     if asked is None:
         return {}
-    numbers = sorted({asked.value, *(number for _, number in asked.units)})
+    numbers = sorted({float(asked.digits), *(n for _, n in asked.converted)})
     found: dict[int, Match] = {}
     for n, field, amount, unit in index.amounts_equal(numbers):
-        if allowed is not None and n not in allowed:
-            continue
-        if asked.units and (canonical_unit(unit), amount) not in asked.units:
-            continue
-        if not asked.units and amount != asked.value:
-            continue
-        match = Match(0, 0, 0.0, 0, DIRECT, 0, field)
-        if n not in found or match < found[n]:
-            found[n] = match
+        if (allowed is None or n in allowed) and _equal(asked, amount, unit):
+            match = Match(0, 0, 0.0, 0, DIRECT, 0, field)
+            if n not in found or match < found[n]:
+                found[n] = match
     return found

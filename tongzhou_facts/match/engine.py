@@ -24,7 +24,7 @@ from ..index import Index
 from ..index_schema import FTS_COLUMNS
 from ..model import Record
 from .amounts import figure_matches
-from .normalize import has_cjk, is_cjk, normalize, numbered, query_text
+from .normalize import has_cjk, is_cjk, normalize, numbered, query_text, unnumbered
 from .normalize import terms as query_terms
 from .rank import DIRECT, HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, spelled_match, typo_match
 
@@ -519,9 +519,9 @@ def suggestions(index: Index, query: str, count: int = 3, *, kind: str | None = 
     keys = set(list(dict.fromkeys(c for c in whole if is_cjk(c)))[:MAX_HINT_KEYS]) or {whole[:2]}
     names: dict[str, int] = {}
     for n, name, en in index.names_with_filters(keys, MAX_COMPARED, kind=kind, year=year):
-        names.setdefault(name, n)
+        names.setdefault(unnumbered(name), n)  # the search fields mark numbers: a name as normalised
         if en:
-            names.setdefault(en, n)
+            names.setdefault(unnumbered(en), n)
     close = close_matches(whole, list(names), count, 0.3)
     if not close:
         return []

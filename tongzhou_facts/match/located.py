@@ -174,11 +174,20 @@ def _cut(field: str, text: str, found: Sequence[tuple[int, int]], by: str) -> Lo
     first_start, first_end = found[0]
     start = max(0, first_start - CONTEXT)
     end = min(len(text), first_end + CONTEXT)
+    while 0 < start < first_start and _word(text[start - 1]) and _word(text[start]):
+        start -= 1  # never cut a number or a Latin word in two (…730亿元)
+    while first_end < end < len(text) and _word(text[end - 1]) and _word(text[end]):
+        end += 1
     before = ELLIPSIS if start > 0 else ""
     after = ELLIPSIS if end < len(text) else ""
     shift = len(before) - start
     kept = tuple((s + shift, e + shift) for s, e in found if s >= start and e <= end)
     return Located(field, before + text[start:end] + after, kept, by)
+
+
+def _word(char: str) -> bool:
+    """A character of a number or a Latin word (ASCII letters, digits and a decimal point)."""
+    return char.isascii() and (char.isalnum() or char in ".-_")
 
 
 def locate_hit(record: Record, match: Match, terms: Sequence[str]) -> HitRecord:
