@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 
 from tongzhou_facts import validate
 from tongzhou_facts.errors import BaseError
+from tongzhou_facts.index_schema import FTS_COLUMNS
 from tongzhou_facts.load import load
 from tongzhou_facts.match import fields
-from tongzhou_facts.index_schema import FTS_COLUMNS
 from tongzhou_facts.match.normalize import SEPARATOR, has_cjk, numbered
 from tongzhou_facts.match.pinyin import initials
 from tongzhou_facts.model import Record

@@ -26,6 +26,7 @@ CONTEXT = 10
 ELLIPSIS = "…"
 #: Fields cut around their match; the others (names, tags, figures) are short and shown whole.
 LONG = frozenset({"quote", "evidence", "note"})
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 #: How a hit was found (Located.by), from rank's methods; a record's own figure is "figure".
 BY_METHOD = {PINYIN: "pinyin", HOMOPHONE: "sound", TYPO: "typo"}
 #: The record fields each search field (fields.py) is made of, in the order they are shown.
@@ -136,6 +137,8 @@ def whole_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
         start = compact.find(needle) if needle else -1
         while start != -1:
             end = start + len(needle)
+            while needle[-1].isascii() and needle[-1].isalpha() and end < len(compact) and compact[end] in _LETTERS:
+                end += 1  # to the end of the word: "beds" was found as "bed" (normalize.py drops the -s)
             if _whole(compact, start, end):
                 found.append((origin[start], origin[end - 1] + 1))
             start = compact.find(needle, start + 1)
@@ -152,9 +155,7 @@ def _whole(compact: str, start: int, end: int) -> bool:
 
 def _decimal_point(compact: str, at: int) -> bool:
     """A '.' between two digits."""
-    return (
-        compact[at] == "." and 0 < at < len(compact) - 1 and compact[at - 1].isdigit() and compact[at + 1].isdigit()
-    )
+    return compact[at] == "." and 0 < at < len(compact) - 1 and compact[at - 1].isdigit() and compact[at + 1].isdigit()
 
 
 def _merged(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
