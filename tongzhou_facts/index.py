@@ -546,8 +546,9 @@ _AMOUNTS = {
 
 #: The figures of a record a number in a search may equal, and their units.
 _FIGURES = {
-    **_AMOUNTS,
-    "capacity": ("json_extract(json, '$.capacity')", "json_extract(json, '$.capacity_unit')"),
+    "value": ("value", "unit"),
+    "investment": ("investment", "json_extract(json, '$.investment_unit')"),
+    "capacity": ("capacity", "json_extract(json, '$.capacity_unit')"),
 }
 
 
