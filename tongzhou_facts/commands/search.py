@@ -84,12 +84,14 @@ def search(
 def _highlights(hits: list[Hit], records: list[Record], lang: str) -> dict[str, dict[str, list[tuple[int, int]]]]:
     """What a table highlights: in each hit's name, the query; in its `match` cell, the span."""
     from ..match.highlight import spans
+    from ..match.located import whole_spans
     from ..match.rank import HOMOPHONE, PINYIN
 
     out: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for hit, record in zip(hits, records, strict=True):
         by_sound = hit.match.method in (PINYIN, HOMOPHONE)
-        marked = {"name": spans(hit.record.name, hit.terms, by_sound=by_sound)}
+        name = spans(hit.record.name, hit.terms) if by_sound else whole_spans(hit.record.name, hit.terms)
+        marked = {"name": name}
         located = getattr(record, "match", None)
         if located is not None:
             shift = len(match_text(located, lang)) - len(located.text)
