@@ -8,7 +8,7 @@ from __future__ import annotations
 
 #: Bump when the schema below or the search fields (match/fields.py) change: old cache
 #: files are then ignored.
-FORMAT_VERSION = "18"
+FORMAT_VERSION = "19"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
