@@ -80,9 +80,10 @@ def locate(record: Record, match: Match, terms: Sequence[str]) -> Located | None
     first = _SOURCES.get(match.field, ())
     order = ("quote", "evidence", "note") if figure else first
     fields = [*order, *(f for source in _SOURCES.values() for f in source if f not in order)]
+    spelled = _spellings(terms) if sounded else []
     for field in dict.fromkeys(fields):
         for text in _texts(record, field):
-            found = sound_spans(text, terms) if sounded else whole_spans(text, terms)
+            found = whole_spans(text, terms) if not sounded else sound_spans(text, terms) or _spelled(text, spelled)
             if found:
                 return _cut(field, text, found, by)
     if figure:
@@ -92,6 +93,24 @@ def locate(record: Record, match: Match, terms: Sequence[str]) -> Located | None
         for text in _texts(record, field):
             return Located(field, text, (), by)
     return None
+
+
+def _spellings(terms: Sequence[str]) -> list[str]:
+    """The pinyin a query of characters and letters mixed (异质jie) was looked up as."""
+    from .normalize import has_cjk
+    from .pinyin import variants
+
+    whole = "".join(terms).replace(" ", "")
+    return list(variants(whole)) if has_cjk(whole) and any(c.isascii() and c.isalpha() for c in whole) else []
+
+
+def _spelled(text: str, spellings: Sequence[str]) -> list[tuple[int, int]]:
+    """The first span of `text` that one of the spellings spells (highlight.py reads it by sound)."""
+    for spelling in spellings:
+        found = sound_spans(text, [spelling])
+        if found:
+            return found
+    return []
 
 
 def _texts(record: Record, field: str) -> Iterator[str]:
