@@ -193,6 +193,7 @@ def test_a_long_quote_is_cut_around_the_match(index: tf.Index) -> None:
     [
         ("chuanjiang", "tags", "pinyin", "川姜"),
         ("异质jie", "aliases", "pinyin", "异质结"),
+        ("hospitl", "name_en", "typo", "Hospital"),
         ("农贸市厂", "aliases", "sound", "农贸市场"),
         ("醫保", "aliases", "text", "医保"),
         ("hospital beds", "aliases", "text", "hospital beds"),

@@ -91,8 +91,32 @@ def locate(record: Record, match: Match, terms: Sequence[str]) -> Located | None
         return Located(match.field, text, ((0, len(text)),), by)
     for field in first:  # a typo, or letters spread over fields: the field, unmarked
         for text in _texts(record, field):
+            near = _one_edit_span(text, "".join(terms)) if match.method == TYPO else None
+            if near is not None or match.method != TYPO:
+                return Located(field, text, (near,) if near else (), by)
+    for field in first:
+        for text in _texts(record, field):
             return Located(field, text, (), by)
     return None
+
+
+def _one_edit_span(text: str, query: str) -> tuple[int, int] | None:
+    """The first span of `text` within one edit of `query` (a typo's match), else None."""
+    compact, origin = normalize_map(text)
+    needle = query.replace(" ", "")
+    for size in (len(needle) + 1, len(needle), len(needle) - 1):
+        for start in range(max(len(compact) - size + 1, 0)):
+            if size > 0 and _edits(needle, compact[start : start + size]):
+                return origin[start], origin[start + size - 1] + 1
+    return None
+
+
+def _edits(needle: str, window: str) -> bool:
+    """Whether `window` as a whole is within one edit of `needle` (not just a piece of it)."""
+    if len(needle) == len(window):
+        return sum(a != b for a, b in zip(needle, window, strict=True)) <= 1
+    short, long = sorted((needle, window), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _spellings(terms: Sequence[str]) -> list[str]:
@@ -156,7 +180,9 @@ def whole_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
         start = compact.find(needle) if needle else -1
         while start != -1:
             end = start + len(needle)
-            while needle[-1].isascii() and needle[-1].isalpha() and end < len(compact) and compact[end] in _LETTERS:
+            while (
+                needle[-1] in _LETTERS and end < len(compact) and compact[end] in _LETTERS and origin[end] == origin[end - 1] + 1
+            ):
                 end += 1  # to the end of the word: "beds" was found as "bed" (normalize.py drops the -s)
             if _whole(compact, start, end):
                 found.append((origin[start], origin[end - 1] + 1))
