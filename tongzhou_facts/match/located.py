@@ -89,15 +89,18 @@ def locate(record: Record, match: Match, terms: Sequence[str]) -> Located | None
     if figure:
         text = _figure_text(record, match.field)
         return Located(match.field, text, ((0, len(text)),), by)
-    for field in first:  # a typo, or letters spread over fields: the field, unmarked
-        for text in _texts(record, field):
-            near = _one_edit_span(text, "".join(terms)) if match.method == TYPO else None
-            if near is not None or match.method != TYPO:
-                return Located(field, text, (near,) if near else (), by)
-    for field in first:
-        for text in _texts(record, field):
-            return Located(field, text, (), by)
-    return None
+    return _unspanned(record, first, terms, by, typo=match.method == TYPO)
+
+
+def _unspanned(record: Record, fields: Sequence[str], terms: Sequence[str], by: str, *, typo: bool) -> Located | None:
+    """A match no text holds as typed: a typo (the window within one edit of the query
+    spanned), or words spread over fields (the first text of the matched field, no span)."""
+    texts = [(field, text) for field in fields for text in _texts(record, field)]
+    for field, text in texts if typo else ():
+        near = _one_edit_span(text, "".join(terms))
+        if near is not None:
+            return Located(field, text, (near,), by)
+    return Located(texts[0][0], texts[0][1], (), by) if texts else None
 
 
 def _one_edit_span(text: str, query: str) -> tuple[int, int] | None:
