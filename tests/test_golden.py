@@ -34,6 +34,7 @@ if not Path(FACTS).exists():  # pragma: no cover - a venv without the console sc
 
 CASES = {
     "search-heterojunction": ["search", "异质结"],
+    "search-1730-match": ["search", "1730", "--fields", "id,name,figure,match"],
     "metrics-2023": ["metrics", "--year", "2023"],
     "milestones": ["milestones"],
     "show-gdp-2023": ["show", "gdp-2023"],

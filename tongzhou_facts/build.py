@@ -45,7 +45,7 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
     indexed = 0  # the rows of `docs` in the trigram tables so far
     try:
         for rows, docs in batches:  # in batches: a 100,000-record base stays in budget
-            db.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+            db.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             db.executemany(f"INSERT INTO docs VALUES ({marks})", docs)
             if docs and docs[-1][0] - indexed >= FTS_BATCH:
                 indexed = _index_docs(db, indexed, docs[-1][0])
@@ -111,6 +111,8 @@ def _prepare(span: tuple[int, int]) -> Prepared:
                 data.get("unit"),
                 data.get("value"),
                 _to_json(data),
+                data.get("investment"),
+                data.get("capacity"),
             )
         )
         fields = searchable(record)

@@ -140,6 +140,20 @@ class Index:
                 found[n] = record_from_dict(json.loads(raw))
         return found
 
+    def amounts_equal(self, numbers: Sequence[float]) -> list[tuple[int, str, float, str]]:
+        """(row, field, amount, unit) of every value, investment or capacity equal to one of
+        `numbers` (the unit '' when none is given), in row order: a search's figures (match/amounts.py)."""
+        marks = ",".join("?" * len(numbers))
+        columns = ", ".join(f"{amount}, coalesce({unit}, '')" for amount, unit in _FIGURES.values())
+        where = " OR ".join(f"{amount} IN ({marks})" for amount, _ in _FIGURES.values())
+        sql = f"SELECT n, {columns} FROM entries WHERE {where} ORDER BY n"
+        found = []
+        for n, *pairs in self._db.execute(sql, list(numbers) * len(_FIGURES)):
+            for field, amount, unit in zip(_FIGURES, pairs[::2], pairs[1::2], strict=True):
+                if amount is not None and amount in numbers:
+                    found.append((n, field, float(amount), str(unit)))
+        return found
+
     def get(self, record_id: str) -> Record | None:
         if undecodable(record_id):
             return None  # a lone surrogate (an undecodable argument) is in no UTF-8 base
@@ -541,6 +555,14 @@ _FIELDS = {
 _AMOUNTS = {
     "value": ("value", "unit"),
     "investment": ("json_extract(json, '$.investment')", "json_extract(json, '$.investment_unit')"),
+}
+
+
+#: The figures of a record a number in a search may equal, and their units.
+_FIGURES = {
+    "value": ("value", "unit"),
+    "investment": ("investment", "json_extract(json, '$.investment_unit')"),
+    "capacity": ("capacity", "json_extract(json, '$.capacity_unit')"),
 }
 
 

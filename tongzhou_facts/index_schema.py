@@ -8,14 +8,18 @@ from __future__ import annotations
 
 #: Bump when the schema below or the search fields (match/fields.py) change: old cache
 #: files are then ignored.
-FORMAT_VERSION = "17"
+FORMAT_VERSION = "19"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE entries (
     n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, year INTEGER NOT NULL,
-    category TEXT, place TEXT, date TEXT, unit TEXT, value REAL, json TEXT NOT NULL
+    category TEXT, place TEXT, date TEXT, unit TEXT, value REAL, json TEXT NOT NULL,
+    investment REAL, capacity REAL
 );
+CREATE INDEX entries_value ON entries(value);
+CREATE INDEX entries_investment ON entries(investment);
+CREATE INDEX entries_capacity ON entries(capacity);
 CREATE TABLE docs (
     n INTEGER PRIMARY KEY, name TEXT, en TEXT, aliases TEXT, tags TEXT, quote TEXT, extra TEXT,
     py TEXT, py_alias TEXT, py_tags TEXT, ini TEXT, ini_alias TEXT, ini_tags TEXT
@@ -26,6 +30,8 @@ CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'row');
 CREATE VIRTUAL TABLE fts_columns USING fts5vocab(fts, 'col');
 CREATE VIRTUAL TABLE fts_py_vocab USING fts5vocab(fts_py, 'row');
 """
+#: `value`, `investment` and `capacity` are indexed: a search for a number reads the records
+#: whose figure it is (Index.amounts_equal) without a scan.
 #: The columns of `entries` a selection may filter on, count or list the values of.
 FILTER_COLUMNS = ("kind", "category", "place", "unit", "year")
 #: The search fields of a record: the columns of `docs` (match/fields.py fills them).
@@ -47,3 +53,7 @@ FTS_TABLE = {**dict.fromkeys(FTS_COLUMNS, "fts"), **dict.fromkeys(PINYIN_FTS_COL
 #: the fields' own into spaces, and a query's too (match.normalize.query_text).
 SEPARATOR = "\ue000"
 GAP = "\ue002"
+#: Before and after every number in the search fields that are looked up as typed (not the
+#: pinyin ones), and in a query's numbers (match/normalize.py `numbered`): a number is then
+#: found whole, never inside another (1730 is not in 17300, 100 not in 前1000).
+NUMBER = "\ue003"

@@ -22,8 +22,11 @@ from .model import FIELD_ORDER, VIRTUAL, Record
 
 if TYPE_CHECKING:
     from .context import ContextParagraph
+    from .match.located import Located
 
 FORMATS = ("table", "plain", "tsv", "csv", "json", "jsonl")
+#: Fields only a search's hits have: `match`, where the hit matched (match/located.py).
+HIT_FIELDS = ("match",)
 
 HEADERS_ZH = {
     "id": "ID",
@@ -58,6 +61,7 @@ HEADERS_ZH = {
     "note": "备注",
     "figure": "数据",
     "when": "时间",
+    "match": "匹配",
 }
 HEADERS_EN = {
     "id": "ID",
@@ -92,18 +96,23 @@ HEADERS_EN = {
     "note": "Note",
     "figure": "Figure",
     "when": "When",
+    "match": "Match",
 }
 
 
-def parse_fields(raw: str | None, default: Sequence[str]) -> list[str]:
+def parse_fields(raw: str | None, default: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
+    """The fields --fields names (else `default`); `extra`: the HIT_FIELDS this command has."""
     if not raw:
         return list(default)
     # Each field once, where it first appears: `id,id,…` 10,000 times is one column, not a
     # table Rich takes a minute to lay out.
     fields = list(dict.fromkeys(f.strip() for f in raw.split(",") if f.strip()))
-    unknown = [f for f in fields if f not in ALL_FIELDS]
+    elsewhere = [f for f in fields if f in HIT_FIELDS and f not in extra]
+    if elsewhere:
+        raise UsageError(f"field '{elsewhere[0]}' is only for search results (where the query matched): try facts search")
+    unknown = [f for f in fields if f not in ALL_FIELDS and f not in extra]
     if unknown:
-        raise UsageError(f"unknown field '{unknown[0]}' (fields: {', '.join(ALL_FIELDS)})")
+        raise UsageError(f"unknown field '{unknown[0]}' (fields: {', '.join((*ALL_FIELDS, *extra))})")
     if not fields:
         raise UsageError("--fields names no field")
     return fields
@@ -111,6 +120,8 @@ def parse_fields(raw: str | None, default: Sequence[str]) -> list[str]:
 
 def cell(record: Record, field: str, lang: str = "zh") -> str:
     """One field of a record as display text (lists joined, entities with roles)."""
+    if field == "match":
+        return match_text(getattr(record, "match", None), lang)
     if field == "figure":
         return figure(record, lang)
     if field == "when":
@@ -128,9 +139,25 @@ def json_value(record: Record, field: str, lang: str) -> Any:
     # A JSON object is data: its stored fields (value, unit, qualifier, status…) stay as the
     # base holds them in every language. Only the fields made for reading (figure, when) and,
     # with --lang en, the name follow the language.
+    if field == "match":
+        located = getattr(record, "match", None)
+        return None if located is None else located.to_dict()
     if field in VIRTUAL or (field == "name" and lang == "en"):
         return cell(record, field, lang)
     return record.to_dict().get(field)
+
+
+def match_label(located: Located, lang: str = "zh") -> str:
+    """The field a hit matched in, for reading: 原文, 名称（拼音）; in English quote, name (pinyin)."""
+    if lang == "en":
+        return located.field + ("" if located.by in ("text", "figure") else f" ({located.by})")
+    how = {"pinyin": "（拼音）", "sound": "（同音）", "typo": "（近似）"}.get(located.by, "")
+    return HEADERS_ZH.get(located.field, located.field) + how
+
+
+def match_text(located: Located | None, lang: str = "zh") -> str:
+    """Where a hit matched as one line (`原文: …地区生产总值1730亿元`); '' when it has none."""
+    return "" if located is None else f"{match_label(located, lang)}: {located.text}"
 
 
 def record_object(record: Record, fields: Sequence[str] | None, lang: str = "zh") -> dict[str, Any]:

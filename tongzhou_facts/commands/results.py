@@ -30,12 +30,14 @@ def show_records(
     default_fields: Sequence[str],
     out: Output,
     highlights: dict[str, dict[str, list[tuple[int, int]]]] | None = None,
+    hit_fields: Sequence[str] = (),
 ) -> ExitStatus:
     """Print records in the chosen format: OK, or NOTHING when there are none. `highlights`
     (record id -> field -> character spans of the text the field's cell shows) are drawn in a
-    table only."""
+    table only. `hit_fields`: the fields only these records have (output.HIT_FIELDS: a
+    search's `match`)."""
     env = out.environment(env)
-    fields = parse_fields(out.fields, default_fields)
+    fields = parse_fields(out.fields, default_fields, hit_fields)
     fmt = out.format_for(env)
     if not records:
         if fmt == "json":

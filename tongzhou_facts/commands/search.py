@@ -7,12 +7,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 from ..argv import Arg, Opt
 from ..env import Environment
 from ..errors import ExitStatus
+from ..output import HIT_FIELDS, match_text, parse_fields
 from .options import AnyFilters, FileOpt, OutputOpts, explaining, open_base
 from .results import LIST_FIELDS, show_records
 
 if TYPE_CHECKING:
     from ..index import Index
-    from ..match.engine import Counted
+    from ..match.engine import Counted, Hit
+    from ..model import Record
+
+
+#: Columns from which a search table shows where each hit matched without being asked.
+MATCH_COLUMN_WIDTH = 120
 
 
 def search(
@@ -49,16 +55,21 @@ def search(
         line = why(index, text, **explaining(criteria))
         if line:
             env.say(f"facts: {line}")
+    fmt = out.format_for(env)
+    # `match` (where each hit matched) is a column of a table wide enough to give the names
+    # their room, and a field any format gives when --fields names it; the piped default
+    # stays id, kind, name, figure, when (scripts read it).
+    wide = fmt == "table" and out.environment(env).width >= MATCH_COLUMN_WIDTH
+    shown = (*LIST_FIELDS, "match") if wide else LIST_FIELDS
+    records = [hit.record for hit in hits]
     highlights = None
-    if out.format_for(env) == "table":
-        from ..match.highlight import spans
-        from ..match.rank import HOMOPHONE, PINYIN
+    if "match" in parse_fields(out.fields, shown, HIT_FIELDS):
+        from ..match.located import locate_hit
 
-        highlights = {
-            hit.record.id: {"name": spans(hit.record.name, hit.terms, by_sound=hit.match.method in (PINYIN, HOMOPHONE))}
-            for hit in hits
-        }
-    status = show_records(env, [hit.record for hit in hits], LIST_FIELDS, out, highlights)
+        records = [locate_hit(hit.record, hit.match, hit.terms) for hit in hits]
+    if fmt == "table":
+        highlights = _highlights(hits, records, out.lang)
+    status = show_records(env, records, shown, out, highlights, HIT_FIELDS)
     if env.is_terminal and found.total > len(hits):  # cut at --limit: a terminal hears how many more
         from ..explain import cut
 
@@ -83,3 +94,22 @@ def filtered_search(index: Index, text: str, criteria: dict[str, Any], limit: in
     kept = {n for n, _ in refine(((n, hit.record) for n, hit in enumerate(found.hits)), **others)}
     hits = [hit for n, hit in enumerate(found.hits) if n in kept]
     return Counted(hits[:limit], len(hits), found.exact)
+
+
+def _highlights(hits: list[Hit], records: list[Record], lang: str) -> dict[str, dict[str, list[tuple[int, int]]]]:
+    """What a table highlights: in each hit's name, the query; in its `match` cell, the span."""
+    from ..match.highlight import spans
+    from ..match.located import whole_spans
+    from ..match.rank import HOMOPHONE, PINYIN
+
+    out: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    for hit, record in zip(hits, records, strict=True):
+        by_sound = hit.match.method in (PINYIN, HOMOPHONE)
+        name = spans(hit.record.name, hit.terms) if by_sound else whole_spans(hit.record.name, hit.terms)
+        marked = {"name": name}
+        located = getattr(record, "match", None)
+        if located is not None:
+            shift = len(match_text(located, lang)) - len(located.text)
+            marked["match"] = [(start + shift, end + shift) for start, end in located.spans]
+        out[hit.record.id] = marked
+    return out

@@ -3,8 +3,9 @@
 The engine is in engine.py; the parts it uses: normalize.py (one normalisation for
 index and query), pinyin.py (readings, variants, initials), fields.py (the searchable
 fields of a record, stored in the index at build time), rank.py (how a record matches,
-as a sort key) and highlight.py (where it matched, for display). evaluate.py measures
-search quality on a query set.
+as a sort key), amounts.py (a query that is a number, and the records whose own figure it
+is), highlight.py (where it matched, for display) and located.py (the `match` field of a
+hit). evaluate.py measures search quality on a query set.
 
     >>> import tongzhou_facts as tf
     >>> [hit.record.id for hit in tf.search(tf.open_index(), "异质结", limit=1)]

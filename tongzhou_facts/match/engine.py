@@ -23,7 +23,8 @@ from ..errors import UsageError
 from ..index import Index
 from ..index_schema import FTS_COLUMNS
 from ..model import Record
-from .normalize import has_cjk, is_cjk, normalize, query_text
+from .amounts import figure_matches
+from .normalize import has_cjk, is_cjk, normalize, numbered, query_text, unnumbered
 from .normalize import terms as query_terms
 from .rank import DIRECT, HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, spelled_match, typo_match
 
@@ -95,8 +96,12 @@ def search_counted(
     them all costs more than ranking the best (a pipe is never told how many)."""
     terms = parse_query(query)
     allowed = allowed_rows(index, kind, year)
-    matches: dict[int, Match] = {}
+    # A record whose own figure is the number asked for ranks first (figures.py: 70亿 finds
+    # 70亿元 and 7000000000元); put in first, so that ranking group by group counts them.
+    figured = figure_matches(index, terms, allowed)
+    matches: dict[int, Match] = dict(figured)
     total, complete = _fast_path(index, terms, allowed, matches, limit, count)
+    matches.update(figured)  # nothing outranks them: a look-up's match of the same row never replaces them
     # Nothing as typed: a question (question words, the district or a year dropped) is ranked
     # by its content words (relevance.py). The query as typed goes first: 国有 and 有机 hold a
     # filler word too, and a query that finds itself never reads the question words.
@@ -104,6 +109,7 @@ def search_counted(
         hits = _answer(index, query, kind, year, None)
         if hits is not None:
             return Counted(hits[:limit], len(hits), _all_ranked(index, hits))
+    total = max(total, len(figured))
     if complete and total < FALLBACK_BELOW:
         complete = _fallbacks(index, terms, allowed, matches)
         total = len(matches)
@@ -185,7 +191,7 @@ def cached_lookup(index: Index) -> Callable[..., set[int]]:
 
     def lookup(form: str, columns: tuple[str, ...] = FTS_COLUMNS) -> set[int]:
         if (form, columns) not in cache:
-            cache[form, columns] = _containing(index, form, columns)
+            cache[form, columns] = _containing(index, numbered(form), columns)
         return cache[form, columns]
 
     return lookup
@@ -203,9 +209,9 @@ def _pinyin_forms(text: str) -> list[str]:
 
 
 class _Plan(NamedTuple):
-    """What a query is looked up as: its terms as typed, the whole query as one value
-    (`wholes`, rank.direct_match), and its pinyin spellings (`forms`) for the pinyin
-    columns (`sounds`), with the initials when it is all Latin letters."""
+    """What a query is looked up as: its terms as typed (numbers marked: normalize.numbered),
+    the whole query as one value (`wholes`, rank.direct_match), and its pinyin spellings
+    (`forms`) for the pinyin columns (`sounds`), with the initials when it is all Latin letters."""
 
     terms: list[str]
     wholes: list[str]
@@ -216,13 +222,14 @@ class _Plan(NamedTuple):
 
 def _plan(terms: list[str]) -> _Plan:
     whole = "".join(terms)
-    wholes = [whole] if len(terms) == 1 else [" ".join(terms), whole]
+    typed = [numbered(term) for term in terms]
+    wholes = ["".join(typed)] if len(terms) == 1 else [" ".join(typed), "".join(typed)]
     latin = _LATIN_ONLY.match(" ".join(terms)) is not None and _HAS_LATIN.search(whole) is not None
     if latin and len(whole) >= 2:
-        return _Plan(terms, wholes, [whole], PINYIN_COLUMNS, True)
+        return _Plan(typed, wholes, [whole], PINYIN_COLUMNS, True)
     if not latin and _HAS_LATIN.search(whole) is not None and has_cjk(whole):  # 异质jie
-        return _Plan(terms, wholes, _pinyin_forms(whole), SPELLING_COLUMNS, False)
-    return _Plan(terms, wholes, [], (), latin)
+        return _Plan(typed, wholes, _pinyin_forms(whole), SPELLING_COLUMNS, False)
+    return _Plan(typed, wholes, [], (), latin)
 
 
 def _fast_path(
@@ -241,6 +248,7 @@ def _fast_path(
     look-ups stop there, its matches are many, and the groups alone rank them.
     """
     plan = _plan(terms)
+    terms = plan.terms  # as the fields looked up as typed hold them: numbers marked
     single = len(terms) == 1 and len(terms[0]) >= 2
     probe = RANK_ALL + 1 if single and allowed is None and limit and not count else UNCAPPED
     direct: set[int] | None = None
@@ -275,14 +283,21 @@ def _fast_path(
     if allowed is not None:
         candidates &= allowed
     if not limit or len(candidates) <= RANK_ALL:
-        matches.update(ranked(candidates))
+        _keep_best(matches, ranked(candidates))
         return len(matches), True
     cap = limit if allowed is None else None  # every row a look-up finds is a candidate: a group can stop at `limit`
     typed = direct & candidates
     known = ranked(typed) if plan.forms and len(typed) <= RANK_ALL else None
     if not _rank_tiers(index, plan, typed, candidates, matches, limit, cap, scans, known):
         matches.update(ranked(candidates - set(matches)))  # several words found apart (tiers 3 and 4)
-    return len(candidates), True
+    return len(candidates | set(matches)), True
+
+
+def _keep_best(matches: dict[int, Match], found: dict[int, Match]) -> None:
+    """Add `found` to `matches`, keeping a row's better match (a figure's, put in first)."""
+    for n, match in found.items():
+        if n not in matches or match < matches[n]:
+            matches[n] = match
 
 
 def _rank_tiers(
@@ -456,7 +471,8 @@ def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches
         found.append((rows, lambda doc: pinyin_match(doc, forms, HOMOPHONE, with_initials=False)))
     if _HAS_LATIN.search(whole) is not None and 2 <= len(whole) <= MAX_FUZZY:  # pinyin typed loosely
         found.append((_spelled_candidates(index, whole), lambda doc: spelled_match(doc, whole)))
-    if (3 if has_cjk(spaced) else 4) <= len(spaced) <= MAX_FUZZY:  # one edit away
+    # One edit away; never a number: one digit more or less is another number (2100 is not 100).
+    if (3 if has_cjk(spaced) else 4) <= len(spaced) <= MAX_FUZZY and not any(c.isdigit() for c in spaced):
         found.append((_one_edit_candidates(index, spaced), lambda doc: typo_match(doc, spaced)))
     candidates = set().union(*(rows for rows, _ in found))
     complete = all(len(rows) < MAX_CANDIDATES for rows, _ in found)  # a look-up that stopped fills it
@@ -503,9 +519,9 @@ def suggestions(index: Index, query: str, count: int = 3, *, kind: str | None = 
     keys = set(list(dict.fromkeys(c for c in whole if is_cjk(c)))[:MAX_HINT_KEYS]) or {whole[:2]}
     names: dict[str, int] = {}
     for n, name, en in index.names_with_filters(keys, MAX_COMPARED, kind=kind, year=year):
-        names.setdefault(name, n)
+        names.setdefault(unnumbered(name), n)  # the search fields mark numbers: a name as normalised
         if en:
-            names.setdefault(en, n)
+            names.setdefault(unnumbered(en), n)
     close = close_matches(whole, list(names), count, 0.3)
     if not close:
         return []

@@ -1,5 +1,8 @@
 """The searchable fields of a record, normalised once at index time (build.py stores them).
 
+The fields looked up as typed (not pinyin) have their numbers marked (normalize.numbered), as
+a query's are, so a number matches only a whole number.
+
 Fields, strongest first: the name (Chinese and English), the aliases, the tags
 (with category, place, status, companies and people), the quote (with the evidence),
 and extra text (numbers with units, dates in ISO and Chinese form, the note).
@@ -20,7 +23,7 @@ from typing import Any
 from ..figures import chinese_date, number
 from ..index_schema import SEPARATOR
 from ..model import Record
-from .normalize import FIELD_SEPARATOR, has_cjk, normalize
+from .normalize import FIELD_SEPARATOR, has_cjk, normalize, numbered
 from .pinyin import initials, variants
 
 #: Values remembered with their searchable form: far more than the distinct names, tags and
@@ -69,11 +72,17 @@ def _joined(values: list[str] | tuple[str, ...]) -> str:
     return SEPARATOR.join(sorted(filter(None, values), key=len))
 
 
+def _typed(values: list[str] | tuple[str, ...]) -> str:
+    """`_joined` for a field looked up as typed: each value's numbers marked (normalize.numbered)
+    before the values are ordered by length, so the lengths ranking reads include the marks."""
+    return _joined([numbered(value) for value in values])
+
+
 @functools.lru_cache(maxsize=REMEMBERED)
 def _name_fields(name: str) -> tuple[str, str, str]:
     """A name's fields: name, py and ini."""
     normal = _term(name)[0]
-    return normal, _joined(variants(normal)), _joined(initials(normal))
+    return numbered(normal), _joined(variants(normal)), _joined(initials(normal))
 
 
 @functools.lru_cache(maxsize=REMEMBERED)
@@ -82,7 +91,7 @@ def _alias_fields(aliases: tuple[str, ...]) -> tuple[str, str, str]:
     terms = [_term(v) for v in aliases]
     chinese = [normal for normal, cjk in terms if cjk and normal]
     return (
-        _joined([normal for normal, _ in terms]),
+        _typed([normal for normal, _ in terms]),
         _joined([v for alias in chinese for v in variants(alias)]),
         _joined([v for alias in chinese for v in initials(alias)]),
     )
@@ -96,7 +105,7 @@ def _tag_fields(tags: tuple[str, ...]) -> tuple[str, str, str]:
     terms = [_term(v) for v in tags]
     chinese = [normal for normal, cjk in terms if cjk and normal]
     return (
-        _joined([normal for normal, _ in terms]),
+        _typed([normal for normal, _ in terms]),
         _joined([v for normal in chinese for v in variants(normal)]),
         _joined([v for normal in chinese for v in initials(normal)]),
     )
@@ -136,11 +145,11 @@ def searchable(record: Record) -> dict[str, str]:
     tags, py_tags, ini_tags = _tag_fields(tuple(tagged))
     return {
         "name": name,
-        "en": _term(str(get("name_en") or ""))[0],
+        "en": numbered(_term(str(get("name_en") or ""))[0]),
         "aliases": aliases,
         "tags": tags,
-        "quote": _joined([_normal(data["quote"]), *(_normal(v) for v in get("evidence", ()))]),
-        "extra": _joined(extra),
+        "quote": _typed([_normal(data["quote"]), *(_normal(v) for v in get("evidence", ()))]),
+        "extra": _typed(extra),
         "py": py,
         "ini": ini,
         "py_alias": py_alias,

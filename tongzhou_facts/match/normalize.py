@@ -14,7 +14,7 @@ import functools
 import os
 import re
 
-from ..index_schema import GAP, SEPARATOR
+from ..index_schema import GAP, NUMBER, SEPARATOR
 
 DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data")  # not importlib.resources: 18 ms
 #: Between the fields of one record, as SEPARATOR (index_schema.py) is between the values of
@@ -32,6 +32,9 @@ _PATTERNS = {
     "_PLAIN_CJK": r"[\u4e00-\u9fff]+",  # (normalize itself tests this range without a regex: is_plain_cjk)
     "_CJK": r"[\u3400-\u9fff\U00020000-\U0002ffff]",
     "_LATIN": r"[a-z]",
+    # A number as normalize leaves it: digits, and a decimal part (1.38); a date's or a time's
+    # parts (2023-12-28, 10:30) are numbers of their own.
+    "_NUMBER": r"[0-9]+(?:\.[0-9]+)*",
 }
 #: Up to this many characters of a process's first texts are mapped to simplified characters
 #: through the table's text, one look-up each; past them the table is built as a dict (2 ms),
@@ -161,6 +164,24 @@ def normalize(text: str) -> str:
     return text
 
 
+def numbered(text: str) -> str:
+    """A normalised text with each number between NUMBER marks (1730亿元 -> ⁣1730⁣亿元), so that a
+    query's number, marked alike, is found whole: 1730 not inside 17300 nor 100 inside 1000.
+    Applied to the fields looked up as typed (fields.py) and to a query's terms (engine.py);
+    never to pinyin, whose digits are part of a spelling."""
+    if NUMBER in text or is_plain_cjk(text):  # marked already, or no digit to mark
+        return text
+    return _pattern("_NUMBER").sub(_MARKED, text)
+
+
+_MARKED = NUMBER + r"\g<0>" + NUMBER
+
+
+def unnumbered(text: str) -> str:
+    """`text` without its NUMBER marks (what `numbered` added)."""
+    return text.replace(NUMBER, "")
+
+
 def normalize_char(char: str) -> str:
     """One character's searchable form ('' for punctuation), for mapping positions back."""
     import unicodedata
@@ -202,11 +223,11 @@ def is_cjk(char: str) -> bool:
 
 def query_text(query: str) -> str:
     """A query with the private-use characters the index uses (SEPARATOR, FIELD_SEPARATOR,
-    GAP) made spaces: typed into a query they would act as the index's own boundaries."""
+    GAP, NUMBER) made spaces: typed into a query they would act as the index's own boundaries."""
     return query.translate(_PRIVATE) if max(query, default="") >= min(_PRIVATE_CHARACTERS) else query
 
 
-_PRIVATE_CHARACTERS = (SEPARATOR, FIELD_SEPARATOR, GAP)
+_PRIVATE_CHARACTERS = (SEPARATOR, FIELD_SEPARATOR, GAP, NUMBER)
 _PRIVATE = dict.fromkeys(map(ord, _PRIVATE_CHARACTERS), " ")
 
 

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from ..index import Index
 from ..index_schema import FTS_COLUMNS
 from ..model import Record
+from .normalize import numbered
 from .questions import Question, Word, english_for, glossary
 from .rank import DIRECT, FIELDS, Match
 
@@ -167,7 +168,8 @@ def _match(doc: dict[str, str], record: Record, units: Sequence[Unit], mass: flo
         if n not in unit.rows:
             missing += 1
             continue
-        field = next((f for f in FTS_COLUMNS if any(form in doc[f] for form in unit.forms)), "extra")
+        typed = [numbered(form) for form in unit.forms]  # as the fields hold numbers: marked
+        field = next((f for f in FTS_COLUMNS if any(form in doc[f] for form in typed)), "extra")
         held += unit.weight * FIELD_WEIGHT[field]
         best_field = min(best_field, field, key=lambda f: FIELDS[f])
     share = held / mass + INTENT_BONUS * intent_score(record, question.intents)
