@@ -247,8 +247,13 @@ def test_a_wide_terminal_shows_the_match_column_highlighted() -> None:
     assert "1730" in MATCH_STYLE.findall(screen)
 
 
-def test_a_narrow_terminal_leaves_the_names_their_room() -> None:
-    code, screen, _ = on_tty("search", "1730", "-n", "1", "--no-color", columns=80)
-    assert code == 0 and "匹配" not in screen
-    code, screen, _ = on_tty("search", "1730", "-n", "1", "--no-color", "--fields", "id,match", columns=80)
-    assert code == 0 and "匹配" in screen and "1730亿元" in screen
+@pytest.mark.parametrize("columns", [40, 80, 100])
+def test_every_terminal_shows_where_each_hit_matched(columns: int) -> None:
+    """The match is part of every search table: a column (its header 匹配) where there is
+    room, a line of the record's block at 40 columns; the names and ids stay whole."""
+    code, screen, _ = on_tty("search", "1730", "-n", "2", "--no-color", columns=columns)
+    assert code == 0
+    assert re.search(r"(^|\s)地区生产总值(\s|$)", screen, re.M), screen  # the name, whole in its cell
+    assert re.search(r"(^|\s)gdp-2023(\s|$)", screen, re.M), screen  # the id, whole
+    assert "预计实现地区生产总值1730亿元" in screen, screen  # the match, on one line
+    assert ("匹配" in screen) == (columns >= 80), screen

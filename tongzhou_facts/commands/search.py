@@ -17,10 +17,6 @@ if TYPE_CHECKING:
     from ..model import Record
 
 
-#: Columns from which a search table shows where each hit matched without being asked.
-MATCH_COLUMN_WIDTH = 120
-
-
 def search(
     env: Environment,
     query: Annotated[list[str], Arg(metavar="QUERY", help="Words to find; every word must match.", show_default=False)],
@@ -56,11 +52,11 @@ def search(
         if line:
             env.say(f"facts: {line}")
     fmt = out.format_for(env)
-    # `match` (where each hit matched) is a column of a table wide enough to give the names
-    # their room, and a field any format gives when --fields names it; the piped default
-    # stays id, kind, name, figure, when (scripts read it).
-    wide = fmt == "table" and out.environment(env).width >= MATCH_COLUMN_WIDTH
-    shown = (*LIST_FIELDS, "match") if wide else LIST_FIELDS
+    # `match` (where each hit matched) is a column of every search table (render.layout gives
+    # it its share of the width, or a line of its own in a narrow terminal's blocks), and a
+    # field any format gives when --fields names it; the piped default stays id, kind, name,
+    # figure, when (scripts read it).
+    shown = (*LIST_FIELDS, "match") if fmt == "table" else LIST_FIELDS
     records = [hit.record for hit in hits]
     highlights = None
     if "match" in parse_fields(out.fields, shown, HIT_FIELDS):
