@@ -23,7 +23,6 @@ from ..errors import UsageError
 from ..index import Index
 from ..index_schema import FTS_COLUMNS
 from ..model import Record
-from .amounts import figure_matches
 from .normalize import has_cjk, is_cjk, normalize, numbered, query_text, unnumbered
 from .normalize import terms as query_terms
 from .rank import DIRECT, HOMOPHONE, PINYIN, Match, direct_match, pinyin_match, spelled_match, typo_match
@@ -98,7 +97,11 @@ def search_counted(
     allowed = allowed_rows(index, kind, year)
     # A record whose own figure is the number asked for ranks first (figures.py: 70亿 finds
     # 70亿元 and 7000000000元); put in first, so that ranking group by group counts them.
-    figured = figure_matches(index, terms, allowed)
+    figured: dict[int, Match] = {}
+    if any(char.isdigit() for term in terms for char in term):  # amounts.py (and units.py) only then
+        from .amounts import figure_matches
+
+        figured = figure_matches(index, terms, allowed)
     matches: dict[int, Match] = dict(figured)
     total, complete = _fast_path(index, terms, allowed, matches, limit, count)
     matches.update(figured)  # nothing outranks them: a look-up's match of the same row never replaces them
