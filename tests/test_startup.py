@@ -157,8 +157,9 @@ def test_a_warm_common_line_imports_no_heavy_stdlib_module(args: list[str], warm
 
 #: Taken off the warm lookups by the start-up work of issue 14: `signal` (it builds three enums
 #: when imported; cli.py sets its handler through `_signal`), query.py (listings stream rows
-#: through it; a search or get does not), and the stored help.
-LEAN = ("signal", "tongzhou_facts.query", "tongzhou_facts.helptext")
+#: through it; a search or get does not), and the stored help; and, since issue 11, the
+#: figure look-up of a number query (match/amounts.py and units.py: only for a query with a digit).
+LEAN = ("signal", "tongzhou_facts.query", "tongzhou_facts.helptext", "tongzhou_facts.match.amounts", "tongzhou_facts.units")
 
 
 @pytest.mark.parametrize("args", [["search", "异质结"], ["get", "gdp-2023", "value"]], ids=" ".join)
@@ -167,8 +168,10 @@ def test_a_warm_lookup_imports_none_of_what_start_up_work_removed(args: list[str
 
 
 def test_a_listing_does_import_query(warm_cache: dict[str, str]) -> None:
-    """The check above can fail: a listing streams its rows through query.py."""
+    """The check above can fail: a listing streams its rows through query.py, and a number
+    query looks its figure up."""
     assert "tongzhou_facts.query" in imported(["list", "--kind", "project"], warm_cache)
+    assert "tongzhou_facts.match.amounts" in imported(["search", "1730"], warm_cache)
 
 
 HELP_LINES = [
