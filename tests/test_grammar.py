@@ -141,9 +141,40 @@ def test_help_version_and_bare_facts_keep_working() -> None:
     assert call("-f", BASE, "--format", "json", "--version") == (code, out, err)
     bare = call()
     assert bare[0] == 2 and "Usage: facts" in bare[2]
-    assert call("-f", BASE) == bare
     searched = call("-f", BASE, "search", "--help")
     assert searched[0] == 0 and "Usage: facts search" in searched[1]
+
+
+NO_COMMAND = "no command after the options (see 'facts --help')"
+WITHOUT_A_COMMAND = [
+    (["--format", "json"], NO_COMMAND),
+    (["-f", str(BASE)], NO_COMMAND),
+    (["--format=json", "--no-pager"], NO_COMMAND),
+    (["-o", "out.txt"], NO_COMMAND),
+    (["-f", "--help"], "option '-f' requires an argument"),  # the help is no file name
+    (["-f", "--version"], "option '-f' requires an argument"),
+    (["--format", "-h"], "option '--format' requires an argument"),
+    (["--fields", "--format", "json"], "No such command 'json'"),  # --format is the value of --fields: click's reading
+    (["-f", "-f"], "option '-f' requires an argument"),
+    (["--format", "list"], "unknown format 'list' (formats: "),  # the command taken as the value
+    (["--color", "list"], "unknown --color 'list' (choose auto, always, never)"),
+    (["--lang", "fr"], "unknown language 'fr'"),
+]
+
+
+@pytest.mark.parametrize(("args", "named"), WITHOUT_A_COMMAND, ids=[" ".join(a) for a, _ in WITHOUT_A_COMMAND])
+def test_global_options_without_a_command_are_one_error_line(args: list[str], named: str) -> None:
+    """Not the 90 lines of help bare `facts` prints: the options say a command was meant."""
+    assert named in error_line(*call(*args))
+
+
+def test_no_command_after_the_options_from_the_console_script() -> None:
+    import subprocess
+
+    for args in (["--format", "json"], ["-f", "--help"], ["--color", "list"]):
+        done = subprocess.run([*facts_command(), *args], capture_output=True, env=subprocess_env(), check=False)
+        assert (done.returncode, done.stdout, done.stderr.count(b"\n")) == (2, b"", 1), done.stderr
+        assert done.stderr.startswith(b"facts: error: ")
 
 
 def test_cache_info_with_a_file_option_is_still_refused_as_before() -> None:
@@ -253,6 +284,37 @@ def test_filters_combine() -> None:
     expected = [r["id"] for r in records if r["kind"] == "metric" and r.get("measure") == "growth" and r["year"] == 2023]
     assert _ids("list", "--kind", "metrics", "--measure", "growth", "--year", "2023")[1] == expected
     assert expected
+
+
+MEASURE_SPELLINGS = ["growth", "GROWTH", " Growth ", "增速", "Growth rate", "growth RATE"]
+
+
+@pytest.mark.parametrize("name", ["search", "list", "metrics", "chart"])
+@pytest.mark.parametrize("typed", MEASURE_SPELLINGS)
+def test_a_measure_by_its_name_or_its_chart_title_on_every_command(name: str, typed: str) -> None:
+    """`--measure 增速` is what `facts chart` titles the growth panel: every command reads it so."""
+    line = LISTED[name]
+    expected = _ids(*line, "--measure", "growth")
+    assert expected[0] == 0 and expected[1]
+    assert _ids(*line, "--measure", typed)[:2] == expected[:2]
+
+
+def test_a_measure_is_read_in_one_place(tmp_path: Path) -> None:
+    """query.spelt: the base's own spelling first (a base may write its measures in Chinese,
+    or capitalised), then a chart title, then the base's spelling in another case."""
+    from tongzhou_facts import open_index, query
+
+    base = tmp_path / "measures.toml"
+    text = BASE.read_text(encoding="utf-8").replace('measure = "growth"', 'measure = "增速"')
+    text = text.replace('measure = "share"', 'measure = "Share"')
+    base.write_text(text, encoding="utf-8")
+    index = open_index([str(base)])
+    assert query.spelt(index, "measure", "增速") == "增速"
+    assert query.spelt(index, "measure", "占比") == "Share" == query.spelt(index, "measure", "share")
+    assert query.spelt(index, "measure", "growth") == "growth"  # the base has none: finds nothing
+    assert query.spelt(index, "measure", "speed") == "speed"
+    code, found, _ = _ids("metrics", "-f", base, "--measure", "占比")
+    assert code == 0 and found == _ids("metrics", "--measure", "share")[1]
 
 
 def test_chart_unit_is_its_own() -> None:

@@ -391,3 +391,115 @@ def test_a_full_disk_leaves_hard_linked_files_as_they_were(capsys: pytest.Captur
     assert code == 2 and "No space left on device" in err, err
     assert first.read_text() == "keep" == (small_disk / "t2.json").read_text()
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "t.json", "t2.json"]
+
+
+# ---------------------------------------------------------------------------- standard output onto a base
+
+
+STDOUT_ONTO_A_BASE = {
+    "-f, appended": ('"$@" -f b.toml >> b.toml', ["list", "-n1"]),
+    "a hard link": ('"$@" -f b.toml >> b.toml.link', ["list", "-n1"]),  # the same inode
+    "FACTS_FILE": ('FACTS_FILE=b.toml "$@" >> b.toml', ["search", "异质结"]),
+    "check": ('"$@" -f b.toml >> b.toml', ["check"]),
+    "export": ('"$@" -f b.toml >> b.toml', ["export", "--format", "jsonl"]),
+    "values": ('"$@" -f b.toml >> b.toml', ["values", "status"]),
+    "a second base": ('"$@" -f other.toml -f b.toml >> b.toml', ["list"]),
+}
+
+
+@pytest.mark.parametrize(("script", "args"), STDOUT_ONTO_A_BASE.values(), ids=list(STDOUT_ONTO_A_BASE))
+def test_standard_output_onto_a_base_is_refused(tmp_path: Path, script: str, args: list[str]) -> None:
+    """`facts -f b.toml list >> b.toml` is refused before anything is written, as `cat f >> f`."""
+    base = tmp_path / "b.toml"
+    shutil.copyfile(BASE, base)
+    os.link(base, tmp_path / "b.toml.link")
+    (tmp_path / "other.toml").write_text('[[metrics]]\nid = "x"\n', encoding="utf-8")
+    before = base.read_bytes()
+    done = completed(in_bash(script, *args), tmp_path, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == b"facts: error: refusing to write to standard output: it is the fact base b.toml\n"
+    assert base.read_bytes() == before
+
+
+def test_standard_output_onto_the_bundled_base_is_refused(tmp_path: Path) -> None:
+    """Opened read-only, so that a run which did not refuse could not write it either."""
+    bundled = Path(bundled_path())
+    before = bundled.read_bytes()
+    for script in ('"$@" 1< "$BUNDLED"', '"$@" -f b.toml 1< "$BUNDLED"'):
+        shutil.copyfile(BASE, tmp_path / "b.toml")
+        done = completed(in_bash(script, "list", "-n1"), tmp_path, cwd=tmp_path, BUNDLED=str(bundled))
+        assert done.returncode == 2, done.stderr
+        assert done.stderr == f"facts: error: refusing to write to standard output: it is the fact base {bundled}\n".encode()
+    assert bundled.read_bytes() == before
+
+
+@pytest.mark.usefixtures("base")
+def test_standard_output_into_another_file_a_pipe_or_dev_null(tmp_path: Path) -> None:
+    out = tmp_path / "out.txt"
+    out.write_text("kept\n", encoding="utf-8")
+    appended = completed(in_bash('"$@" -f b.toml >> out.txt', "list", "-n1"), tmp_path, cwd=tmp_path)
+    assert appended.returncode == 0, appended.stderr
+    assert out.read_text(encoding="utf-8").startswith("kept\n") and out.read_text(encoding="utf-8").count("\n") == 2
+    for script in ('"$@" -f b.toml | cat', '"$@" -f b.toml > /dev/null'):
+        assert completed(in_bash(script, "list", "-n1"), tmp_path, cwd=tmp_path).returncode == 0
+
+
+# ---------------------------------------------------------------------------- -o when nothing was found
+
+
+NOTHING_FOUND = [
+    ["search", "zzzzqqq"],
+    ["list", "--year", "1999"],
+    ["list", "--year", "1999", "--format", "csv", "--bom"],
+    ["chart", "--measure", "x"],
+]
+
+
+@pytest.mark.parametrize("args", NOTHING_FOUND)
+def test_nothing_found_leaves_an_existing_file_as_it_was(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str]
+) -> None:
+    target = tmp_path / "res.txt"
+    target.write_text("old\n", encoding="utf-8")
+    inode = target.stat().st_ino
+    code, out, err = run(capsys, *args, "-o", target)
+    assert (code, out) == (1, ""), err
+    assert target.read_text(encoding="utf-8") == "old\n" and target.stat().st_ino == inode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res.txt"]  # no temporary file left
+
+
+def test_nothing_found_makes_no_new_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(capsys, "search", "zzzzqqq", "-o", tmp_path / "new.txt")[0] == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_nothing_found_in_json_is_written_as_an_empty_array(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "res.json"
+    target.write_text("old\n", encoding="utf-8")
+    assert run(capsys, "search", "zzzzqqq", "--format", "json", "-o", target)[0] == 1
+    assert json.loads(target.read_text(encoding="utf-8")) == []
+
+
+def test_nothing_found_into_a_fifo_still_ends_the_stream(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A reader of a FIFO is waiting: it gets its end of file, not a wait forever."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as reader:
+            received.append(reader.read())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    code, _, err = run(capsys, "search", "zzzzqqq", "-o", fifo)
+    reader.join(timeout=60)
+    assert code == 1, err
+    assert received == [b""]
+
+
+def test_something_found_replaces_the_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "res.txt"
+    target.write_text("old\n", encoding="utf-8")
+    assert run(capsys, "search", "异质结", "-n", "1", "-o", target)[0] == 0
+    assert target.read_text(encoding="utf-8").count("\n") == 1 and "old" not in target.read_text(encoding="utf-8")

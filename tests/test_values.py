@@ -144,6 +144,51 @@ def test_another_base_with_f(tmp_path: Path) -> None:
     assert call("values", "status", "-f", base) == (1, "", "")  # no metric has a status
 
 
+# ---------------------------------------------------------------------------- -n and -o, as the listing commands
+
+
+@pytest.mark.parametrize("fmt", ["plain", "tsv", "csv", "json"])
+def test_limit_keeps_the_most_common(fmt: str) -> None:
+    every = call("values", "place", "--format", fmt)[1]
+    code, out, _ = call("values", "place", "-n", "2", "--format", fmt)
+    assert code == 0
+    if fmt == "json":
+        assert json.loads(out) == json.loads(every)[:2]
+    else:
+        header = 1 if fmt in ("tsv", "csv") else 0
+        assert out.splitlines() == every.splitlines()[: header + 2]
+    assert call("values", "place", "--limit", "1000", "--format", fmt)[1] == every
+
+
+def test_limit_zero_is_a_usage_error() -> None:
+    error_line(*call("values", "place", "-n", "0"))
+
+
+@pytest.mark.parametrize("fmt", ["plain", "csv", "json"])
+def test_output_file_is_what_a_pipe_gets(tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / "values.txt"
+    assert call("values", "status", "--format", fmt, "-o", target) == (0, "", "")
+    assert target.read_bytes().decode("utf-8") == call("values", "status", "--format", fmt)[1]
+    assert call("-o", target, "values", "status", "-n", "1", "--format", fmt) == (0, "", "")  # before the command too
+    assert target.read_bytes().decode("utf-8") == call("values", "status", "-n", "1", "--format", fmt)[1]
+
+
+def test_csv_with_a_bom(tmp_path: Path, records: list[tf.Record]) -> None:
+    target = tmp_path / "units.csv"
+    assert call("values", "unit", "--format", "csv", "--bom", "-o", target) == (0, "", "")
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows == [["value", "count"], *([v, str(n)] for v, n in expected(records, "unit"))]
+
+
+def test_output_file_never_over_the_base(tmp_path: Path) -> None:
+    base = tmp_path / "b.toml"
+    base.write_bytes(BASE.read_bytes())
+    assert "refusing" in error_line(*call("values", "status", "-f", base, "-o", base))
+    assert base.read_bytes() == BASE.read_bytes()
+
+
 # ---------------------------------------------------------------------------- completion
 
 

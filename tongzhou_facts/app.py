@@ -34,7 +34,8 @@ APP_HELP = (
     "or each command's -f/--file PATH (repeatable), or FACTS_FILE (a list of paths separated like PATH).\n\n"
     "These global options may come before or after the command ('facts --format json search 异质结' "
     "is 'facts search 异质结 --format json'):\n\n\b\n"
-    "  -f/--file PATH, --format, --fields, --lang, --no-color, --color WHEN\n\n"
+    "  -f/--file PATH, --format, --fields, --lang, --no-color, --color WHEN,\n"
+    "  --no-pager, --bom, --csv-raw, -o/--output FILE\n\n"
     "'facts help COMMAND' (or 'facts COMMAND --help') shows a command's options."
 )
 

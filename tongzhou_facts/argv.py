@@ -321,9 +321,9 @@ def _positionals(declared: Sequence[Spec], loose: list[str], values: dict[str, A
         raise _Decline  # an extra argument: Typer's error message
 
 
-def leading_options(args: Sequence[str], flags: Mapping[str, bool]) -> tuple[list[str], list[str], int]:
+def leading_options(args: Sequence[str], flags: Mapping[str, bool]) -> tuple[list[str], list[Leading], int]:
     """The options written before the command (`facts -f x --format json list`): their
-    words, their names, and where the rest of the line starts.
+    words, each option read (`Leading`), and where the rest of the line starts.
 
     `flags` maps each global option's names to whether it takes a value. As click reads
     them: `--opt value`, `--opt=value`, `-o value`, `-ovalue`; a value is the next word,
@@ -331,15 +331,15 @@ def leading_options(args: Sequence[str], flags: Mapping[str, bool]) -> tuple[lis
     command, an unknown option, `--`), and before a value that is missing.
     """
     words: list[str] = []
-    names: list[str] = []
+    found: list[Leading] = []
     index = 0
     while index < len(args):
         token = args[index]
         if token.startswith("--"):
-            name, equals, _ = token.partition("=")
+            name, equals, attached = token.partition("=")
             glued = bool(equals)
         else:
-            name = token[:2]
+            name, equals, attached = token[:2], "", token[2:]
             glued = len(token) > 2
         if not token.startswith("-") or name not in flags or (glued and not flags[name] and not equals):
             break
@@ -347,9 +347,19 @@ def leading_options(args: Sequence[str], flags: Mapping[str, bool]) -> tuple[lis
         if index + width > len(args):
             break
         words += args[index : index + width]
-        names.append(name)
+        value = (attached if glued else args[index + 1]) if flags[name] else None
+        found.append(Leading(name, value, next_word=width == 2))
         index += width
-    return words, names, index
+    return words, found, index
+
+
+class Leading(typing.NamedTuple):
+    """One option before the command: its name as written, its value (None: a flag), and
+    whether the value was the next word (`-f x`) rather than glued to it (`-fx`, `--file=x`)."""
+
+    name: str
+    value: str | None
+    next_word: bool = False
 
 
 def flags_of(func: Callable[..., Any]) -> set[str]:

@@ -57,8 +57,9 @@ class Panel(NamedTuple):
 
 
 def measure_named(text: str) -> str:
-    """The measure `text` names: a measure of the base (`growth`) or a panel's title (`增速`,
-    `Growth rate`, in any case). Anything else is returned as typed."""
+    """The schema's measure `text` names: the measure (`growth`) or its panel's title (`增速`,
+    `Growth rate`), in any case. Anything else is returned as typed. `query.spelt` reads every
+    --measure through it, with the base's own spellings."""
     folded = text.strip().casefold()
     for measure, titles in MEASURES.items():
         if folded in (measure, *(t.casefold() for t in titles)):

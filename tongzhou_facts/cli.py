@@ -16,10 +16,10 @@ import contextlib
 import errno
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
-from .argv import ENVIRONMENT, bind, check_text, flags_of, leading_options, parse
+from .argv import ENVIRONMENT, Leading, bind, check_text, flags_of, leading_options, parse
 from .commands import CACHE_COMMANDS, COMMANDS, command
 from .env import ClosedOutput, Environment, GuardedOutput, harden_streams, occupy_standard_fds, silence_stdout
 from .errors import BaseError, ExitStatus, FactsError, OutputError, Terminated, UsageError
@@ -176,7 +176,8 @@ def options_after_command(args: list[str]) -> list[str]:
     """The command line with the global options written before the command moved after it:
     `facts -f x --format json search y` is `facts search -f x --format json y`, so both
     parsers (and their errors) read one form. Global: `-f/--file` and the output options
-    (commands.options.global_flags). A usage error when the command does not take one;
+    (commands.options.global_flags). A usage error when the command does not take one, and
+    when no command follows (`facts --format json`: one line, not the help; `_no_command`);
     `facts -f x --help` is `facts --help`. Anything else (an unknown option first) is left
     as it is, for Typer to report."""
     if not args or not args[0].startswith("-") or args[0] in _HELP_OR_VERSION:
@@ -186,14 +187,16 @@ def options_after_command(args: list[str]) -> list[str]:
     from .commands.options import global_flags
 
     flags = global_flags()
-    words, names, start = leading_options(args, flags)
+    words, given, start = leading_options(args, flags)
     rest = args[start:]
     if rest and rest[0] in flags:  # a value missing at the end: `facts -f x --format`
         raise UsageError(f"option '{rest[0]}' requires an argument")
     if not words:
         return args
-    if not rest or rest[0] in _HELP_OR_VERSION:
-        return rest  # the help (or bare `facts`): the options have nothing to apply to
+    if not rest:
+        raise _no_command(given, flags)
+    if rest[0] in _HELP_OR_VERSION:
+        return rest  # the help: the options have nothing to apply to
     if rest[0].startswith("-"):
         return args  # an option no command takes first: Typer's "No such option"
     group = rest[0] == "cache" and len(rest) > 1 and not rest[1].startswith("-")
@@ -201,11 +204,28 @@ def options_after_command(args: list[str]) -> list[str]:
     func = command(path[-1], CACHE_COMMANDS if group else COMMANDS)
     if func is not None:
         taken = flags_of(func)
-        for name in names:
+        for name, *_ in given:
             if name not in taken:
                 line = " ".join(["facts", *path])
                 raise UsageError(f"'{line}' does not take {name} (given before the command; see '{line} --help')")
     return [*path, *words, *rest[len(path) :]]
+
+
+def _no_command(given: Sequence[Leading], flags: Mapping[str, bool]) -> UsageError:
+    """Why a line of global options and no command (`facts --format json`) is an error: an
+    option that took the help (`facts -f --help`) or the next option as its value has none,
+    a value no command takes is named (`facts --format list`), else the command is missing."""
+    from .commands.options import OUTPUT_OPTIONS, Output
+
+    for name, value, next_word in given:
+        if next_word and value is not None and (value in _HELP_OR_VERSION or value.partition("=")[0] in flags):
+            return UsageError(f"option '{name}' requires an argument")
+    members = {flag: member for member, (_, opt, _) in OUTPUT_OPTIONS.items() for flag in opt.decls}
+    for name, value, _ in given:
+        if value is not None and name in members:
+            # The usage error of a value the option refuses: unknown format 'list'.
+            Output(**{members[name]: value})  # type: ignore[arg-type]  # each value-taking member takes a str
+    return UsageError("no command after the options (see 'facts --help')")
 
 
 def _run_fast(args: list[str], env: Environment) -> int | None:
@@ -227,14 +247,17 @@ def _run_fast(args: list[str], env: Environment) -> int | None:
 
 def run_command(func: Callable[..., Any], values: dict[str, Any], env: Environment) -> int:
     """Run a command on its parsed values (either parser's): with `-o FILE`, in an
-    environment writing into FILE, which appears when the command is done (Output.writing)."""
+    environment writing into FILE, which appears when the command is done (Output.writing),
+    and is left as it was when the command found nothing (exit 1) and wrote nothing."""
     kwargs = bind(func, values, env)
     out = kwargs.get("out")
     if getattr(out, "output", None) is None:
         return int(func(**kwargs))
     with out.writing(env, values.get("file")) as redirected:  # type: ignore[union-attr]  # an Output: it has an `output`
-        kwargs[ENVIRONMENT] = redirected
-        return int(func(**kwargs))
+        kwargs[ENVIRONMENT] = redirected.env
+        code = int(func(**kwargs))
+        redirected.found_nothing = code == ExitStatus.NOTHING
+    return code
 
 
 def _help_or_version(args: list[str], env: Environment) -> int | None:

@@ -103,6 +103,33 @@ def refuse_inputs(target: str, inputs: Sequence[str], folders: Sequence[str] = (
             raise UsageError(f"refusing to write to {target}: it is inside the cache folder {folder}")
 
 
+def refuse_stdout(opened: os.stat_result, inputs: Sequence[str]) -> None:
+    """A usage error when standard output (`opened`: its fstat) is a regular file that is one
+    of `inputs` (the same device and inode: `facts -f b.toml list >> b.toml`), before anything
+    is written to it, as `cat f >> f` refuses."""
+    if not stat.S_ISREG(opened.st_mode):
+        return
+    for path in inputs:
+        try:
+            if os.path.samestat(opened, os.stat(path)):
+                raise UsageError(f"refusing to write to standard output: it is the fact base {path}")
+        except OSError:
+            continue
+
+
+def is_file_or_nothing(target: str) -> bool:
+    """Whether `target` names a regular file, or nothing yet (not a descriptor, a device,
+    a FIFO or a folder): what `writing` puts a new file at, which it may also leave alone."""
+    if descriptor(target) is not None:
+        return False
+    try:
+        return stat.S_ISREG(os.stat(target).st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
 def descriptor(target: str) -> int | None:
     """The open descriptor a path names (`-`, /dev/stdout, /dev/fd/3, /proc/self/fd/3), else None."""
     if target in _STANDARD:

@@ -145,12 +145,21 @@ def tally(index: Index, field: str) -> list[tuple[Any, int]]:
 def spelt(index: Index, field: str, value: str | None) -> str | None:
     """A typed value of a field (one of VALUE_FIELDS) as the base spells it: itself when the
     base holds it, else the base's value that differs only in case (Economy -> economy),
-    else as typed (it finds nothing)."""
+    else as typed (it finds nothing). A measure may also be named by its chart panel's
+    title, in Chinese or English (增速, Growth rate: `chart.measure_named`): every filter
+    reads --measure here, `facts chart`'s too."""
     if value is None:
         return None
     value = value.strip()
     if index.holds(**{field: value}):
         return value
+    if field == "measure":
+        from .chart import measure_named
+
+        named = measure_named(value)
+        if named != value and index.holds(measure=named):
+            return named
+        value = named
     folded = value.casefold()
     return next((str(v) for v, _ in tally(index, field) if str(v).casefold() == folded), value)
 

@@ -92,9 +92,7 @@ def chart(
     from .. import units
 
     index = open_base(file)
-    criteria = where.criteria(index, kind="metric")
-    if where.measure is not None:  # a panel's title names its measure too: 增速, growth rate
-        criteria["measure"] = query.spelt(index, "measure", charting.measure_named(where.measure))
+    criteria = where.criteria(index, kind="metric")  # --measure by a panel's title too: 增速 (query.spelt)
     wanted = None if unit is None else units.canonical_unit(unit)
     panels = charting.plan(query.where(index, **criteria), unit=wanted, limit=limit)
     rows = index.fetch([n for panel in panels for n in panel.numbers])

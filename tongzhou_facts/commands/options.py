@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -91,7 +92,8 @@ class Filters:
 
     Values are read in any case and as tables print them: a kind by any of its names
     (`normal_kind`), a status in Chinese or English, a category, place, unit or measure
-    spelt as the base spells it (`criteria`). A kind that is none is a usage
+    spelt as the base spells it, a measure also by its chart title: 增速, Growth rate
+    (`criteria`, through query.spelt). A kind that is none is a usage
     error listing the kinds; a value the base does not hold finds nothing, and a terminal
     hears which values it holds (explain.py).
     """
@@ -121,7 +123,7 @@ class Filters:
     def criteria(self, index: Index, kind: str | None = None) -> dict[str, Any]:
         """The filters as `query.where` takes them (None: not given; `kind`: the command's own),
         each value spelt as the base spells it when it differs only in case (or, for a unit,
-        in how it is written: ％, 亿 元)."""
+        in how it is written: ％, 亿 元; for a measure, named by its chart title: 增速)."""
 
         def spelt(field: str, value: str | None) -> str | None:
             if value is None:
@@ -197,7 +199,11 @@ FILTER_OPTIONS: dict[str, tuple[Any, Opt, Any]] = {
         None,
     ),
     "unit": (str | None, _filter("--unit", "Only this unit, e.g. 亿元 or %.", "unit"), None),
-    "measure": (str | None, _filter("--measure", "Only this measure: growth, share, level, count, decline…", "measure"), None),
+    "measure": (
+        str | None,
+        _filter("--measure", "Only this measure: growth, share, level, count, decline… (or its chart title: 增速).", "measure"),
+        None,
+    ),
     "since": (str | None, _filter("--since", "From this date on: 2023, 2023-12 or 2023-12-13.", metavar="DATE"), None),
     "until": (str | None, _filter("--until", "Up to this date (a month or year: to its end).", metavar="DATE"), None),
 }
@@ -214,6 +220,21 @@ AnyFilters = Annotated[Filters, filters(*EVERY_FILTER)]
 MetricFilters = Annotated[Filters, filters("year", "category", "place", "unit", "measure", "since", "until")]
 ProjectFilters = Annotated[Filters, filters("year", "category", "place", "status", "since", "until")]
 MilestoneFilters = Annotated[Filters, filters("year", "category", "place", "since", "until")]
+
+
+class Redirected:
+    """What `Output.writing` hands the command's run: the environment writing into -o FILE,
+    and whether the command found nothing (set by the caller, cli.run_command)."""
+
+    __slots__ = ("env", "found_nothing")
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.found_nothing = False
+
+
+class _Unwritten(Exception):
+    """Nothing found and nothing written: -o FILE is left as it was."""
 
 
 class Output:
@@ -245,23 +266,35 @@ class Output:
             raise UsageError(f"unknown language '{lang}' (zh or en)")
 
     @contextlib.contextmanager
-    def writing(self, env: Environment, files: Sequence[str] | None) -> Iterator[Environment]:
+    def writing(self, env: Environment, files: Sequence[str] | None) -> Iterator[Redirected]:
         """With -o FILE: the run's environment writing into FILE (a pipe, as far as the
         command can tell), which appears whole when the block ends, or not at all. Never
         over a base being read (-f, FACTS_FILE), the bundled base or the cache (files.writing,
-        as `facts export -o`)."""
+        as `facts export -o`).
+
+        When the block says the command found nothing (`Redirected.found_nothing`, exit 1)
+        and it wrote nothing, a file at FILE is left as it was and none is made (the
+        temporary file goes); an empty answer that is output (`[]` of --format json) is
+        written. A descriptor, device or FIFO is written to either way."""
         if self.output is None:
-            yield env
+            yield Redirected(env)
             return
         from .. import cache
         from ..env import Environment
-        from ..files import writing
+        from ..files import is_file_or_nothing, writing
         from ..load import bundled_path
 
         inputs = [*base_paths(files), str(bundled_path())]
         folders = [folder for folder in (cache.cache_dir(),) if folder]
-        with writing(self.output, inputs, folders) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
-            yield Environment(handle, env.stderr, is_terminal=False, color=False, width=env.width, unicode=True)
+        with (
+            contextlib.suppress(_Unwritten),
+            writing(self.output, inputs, folders) as tmp,
+            open(tmp, "w", encoding="utf-8", newline="") as handle,
+        ):
+            into = Redirected(Environment(handle, env.stderr, is_terminal=False, color=False, width=env.width, unicode=True))
+            yield into
+            if into.found_nothing and handle.tell() == 0 and is_file_or_nothing(self.output):
+                raise _Unwritten  # out of files.writing: the temporary file is removed, FILE untouched
 
     def environment(self, env: Environment) -> Environment:
         """The run's environment as these options see it (`--color`, `--no-color`, `--no-pager`)."""
@@ -337,7 +370,27 @@ def global_flags() -> dict[str, bool]:
 
 
 def base_paths(files: Sequence[str] | None) -> list[str]:
-    """The bases a command reads: its -f options, else $FACTS_FILE, else the bundled base."""
+    """The bases a command reads: its -f options, else $FACTS_FILE, else the bundled base.
+
+    Every command that reads a base asks here first (open_base, check, export, serve), so
+    here standard output is refused when it is one of them or the bundled base
+    (`facts -f b.toml list >> b.toml`: files.refuse_stdout), before anything is written.
+    """
+    paths = _named_bases(files)
+    try:
+        stdout = os.fstat(1)
+    except OSError:  # closed: nothing can be written over a base
+        return paths
+    if not stat.S_ISREG(stdout.st_mode):  # a terminal or a pipe (the common case): one fstat, nothing more
+        return paths
+    from ..files import refuse_stdout
+    from ..load import bundled_path
+
+    refuse_stdout(stdout, [*paths, str(bundled_path())])
+    return paths
+
+
+def _named_bases(files: Sequence[str] | None) -> list[str]:
     if files:
         return list(files)
     env_value = os.environ.get("FACTS_FILE", "")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from ..argv import Arg
+from ..argv import Arg, Opt, Options
 from ..env import Environment
 from ..errors import ExitStatus, UsageError
 from ..query import VALUE_FIELDS
-from .options import CountsOutput, FileOpt, open_base
+from .options import OUTPUT_OPTIONS, FileOpt, Output, open_base
+
+#: The output options of a listing command (-o FILE, --bom among them) but --fields: a count has two.
+ValuesOutput = Annotated[Output, Options(Output, {k: v for k, v in OUTPUT_OPTIONS.items() if k != "fields"})]
 
 #: The plurals people type for a field: `facts values statuses`.
 PLURALS = {"kinds": "kind", "years": "year", "categories": "category", "places": "place", "statuses": "status"}
@@ -21,10 +24,11 @@ def _complete_fields(incomplete: str) -> list[str]:
 
 def values(
     env: Environment,
-    out: CountsOutput,
+    out: ValuesOutput,
     field: Annotated[
         str | None, Arg(metavar="FIELD", help=f"One of: {', '.join(VALUE_FIELDS)}.", autocompletion=_complete_fields)
     ] = None,
+    limit: Annotated[int | None, Opt("--limit", "-n", help="The N most common values.", min=1, metavar="N")] = None,
     file: FileOpt = None,
 ) -> ExitStatus:
     """The values a field takes in the base, each with how many facts have it, most common first.
@@ -38,6 +42,8 @@ def values(
       facts values status
       facts values unit --format json
       facts values category | cut -f1
+      facts values place -n 3
+      facts values category --format csv --bom -o categories.csv
     """
     if field is None:
         raise UsageError(f"which field? (fields: {', '.join(VALUE_FIELDS)})")
@@ -46,7 +52,7 @@ def values(
         raise UsageError(f"no values to list for '{field}' (fields: {', '.join(VALUE_FIELDS)})")
     from ..query import tally
 
-    counted = [(_shown(name, value, out.lang), count) for value, count in tally(open_base(file), name)]
+    counted = [(_shown(name, value, out.lang), count) for value, count in tally(open_base(file), name)[:limit]]
     if not counted:
         return ExitStatus.NOTHING
     shown = out.environment(env)
@@ -56,7 +62,7 @@ def values(
 
         render.counts({name: {str(value): count for value, count in counted}}, shown)
     else:
-        shown.stdout.write(_text(counted, fmt, csv_raw=out.csv_raw, terminal=shown.is_terminal))
+        shown.stdout.write(_text(counted, fmt, csv_raw=out.csv_raw, bom=out.bom, terminal=shown.is_terminal))
     return ExitStatus.OK
 
 
@@ -69,7 +75,7 @@ def _shown(field: str, value: Any, lang: str) -> Any:
     return value
 
 
-def _text(counted: list[tuple[Any, int]], fmt: str, *, csv_raw: bool, terminal: bool) -> str:
+def _text(counted: list[tuple[Any, int]], fmt: str, *, csv_raw: bool, bom: bool, terminal: bool) -> str:
     """The counts in a format other than a table: `value<TAB>count` lines (tsv with a header),
     CSV, a JSON array of {value, count} objects, or JSON Lines."""
     from ..output import csv_text, safe, to_json
@@ -81,6 +87,6 @@ def _text(counted: list[tuple[Any, int]], fmt: str, *, csv_raw: bool, terminal: 
     rows = [(str(value), str(count)) for value, count in counted]
     if fmt == "csv":
         cells = [(safe(value), count) for value, count in rows] if terminal else rows
-        return csv_text([("value", "count"), *cells], raw=csv_raw)
+        return csv_text([("value", "count"), *cells], raw=csv_raw, bom=bom)
     header = "value\tcount\n" if fmt == "tsv" else ""
     return header + "".join(f"{safe(value)}\t{count}\n" for value, count in rows)
