@@ -45,3 +45,32 @@ def test_sort_name_lists_in_pinyin_order() -> None:
     assert shown[0].startswith("安"), shown[:3]
     assert len(set(shown)) == len(shown)  # no two names alike: reversed is exactly backwards
     assert names("--sort", "name", "--reverse") == shown[::-1]
+
+
+def test_sort_name_in_english_follows_the_english_names_shown() -> None:
+    """`--lang en` shows English names: `--sort name` orders those (letters in any case as
+    one, punctuation skipped), not the pinyin of the Chinese names it does not show."""
+    shown = names("--sort", "name", "--lang", "en")  # the name column shows name_en
+    assert sorted(shown) == sorted(names("--lang", "en")) and len(shown) > 90
+    assert shown == sorted(shown, key=key)
+    assert shown != [name for name in names("--sort", "name", "--fields", "name_en")], "pinyin order is not English order"
+    assert shown[0].startswith("Again"), shown[:3]
+    assert names("--sort", "name", "--lang", "en", "--reverse") == shown[::-1]
+    # name_en sorts the same way, in either language
+    assert names("--sort", "name_en", "--lang", "en") == names("--sort", "name_en", "--fields", "name_en") == shown
+
+
+def test_a_record_without_an_english_name_sorts_by_its_pinyin_among_the_english() -> None:
+    from tongzhou_facts.model import Record, record_from_dict
+    from tongzhou_facts.query import sort_key
+
+    def record(name: str, name_en: str | None) -> Record:
+        data = {"kind": "metric", "id": f"r-{len(name)}", "name": name, "year": 2023, "value": 1, "unit": "个"}
+        return record_from_dict({**data, "name_en": name_en} if name_en else data)
+
+    records = [record("港口", "Port"), record("安全", None), record("高新区", "Hi-tech zone"), record("白", None)]
+    english = sorted(records, key=sort_key("name", "en"))
+    assert [r.name for r in english] == ["安全", "白", "高新区", "港口"]  # an quan, bai, Hi-tech, Port
+    chinese = sorted(records, key=sort_key("name"))
+    assert [r.name for r in chinese] == ["安全", "白", "港口", "高新区"]  # an, bai, gang, gao
+    assert sort_key("name_en")(records[1]) == (1, "")  # no English name: sorted last

@@ -17,6 +17,7 @@ import pytest
 
 import tongzhou_facts as tf
 from tongzhou_facts.lookup import CANDIDATES, id_shaped, resolve_record, unique_best
+from tongzhou_facts.model import ALL_FIELDS
 
 from .conftest import BASE, run, toml_string
 from .test_startup import HEAVY, UI_MODULES, imported, warm_cache  # noqa: F401 - warm_cache is a fixture
@@ -243,8 +244,96 @@ def test_a_multi_value_get_starts_as_fast_as_one(warm_cache: dict[str, str]) -> 
     leaked = sorted(m for m in found if m.split(".")[0] in (*UI_MODULES, *HEAVY))
     assert not leaked, leaked
     assert "tongzhou_facts.match.engine" not in found and "tongzhou_facts.nearest" not in found
+    found = imported(["get", "GDP-2023", "Gdp-Growth-2023", "VALUE", "Year"], warm_cache)  # ids and fields in any case
+    assert not sorted(m for m in found if m.split(".")[0] in (*UI_MODULES, *HEAVY))
+    assert "tongzhou_facts.match.engine" not in found and "tongzhou_facts.nearest" not in found
     # The control: a name search finds imports the search, so the check can fail.
     assert "tongzhou_facts.match.engine" in imported(["get", "地区生产总值", "value"], warm_cache)
+
+
+# ---------------------------------------------------------------------------- names in any case
+
+
+@pytest.fixture
+def no_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any search for a record fails the test: what is checked here is never looked up by search."""
+    from tongzhou_facts.match import engine
+
+    def refuse(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("searched")
+
+    monkeypatch.setattr(engine, "search_counted", refuse)
+
+
+@pytest.mark.parametrize("field", ALL_FIELDS)
+@pytest.mark.usefixtures("no_search")
+def test_get_reads_a_field_in_any_case(capsys: Capsys, field: str) -> None:
+    """`Year`, `VALUE`, `Measure`…: the field, not a word to search for (issue: `get gdp-2023
+    Year` printed a second record, found by search for "Year")."""
+    for record_id in ("gdp-2023", "lianshen-12gw-hjt-cell-project"):
+        expected = run(capsys, "get", record_id, field)
+        assert expected[0] in (0, 1) and "found by search" not in expected[2]
+        for typed in (field.upper(), field.title(), field.capitalize()):
+            assert run(capsys, "get", record_id, typed) == expected, typed
+        assert run(capsys, "get", record_id, "id", field.upper(), "--format", "json") == run(
+            capsys, "get", record_id, "id", field, "--format", "json"
+        )
+
+
+@pytest.mark.usefixtures("no_search")
+def test_get_fields_in_any_case_mixed(capsys: Capsys, base: tf.Base) -> None:
+    assert run(capsys, "get", "gdp-2023", "value", "Year") == (0, "1730\t2023\n", "")
+    assert run(capsys, "get", "gdp-2023", "VALUE") == run(capsys, "get", "gdp-2023", "value") == (0, "1730\n", "")
+    code, out, err = run(capsys, "get", "gdp-2023", "gdp-growth-2023", "Value", "UNIT", "--format", "csv")
+    assert (code, err) == (0, "") and out.splitlines()[0] == "value,unit"  # the header as the base spells fields
+    assert run(capsys, "get", "gdp-2023", "Aliases")[1] == "".join(f"{a}\n" for a in base.get("gdp-2023").data["aliases"])
+
+
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        (["gdp-2023", "Xyz"], "unknown field 'Xyz' (fields: id, kind,"),
+        (["gdp-2023", "Xyz", "value"], "unknown field 'Xyz' (fields: id, kind,"),
+        (["gdp-2023", "Yaer"], "unknown field 'Yaer'; did you mean year? (fields: id, kind,"),
+        (["gdp-2023", "valu", "unit"], "unknown field 'valu'; did you mean value? (fields: id, kind,"),
+        (["gdp-2023", "GDP增速", "value"], "unknown field 'GDP增速' (fields: id, kind,"),  # no name after the first word
+        (["gdp-2023", "Year", "gdp-growth-2023", "value"], "'Year' is a field, not an id"),
+        (["Year"], "'Year' is a field, not an id"),
+        (["VALUE", "gdp-2023"], "'VALUE' is a field, not an id"),
+        (["gdp-2023", "gdp-2032", "value"], "no record with id 'gdp-2032'; did you mean gdp-2023 or gdp-growth-2023?"),
+        (["gdp-2023", "GDP-2032"], "no record with id 'GDP-2032'; did you mean gdp-2023 or gdp-growth-2023?"),
+    ],
+)
+@pytest.mark.usefixtures("no_search")
+def test_a_word_after_the_first_that_is_no_id_and_no_field_is_an_error(capsys: Capsys, words: list[str], message: str) -> None:
+    code, out, err = run(capsys, "get", *words)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"facts: error: {message}") and err.count("\n") == 1, err
+
+
+@pytest.mark.parametrize("typed", ["GDP-2023", "Gdp-2023", "gdp-2023 ", " gdp-2023", "\u3000GDP-2023\u00a0"])
+@pytest.mark.usefixtures("no_search")
+def test_an_id_in_another_case_or_spaced_is_the_id(capsys: Capsys, typed: str) -> None:
+    """Ids are lower case (the schema's rule): `GDP-2023` can only mean gdp-2023, taken
+    silently, as `--kind Metric` is; never searched for, never a "did you mean"."""
+    assert run(capsys, "show", typed, "--fields", "id,value") == (0, "gdp-2023\t1730\n", "")
+    assert run(capsys, "get", typed, "value") == (0, "1730\n", "")
+    assert run(capsys, "get", "budget-revenue-2023", typed, "VALUE") == (0, "75\n1730\n", "")
+    assert run(capsys, "show", typed, "--format", "json")[1] == run(capsys, "show", "gdp-2023", "--format", "json")[1]
+
+
+def test_an_id_in_another_case_for_the_library_and_the_mcp_tool(base: tf.Base) -> None:
+    from tongzhou_facts import tools
+    from tongzhou_facts.commands.options import open_base
+    from tongzhou_facts.lookup import find_record, id_form
+
+    index = open_base(None)
+    assert resolve_record(index, "GDP-2023 ") == (base.get("gdp-2023"), False)
+    assert find_record(index, "Gdp-Growth-2023").id == "gdp-growth-2023"  # cite's look-up too
+    answer = tools.get(index, "GDP-2023", ["value"])
+    assert answer["record"]["value"] == 1730 and "note" not in answer
+    assert id_form(" GDP-2023\u3000") == "gdp-2023"
+    assert id_form("\u212a") == "\u212a" and id_form("gdp-2023\n") == "gdp-2023\n"  # the Kelvin sign is no k; a newline stays
 
 
 # ---------------------------------------------------------------------------- forgiving
@@ -271,18 +360,19 @@ def test_show_forgives_a_name_search_finds(capsys: Capsys, base: tf.Base, typed:
     assert base.get(typed) is None  # forgiven, not an id
 
 
-def test_get_forgives_too_and_says_using(capsys: Capsys) -> None:
+def test_get_forgives_its_first_word_only(capsys: Capsys) -> None:
+    """The first word stands where an id must; after it, a word that is no id is no name to
+    look up (it could be a field misspelt), so it is an error, never a search."""
     assert run(capsys, "get", "地区生产总值", "value") == (
         0,
         "1730\n",
         "facts: no id '地区生产总值'; using gdp-2023, found by search\n",
     )
+    code, out, err = run(capsys, "get", "GDP", "gdp-growth-2023", "value")
+    assert (code, out, err) == (0, "1730\n6.5\n", "facts: no id 'GDP'; using gdp-2023, found by search\n")
     code, out, err = run(capsys, "get", "GDP", "GDP增速", "value")
-    assert (code, out) == (0, "1730\n6.5\n")
-    assert err.splitlines() == [
-        "facts: no id 'GDP'; using gdp-2023, found by search",
-        "facts: no id 'GDP增速'; using gdp-growth-2023, found by search",
-    ]
+    assert (code, out) == (2, "")
+    assert err.startswith("facts: error: unknown field 'GDP增速' (fields: id, kind,") and err.count("\n") == 1, err
 
 
 @pytest.mark.parametrize(
@@ -317,7 +407,8 @@ def test_several_comparable_matches_are_named_and_exit_2(capsys: Capsys, typed: 
     [
         ("gdp-2032", "gdp-2023 or gdp-growth-2023"),  # digits swapped
         ("gdp2023", "gdp-2023 or gdp-growth-2023"),  # a dash missing
-        ("GDP-2023", "gdp-2023"),
+        ("GDP-2032", "gdp-2023 or gdp-growth-2023"),  # in capitals too
+        (" gdp-2032 ", "gdp-2023 or gdp-growth-2023"),  # and spaced
         # Search would find another record's text for this one: an id-like word near an id is a typo.
         ("lianshen-12gw-hjt-cell", "lianshen-12gw-hjt-cell-project"),
         ("budget-revenue", "budget-revenue-2023 or budget-revenue-growth-2023"),

@@ -12,6 +12,9 @@ A name's key compares element by element:
 - punctuation, spaces and symbols are skipped (“一主一新一智” sorts under yi).
 
 Equal keys fall back to the text itself, so the order is total and the same on every run.
+English names take the same key (`--sort name --lang en`, `--sort name_en`: query.sort_key),
+so letters compare in any case as one and a Chinese name without an English one falls among
+them by its pinyin.
 """
 
 from __future__ import annotations

@@ -1,6 +1,13 @@
 """What a caller names, checked against the base: a record by its id (or an error naming the
-nearest ids), a kind by its name. The commands and tools.py (the MCP tools) share these, so
-a typed id or kind gets the same answer and the same message from either.
+nearest ids), a kind by its name, a field by its name. The commands and tools.py (the MCP
+tools) share these, so a typed id, kind or field gets the same answer and the same message
+from either.
+
+An id is found as typed, else in lower case with the spaces around it dropped (`GDP-2023`,
+`' gdp-2023'`; not a newline or another control character): ids are lower case
+(validate.ID_PATTERN), so that is the id, not a guess, and nothing is said about it. A field
+is named in any case (`VALUE`, `Year`) or, where a table's columns are chosen (`--fields`,
+`--sort`), by its header (`名称`, `English name`).
 
 `resolve_record` forgives: a word that is no id but names a record (`GDP`, `地区生产总值`)
 is looked up by search, and the record used when search finds one unique best match:
@@ -21,6 +28,7 @@ A word holding control characters is never searched for.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import UsageError
@@ -37,6 +45,11 @@ CANDIDATES = 5
 NAMING_FIELD_RANK = 1
 #: … that equals the word or begins with it (rank.py's tiers 0 and 1) names the record.
 NAMING_TIER = 1
+#: The spaces dropped around a typed id or field: a space, a no-break space, an ideographic
+#: (full-width) space. Never a control character: `gdp-2023\n` is a broken argument.
+SPACES = " \u00a0\u3000"
+#: How near (difflib's ratio) a word must be to a field name to be offered as "did you mean".
+FIELD_CUTOFF = 0.65
 
 
 class Found(NamedTuple):
@@ -52,34 +65,87 @@ def check_kind(kind: str | None) -> None:
 
 
 def find_record(index: Index, record_id: str) -> Record:
-    """The record with this id, or a usage error that names the nearest ids (nearest.py is
-    imported only then: `facts get ID` never pays for difflib)."""
-    record = index.get(record_id)
+    """The record with this id (in any case: `find_id`), or a usage error that names the
+    nearest ids (nearest.py is imported only then: `facts get ID` never pays for difflib)."""
+    record = find_id(index, record_id)
     if record is None:
-        raise UsageError(_no_such_id(record_id, _near_ids(index, record_id)))
+        raise UsageError(_no_such_id(record_id, _near_ids(index, id_form(record_id))))
     return record
+
+
+def find_id(index: Index, typed: str) -> Record | None:
+    """The record whose id `typed` is: as typed, else in lower case without the spaces around
+    it (`GDP-2023`, `gdp-2023 `, as `id_form` writes it); None when it is no id in either form."""
+    record = index.get(typed)
+    if record is None and id_form(typed) != typed:
+        record = index.get(id_form(typed))
+    return record
+
+
+def id_form(typed: str) -> str:
+    """`typed` as ids are written: without the spaces around it, in lower case when it is ASCII
+    (a non-ASCII letter that lowers to an ASCII one, the Kelvin sign K, is in no id)."""
+    stripped = typed.strip(SPACES)
+    return stripped.lower() if stripped.isascii() else stripped
 
 
 def resolve_record(index: Index, typed: str) -> Found:
     """The record with the id `typed`; else the one search finds as the unique best match for
     it (see the module's docstring). A usage error names the nearest ids, or the candidates
     when search finds several records; nothing is imported beyond an id look-up when `typed`
-    is an id."""
-    record = index.get(typed)
+    is an id (in any case: `find_id`, which search is never asked about)."""
+    record = find_id(index, typed)
     if record is not None:
         return Found(record, by_search=False)
-    near: list[str] | None = None
-    if id_shaped(typed):
-        near = _near_ids(index, typed)
-        if near:
-            raise UsageError(_no_such_id(typed, near))
+    mistyped = mistyped_id(index, typed)
+    if mistyped is not None:
+        raise UsageError(mistyped)
     hits, total = _search(index, typed)
     if hits:
         best = unique_best(hits)
         if best is not None:
             return Found(best.record, by_search=True)
         raise UsageError(candidates_message(typed, hits, total))
-    raise UsageError(_no_such_id(typed, _near_ids(index, typed) if near is None else near))
+    raise UsageError(_no_such_id(typed, _near_ids(index, id_form(typed))))
+
+
+def field_named(word: str, extra: Sequence[str] = (), *, headers: bool = True) -> str | None:
+    """The field `word` names, of model.ALL_FIELDS and `extra` (a command's HIT_FIELDS): the
+    field itself in any case, around spaces (`VALUE`, `Year`); with `headers`, also its
+    column's header in either language (`名称`, `English name`: output.HEADERS_ZH, HEADERS_EN).
+    None when it names no field."""
+    from .model import ALL_FIELDS
+
+    fields = (*ALL_FIELDS, *extra)
+    if word in fields:
+        return word
+    folded = word.strip(SPACES).casefold()
+    named = next((field for field in fields if field == folded), None)
+    if named is None and headers and folded:
+        from .output import HEADERS_EN, HEADERS_ZH
+
+        for labels in (HEADERS_ZH, HEADERS_EN):
+            named = named or next((field for field in fields if labels.get(field, "").casefold() == folded), None)
+    return named
+
+
+def unknown_field(word: str, extra: Sequence[str] = (), doing: str = "unknown field") -> str:
+    """The error for a word that names no field: the nearest field names, if any are near
+    (`valu`, `Yaer`: "did you mean value?"), then all of them."""
+    from .model import ALL_FIELDS
+    from .nearest import close_matches
+
+    fields = (*ALL_FIELDS, *extra)
+    near = close_matches(word.strip(SPACES).casefold(), fields, count=2, cutoff=FIELD_CUTOFF)
+    hint = f"; did you mean {' or '.join(near)}?" if near else ""
+    return f"{doing} '{word}'{hint} (fields: {', '.join(fields)})"
+
+
+def mistyped_id(index: Index, typed: str) -> str | None:
+    """The error for a word written like an id (`id_shaped`: `gdp-2032`) that is near some
+    id, naming the nearest ids; None for any other word."""
+    near = _near_ids(index, id_form(typed)) if id_shaped(id_form(typed)) else []
+    return _no_such_id(typed, near) if near else None
 
 
 def unique_best(hits: list[Hit]) -> Hit | None:

@@ -101,18 +101,25 @@ HEADERS_EN = {
 
 
 def parse_fields(raw: str | None, default: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
-    """The fields --fields names (else `default`); `extra`: the HIT_FIELDS this command has."""
+    """The fields --fields names (else `default`); `extra`: the HIT_FIELDS this command has.
+    A field is named in any case or by its header (`NAME`, `Value`, `名称`: lookup.field_named)."""
     if not raw:
         return list(default)
     # Each field once, where it first appears: `id,id,…` 10,000 times is one column, not a
     # table Rich takes a minute to lay out.
     fields = list(dict.fromkeys(f.strip() for f in raw.split(",") if f.strip()))
+    unknown: list[str] = []
+    if not all(f in ALL_FIELDS or f in HIT_FIELDS for f in fields):
+        from .lookup import field_named, unknown_field
+
+        named = {f: field_named(f, HIT_FIELDS) for f in fields}
+        unknown = [f for f, field in named.items() if field is None]
+        fields = list(dict.fromkeys(field or f for f, field in named.items()))  # NAME,name: one column
     elsewhere = [f for f in fields if f in HIT_FIELDS and f not in extra]
     if elsewhere:
         raise UsageError(f"field '{elsewhere[0]}' is only for search results (where the query matched): try facts search")
-    unknown = [f for f in fields if f not in ALL_FIELDS and f not in extra]
     if unknown:
-        raise UsageError(f"unknown field '{unknown[0]}' (fields: {', '.join((*ALL_FIELDS, *extra))})")
+        raise UsageError(unknown_field(unknown[0], extra))
     if not fields:
         raise UsageError("--fields names no field")
     return fields

@@ -201,8 +201,10 @@ def records(rows: Iterable[Row]) -> Iterator[Record]:
     return (record for _, record in rows)
 
 
-def sort_key(field: str) -> Callable[[Record], tuple[int, Any]]:
-    """(0, key) for a record that has the field, (1, "") for one that does not (sorted last)."""
+def sort_key(field: str, lang: str = "zh") -> Callable[[Record], tuple[int, Any]]:
+    """(0, key) for a record that has the field, (1, "") for one that does not (sorted last).
+    Names sort as spoken (collate.py: Chinese by pinyin); with `lang` "en", `name` is the
+    English name, as --lang en shows it (the Chinese name's pinyin for a record without one)."""
     from . import units
 
     def key(record: Record) -> tuple[int, Any]:
@@ -210,10 +212,11 @@ def sort_key(field: str) -> Callable[[Record], tuple[int, Any]]:
             return (0, units.to_base(float(record.value), str(record.unit)))
         if field == "when":
             return (0, record.date or str(record.year))
-        if field == "name":  # pinyin order for Chinese (collate.py), not code points
+        if field in ("name", "name_en"):  # pinyin order for Chinese (collate.py), not code points
             from .collate import key as collation
 
-            return (0, collation(record.name)) if record.name else (1, "")
+            name = _name_sorted(record, field, lang)
+            return (0, collation(name)) if name else (1, "")
         value = record.to_dict().get(field) if field != "figure" else figure(record)
         if value is None or value == "":
             return (1, "")
@@ -224,16 +227,31 @@ def sort_key(field: str) -> Callable[[Record], tuple[int, Any]]:
     return key
 
 
-def sort_rows(index: Index, rows: Iterable[Row], field: str | None, reverse: bool = False) -> Iterator[Row]:
-    """Rows sorted by a field (any of model.ALL_FIELDS; `value` compares across 万/亿), stable,
-    records without the field last; or, with no field, in reverse order when `reverse`.
+def _name_sorted(record: Record, field: str, lang: str) -> str:
+    """The name a sort by `field` compares: `name_en` as stored; `name` as `lang` shows it
+    (output.cell): with "en" the English name, else, or when there is none, the Chinese."""
+    english = str(record.get("name_en") or "")
+    if field == "name_en":
+        return english
+    return (english if lang == "en" else "") or record.name
+
+
+def sort_rows(index: Index, rows: Iterable[Row], field: str | None, reverse: bool = False, lang: str = "zh") -> Iterator[Row]:
+    """Rows sorted by a field (any of model.ALL_FIELDS, in any case or by its header: `NAME`,
+    `名称`; `value` compares across 万/亿; `name` in `lang`, see `sort_key`), stable, records
+    without the field last; or, with no field, in reverse order when `reverse`.
 
     A `UsageError` for a field that does not exist."""
     if field is None:
         return index.fetch([n for n, _ in rows][::-1]) if reverse else iter(rows)
     if field not in ALL_FIELDS:
-        raise UsageError(f"cannot sort by '{field}' (fields: {', '.join(ALL_FIELDS)})")
-    key = sort_key(field)
+        from .lookup import field_named, unknown_field
+
+        named = field_named(field)
+        if named is None:
+            raise UsageError(unknown_field(field, doing="cannot sort by"))
+        field = named
+    key = sort_key(field, lang)
     present: list[tuple[Any, int]] = []
     missing: list[int] = []
     for n, record in rows:

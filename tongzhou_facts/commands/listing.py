@@ -48,7 +48,7 @@ def list_(
     """
     index = open_base(file)
     criteria = where.criteria(index)
-    rows = query.sort_rows(index, query.where(index, **criteria), sort, reverse)
+    rows = query.sort_rows(index, query.where(index, **criteria), sort, reverse, out.lang)
     status = show_rows(env, index, query.limited(rows, limit), LIST_FIELDS, out)
     return explained(env, status, index, **explaining(criteria))
 
@@ -85,7 +85,7 @@ def metrics(
     if max_ is not None:
         rows = query.at_most(rows, max_, query.metric_value, base_units)
     fields = ("id", "name", "figure", "year", "category")
-    rows = query.sort_rows(index, rows, sort, reverse)
+    rows = query.sort_rows(index, rows, sort, reverse, out.lang)
     status = show_rows(env, index, query.limited(rows, limit), fields, out)
     return explained(env, status, index, **explaining(criteria), at_least=min_, at_most=max_)
 
@@ -115,7 +115,7 @@ def projects(
     if min_investment is not None:
         rows = query.at_least(rows, min_investment, query.investment)
     fields = ("id", "name", "status", "figure", "when", "place")
-    rows = query.sort_rows(index, rows, sort, reverse)
+    rows = query.sort_rows(index, rows, sort, reverse, out.lang)
     shown = show_rows(env, index, query.limited(rows, limit), fields, out)
     return explained(env, shown, index, **explaining(criteria), min_investment=min_investment)
 

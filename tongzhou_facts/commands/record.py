@@ -1,7 +1,9 @@
 """`facts show` (one record as a card) and `facts get` (bare values, for scripts).
 
-Both take a record's id, or a word that names one: a word that is no id is looked up by
-search (lookup.resolve_record), and a unique best match is used with a note on stderr.
+Both take a record's id, in any case (`GDP-2023` is gdp-2023), or a word that names one: a
+word that is no id is looked up by search (lookup.resolve_record), and a unique best match is
+used with a note on stderr. `get` looks up its first word only: after it, every word is an id
+or a field (in any case too), so a field name is never taken for a record's (`Year`).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 from ..argv import Arg, Opt
 from ..env import Environment
 from ..errors import ExitStatus, UsageError
-from ..lookup import resolve_record
-from ..output import ALL_FIELDS, parse_fields, write_card, write_field
+from ..lookup import field_named, find_id, mistyped_id, resolve_record, unknown_field
+from ..output import parse_fields, write_card, write_field
 from .options import CardOutput, FileOpt, GetOutput, complete_ids, open_base
 
 if TYPE_CHECKING:
@@ -45,11 +47,11 @@ def show(
       facts show 地区生产总值
       facts show gdp-2023 --source ../shared/sources/tongzhou-2023-review.txt
 
-    With --fields, the card (and JSON, CSV…) holds those fields alone. An ID that is no id
-    is searched for: one record that stands out is shown, with a note on stderr; several
-    are named in the error (exit 2). With --source, the paragraph around the quote (both,
-    where the text splits its sentence), the quote and any evidence highlighted; without
-    colour marked 【quote】 and 〔evidence〕.
+    With --fields, the card (and JSON, CSV…) holds those fields alone. An ID is read in any
+    case (GDP-2023). A word that is no id is searched for: one record that stands out is
+    shown, with a note on stderr; several are named in the error (exit 2). With --source,
+    the paragraph around the quote (both, where the text splits its sentence), the quote and
+    any evidence highlighted; without colour marked 【quote】 and 〔evidence〕.
     """
     index = open_base(file)
     fields = None if out.fields is None else parse_fields(out.fields, ())
@@ -96,8 +98,8 @@ def get(
         list[str],
         Arg(
             metavar="ID... [FIELD]...",
-            help="Record ids (or names search finds), then fields: value, unit, date, quote, figure… "
-            "(no field: each record as one JSON line)",
+            help="Record ids (the first may be a name search finds), then fields in any case: value, unit, "
+            "date, quote, figure… (no field: each record as one JSON line)",
             show_default=False,
             autocompletion=complete_ids,
         ),
@@ -115,9 +117,11 @@ def get(
       facts get gdp-2023 gdp-growth-2023 value unit --format csv
       facts get gdp-2023                        # the whole record as JSON
 
-    The trailing words that are field names are the fields; the words before them are ids.
-    An ID that is no id is searched for, as by `show`. A value a record lacks is an empty
-    cell (JSON null) and a note on stderr, and the exit status is 1.
+    The trailing words that are field names, in any case (value, VALUE, Year), are the
+    fields; the words before them are ids, in any case too. The first word, when it is no
+    id, is searched for, as by `show`; a later word that is no id and no field is an error
+    (unknown field), never a search. A value a record lacks is an empty cell (JSON null) and
+    a note on stderr, and the exit status is 1.
     """
     index = open_base(file)
     ids, fields = split_words(index, words)
@@ -135,24 +139,25 @@ def get(
 
 def split_words(index: Index, words: Sequence[str]) -> tuple[list[str], list[str]]:
     """`get`'s words as (ids, fields): the first word is an id; of the others, the trailing
-    ones that are field names are the fields, those before them ids. A field name among the
-    ids (that is no id of the base), or a word written like a field name (lowercase letters
-    and _) just before the fields or last, that is no field and no id, is a usage error."""
+    ones that name a field (in any case: `Year` is year) are the fields, as model.ALL_FIELDS
+    spells them, and those before them ids. Only the first word may be a name search finds
+    (`_resolve`); after it, a word that is no id (in any case, lookup.find_id) is an error:
+    a field name among the ids, an id-like word near some id (did you mean that id), else an
+    unknown field (did you mean a field near it), never a search for another record."""
     end = len(words)
-    while end > 1 and words[end - 1] in ALL_FIELDS:
+    while end > 1 and field_named(words[end - 1], headers=False) is not None:
         end -= 1
-    ids, fields = list(words[:end]), list(words[end:])
-    last = ids[-1]
-    if len(ids) > 1 and _field_like(last) and last not in ALL_FIELDS and index.get(last) is None:
-        raise UsageError(f"unknown field '{last}' (fields: {', '.join(ALL_FIELDS)})")
-    for word in ids:
-        if word in ALL_FIELDS and index.get(word) is None:
+    ids = list(words[:end])
+    fields = [str(field_named(word, headers=False)) for word in words[end:]]
+    for at, word in enumerate(ids):
+        if at == 0 and field_named(word, headers=False) is None:
+            continue  # the first word: an id, else a name search finds (_resolve)
+        if find_id(index, word) is not None:
+            continue
+        if field_named(word, headers=False) is not None:
             raise UsageError(f"'{word}' is a field, not an id: name the ids first, then the fields (facts get ID... FIELD...)")
+        raise UsageError(mistyped_id(index, word) or unknown_field(word))
     return ids, fields
-
-
-def _field_like(word: str) -> bool:
-    return word.isascii() and word.replace("_", "").isalpha() and word.islower()
 
 
 def _write_values(env: Environment, records: Sequence[Record], fields: Sequence[str], fmt: str, out: GetOutput) -> None:
