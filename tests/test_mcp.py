@@ -140,6 +140,8 @@ def test_get_one_record_and_some_fields(base: tf.Base) -> None:
         "value": 1730,
         "unit": "亿元",
     }
+    # fields in any case, as the CLI's --fields reads them
+    assert structured(call("get", {"id": "gdp-2023", "fields": ["VALUE", "Unit"]}))["record"] == some["record"]
 
 
 def test_get_forgives_a_name_as_the_cli_does(base: tf.Base) -> None:

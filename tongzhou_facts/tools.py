@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
-from .lookup import check_kind, find_record, resolve_record
+from .lookup import check_kind, field_named, find_record, resolve_record
 from .model import ALL_FIELDS, FIELD_ORDER, KIND_KEYS, OPTIONAL, REQUIRED, SOURCE_KEYS, SOURCE_REQUIRED, VIRTUAL
 
 if TYPE_CHECKING:
@@ -119,10 +119,12 @@ def get(index: Index, record_id: str, fields: Sequence[str] | None = None) -> di
     that is none is searched for as `facts get` does (lookup.resolve_record): the record search
     finds as the unique best match comes with a `note` saying so; several are an error naming them."""
 
-    if fields is not None:
-        unknown = [f for f in fields if f not in ALL_FIELDS]
+    if fields is not None:  # in any case, or as a column's header, as --fields reads them
+        named = [field_named(f) for f in fields]
+        unknown = [f for f, name in zip(fields, named, strict=True) if name is None]
         if unknown:
             raise UsageError(f"unknown field '{unknown[0]}' (fields: {', '.join(ALL_FIELDS)})")
+        fields = [name for name in named if name is not None]
     record, by_search = resolve_record(index, record_id)
     answer: dict[str, Any] = {"record": record_data(record, fields), "sources": sources_of(index, [record])}
     if by_search:
