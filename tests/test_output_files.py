@@ -401,6 +401,7 @@ STDOUT_ONTO_A_BASE = {
     "a hard link": ('"$@" -f b.toml >> b.toml.link', ["list", "-n1"]),  # the same inode
     "FACTS_FILE": ('FACTS_FILE=b.toml "$@" >> b.toml', ["search", "异质结"]),
     "check": ('"$@" -f b.toml >> b.toml', ["check"]),
+    "check, the base named": ('"$@" b.toml >> b.toml', ["check"]),
     "export": ('"$@" -f b.toml >> b.toml', ["export", "--format", "jsonl"]),
     "values": ('"$@" -f b.toml >> b.toml', ["values", "status"]),
     "a second base": ('"$@" -f other.toml -f b.toml >> b.toml', ["list"]),

@@ -8,7 +8,7 @@ from ..argv import Arg, Opt
 from ..env import Environment
 from ..errors import ExitStatus
 from ..escape import safe
-from .options import FileOpt, base_paths
+from .options import FileOpt, base_paths, not_onto_stdout
 
 
 def check(
@@ -39,6 +39,7 @@ def check(
     from ..check import run_check
 
     targets = list(paths) if paths else base_paths(file)
+    not_onto_stdout(targets)  # `facts check b.toml >> b.toml` (base_paths checks the others)
     problems, identities, summary = run_check(targets, source or [])
     for problem in problems:
         env.stdout.write(safe(str(problem)) + "\n")  # ids, keys and messages come from the file being checked

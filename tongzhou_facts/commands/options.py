@@ -373,21 +373,26 @@ def base_paths(files: Sequence[str] | None) -> list[str]:
     """The bases a command reads: its -f options, else $FACTS_FILE, else the bundled base.
 
     Every command that reads a base asks here first (open_base, check, export, serve), so
-    here standard output is refused when it is one of them or the bundled base
-    (`facts -f b.toml list >> b.toml`: files.refuse_stdout), before anything is written.
+    here standard output is refused when it is one of them (`not_onto_stdout`).
     """
     paths = _named_bases(files)
+    not_onto_stdout(paths)
+    return paths
+
+
+def not_onto_stdout(paths: Sequence[str]) -> None:
+    """A usage error when standard output is one of these bases or the bundled base
+    (`facts -f b.toml list >> b.toml`: files.refuse_stdout), before anything is written."""
     try:
         stdout = os.fstat(1)
     except OSError:  # closed: nothing can be written over a base
-        return paths
+        return
     if not stat.S_ISREG(stdout.st_mode):  # a terminal or a pipe (the common case): one fstat, nothing more
-        return paths
+        return
     from ..files import refuse_stdout
     from ..load import bundled_path
 
     refuse_stdout(stdout, [*paths, str(bundled_path())])
-    return paths
 
 
 def _named_bases(files: Sequence[str] | None) -> list[str]:
