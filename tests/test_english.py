@@ -269,7 +269,8 @@ def test_metrics_lang_en_piped_shows_english_figures(capsys: pytest.CaptureFixtu
 def test_projects_lang_en_table_shows_english_status_and_figure(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "projects", "--lang", "en", "--format", "table", "--fields", "id,status,figure")
     assert code == 0
-    assert "topped out" in out and "about CNY 1.849" in out and "封顶" not in out  # a long figure wraps at a space
+    # a long figure wraps at a space, never between a number and its unit (linebreak.py)
+    assert "topped out" in out and "1.849 billion" in out and "封顶" not in out
     assert "completed and" in out and "open to traffic" in out
 
 

@@ -1,9 +1,10 @@
 """The pager, as git and gh have one, under a real pseudo-terminal (100 x 40) and a fake pager:
 a shell script that records what it was given.
 
-Output taller than the terminal goes through $FACTS_PAGER, else $PAGER, else `less -FRX`;
-shorter output, a pipe, `--no-pager`, an empty PAGER or `cat` mean none; a pager that cannot
-start means the text is written directly; quitting it early is quiet; the exit status is the
+Output taller than the terminal goes through $FACTS_PAGER, else $PAGER, else `less -FRX`:
+listings, cards, charts, citations and help alike; shorter output, a pipe, `--no-pager`, an
+empty PAGER or `cat` mean none; a pager that cannot start (a shell-style one included) means
+the text is written directly, quietly; quitting it early is quiet; the exit status is the
 command's; colour passes through.
 """
 
@@ -156,3 +157,98 @@ def test_json_on_a_terminal_is_paged_too(fake: tuple[str, Path, Path]) -> None:
     assert got.read_text().startswith("[") and "gdp-2023" in got.read_text()
     code, screen, _ = on_tty("list", "--format", "jsonl", "--no-pager", FACTS_PAGER=script)
     assert code == 0 and screen.startswith('{"id": "gdp-2023"') and "PAGED" not in screen
+
+
+# ---------------------------------------------------------------------------- every tall output
+
+CITED = (
+    "gdp-2023",
+    "gdp-growth-2023",
+    "budget-revenue-2023",
+    "budget-revenue-growth-2023",
+    "industrial-output-growth-2023",
+    "industrial-value-added-growth-2023",
+    "lianshen-12gw-hjt-cell-project",
+    "shanghai-hometown-talents-meeting-2024-01-01",
+)
+#: Outputs that were written straight out however tall: (arguments, LINES, a word of the output).
+TALL_IDS = ["chart", "chart en growth", "cite 8 ids", "cite 8 ids json", "help list", "list --help", "--help"]
+TALL_OUTPUTS = [
+    (("chart",), "20", "增速"),
+    (("chart", "--lang", "en", "--measure", "growth"), "5", "Growth rate"),
+    (("cite", *CITED), "5", "1730"),
+    (("cite", *CITED, "--format", "json"), "5", '"citation"'),
+    (("help", "list"), "10", "Usage: facts list"),
+    (("list", "--help"), "10", "Usage: facts list"),
+    (("--help",), "10", "Usage: facts"),
+]
+
+
+@pytest.mark.parametrize(("args", "lines", "word"), TALL_OUTPUTS, ids=TALL_IDS)
+def test_every_tall_output_goes_through_the_pager(
+    fake: tuple[str, Path, Path], args: tuple[str, ...], lines: str, word: str
+) -> None:
+    script, got, _ = fake
+    code, screen, err = on_tty(*args, FACTS_PAGER=script, LINES=lines)
+    assert (code, err) == (0, "")
+    assert screen.strip() == "PAGED", screen[:300]
+    assert word in ANSI.sub("", got.read_text()) and got.read_text().count("\n") >= int(lines)
+
+
+@pytest.mark.parametrize(("args", "lines", "word"), TALL_OUTPUTS, ids=TALL_IDS)
+def test_a_tall_output_is_written_when_the_pager_is_off_or_the_screen_tall(
+    fake: tuple[str, Path, Path], args: tuple[str, ...], lines: str, word: str
+) -> None:
+    script, got, _ = fake
+    for env in ({"FACTS_PAGER": "cat", "LINES": lines}, {"FACTS_PAGER": script, "LINES": "500"}):
+        code, screen, err = on_tty(*args, **env)
+        assert (code, err) == (0, "")
+        assert word in ANSI.sub("", screen) and "PAGED" not in screen
+    assert not got.exists()
+    done = piped(*args, FACTS_PAGER=script)  # a pipe never pages (a chart is then tab-separated lines)
+    assert done.returncode == 0 and done.stdout.count(b"\n") >= 5 and not got.exists()
+
+
+def test_no_pager_turns_the_chart_s_pager_off(fake: tuple[str, Path, Path]) -> None:
+    script, got, _ = fake
+    code, screen, err = on_tty("chart", "--no-pager", FACTS_PAGER=script, LINES="5")
+    assert (code, err) == (0, "")
+    assert "增速" in screen and not got.exists()
+
+
+# ---------------------------------------------------------------------------- a shell-style pager
+
+
+@pytest.mark.parametrize("command", ["nosuchpager | x", "no-such-pager-anywhere | cat", "cat | no-such-pager-anywhere", "less '"])
+def test_a_shell_pager_that_cannot_start_is_as_quiet_as_a_missing_one(command: str) -> None:
+    """No "sh: 1: x: not found" on the screen before facts writes the text itself."""
+    code, screen, err = on_tty(*TALL, FACTS_PAGER=command)
+    assert (code, err) == (0, "")
+    assert "not found" not in screen and "gdp-2023" in screen and screen.count("\n") > 100, screen[:300]
+
+
+def test_a_shell_pager_that_starts_is_used(fake: tuple[str, Path, Path]) -> None:
+    script, got, _ = fake
+    code, screen, err = on_tty(*TALL, FACTS_PAGER=f"LESS=R cat | {script} 2>/dev/null")
+    assert (code, err) == (0, "")
+    assert screen.strip() == "PAGED" and "gdp-2023" in got.read_text()
+
+
+@pytest.mark.parametrize(
+    ("command", "found"),
+    [
+        ("less -R | cat", True),
+        ("LESS=R less", True),
+        ("exec <&-; sleep 0.2", True),  # a builtin, a redirection's target is no command
+        ("less 2>/dev/null", True),
+        ("2>/dev/null less", True),
+        ("(cat)", True),
+        ("$HOME/bin/pager", True),  # made at run time: the shell's to find
+        ("nosuchpager | x", False),
+        ("cat && no-such-pager-anywhere", False),
+        ("LESS=R no-such-pager-anywhere", False),
+        ("less '", False),  # an open quote: the shell would refuse it
+    ],
+)
+def test_the_commands_of_a_shell_pager_are_looked_up_first(command: str, found: bool) -> None:
+    assert pager._found(command) is found

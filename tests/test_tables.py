@@ -3,15 +3,19 @@
 Ids are for copying: each appears whole on one line at every width. Names get the width: at 80
 columns every name of up to 14 Chinese characters is on one line. The kind column does not vanish.
 At 40 columns each record is a short block: its name, its id, then its other fields. A Chinese
-character takes two cells, and no line is wider than the terminal (except an id longer than it,
-which the terminal wraps as it wraps any long line, never broken by facts).
+character takes two cells, and no line is wider than the terminal, except an id longer than it:
+that one stands alone on its line, unindented and whole (the terminal wraps it as it wraps any
+long line; facts never breaks it). Wrapped text never breaks inside a number with its unit
+(6.5%, 1730亿元, 2023-12-13): the number goes to the next line whole.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -19,6 +23,7 @@ from rich.cells import cell_len
 from tongzhou_facts import render
 from tongzhou_facts.env import Environment
 
+from .conftest import ROOT
 from .test_terminal import ANSI, FACTS, TIMEOUT, clean_env, on_tty
 
 pytestmark = pytest.mark.usefixtures("module_cache")
@@ -63,7 +68,7 @@ def test_every_id_is_whole_on_one_line(args: list[str], columns: int, lang: str)
 def test_no_line_is_wider_than_the_terminal(args: list[str], columns: int) -> None:
     ids = set(column(args, "id"))
     for line in screen(*args, columns=columns):
-        if line.strip() in ids:  # an id line: whole, even when longer than a 40-column screen
+        if line in ids and len(line) > columns:  # an id wider than the screen: alone on its line, whole
             continue
         assert cell_len(line.rstrip()) <= columns, f"{cell_len(line.rstrip())} cells at {columns}: {line!r}"
 
@@ -107,7 +112,7 @@ def test_at_40_columns_each_record_is_a_short_block() -> None:
     ids, names, figures = column(["list"], "id"), column(["list"], "name"), column(["list"], "figure")
     assert not RULE.search("\n".join(lines)), "no table at 40 columns"
     for record_id, name, shown in zip(ids, names, figures, strict=True):
-        at = lines.index("  " + record_id)
+        at = lines.index("  " + record_id if len(record_id) + 2 <= 40 else record_id)
         start = at
         while start > 0 and not lines[start - 1].startswith("  "):  # the name, wrapped at 40 columns
             start -= 1
@@ -201,3 +206,151 @@ def test_a_second_folding_column_shares_the_room_and_ids_stay_whole(width: int) 
     for record_id in ids:
         assert any(line.split() == [record_id] for line in lines), record_id
     assert any(line.startswith("指标  地区生产总值") and "通州预计实现地区生产总值1730亿元" in line for line in lines)
+
+
+# ---------------------------------------------------------------------------- ids wider than the screen
+
+#: An id of 60 characters, wider than a 40-column terminal and, indented, than a 60-column one.
+LONG_ID = "industrial-output-value-of-the-new-energy-industry-chain-2023"[:60]
+
+
+@pytest.fixture(scope="module")
+def long_id_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled base, plus a metric with a 60-character id and a quote with numbers."""
+    base = tmp_path_factory.mktemp("long-id") / "facts.toml"
+    shutil.copy(ROOT / "facts.toml", base)
+    with base.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n[[metrics]]\n"
+            f'id = "{LONG_ID}"\n'
+            'name = "新能源产业链产值增速"\n'
+            'year = 2023\nvalue = 6.5\nunit = "%"\n'
+            'qualifier = ["预计", "以上"]\nmeasure = "growth"\ncategory = "economy"\n'
+            'source = "tongzhou-2023-review"\n'
+            'quote = "预计实现地区生产总值1730亿元,同比增长6.5%以上"\n'
+        )
+    return base
+
+
+@pytest.mark.parametrize("columns", [40, 59, 60, 61, 62, 80])
+def test_an_id_wider_than_the_screen_is_whole_on_a_line_of_its_own(long_id_base: Path, columns: int) -> None:
+    assert len(LONG_ID) == 60
+    lines = screen("list", "-f", str(long_id_base), "--kind", "metric", columns=columns)
+    holding = [line for line in lines if LONG_ID in line]
+    assert len(holding) == 1, holding
+    line = holding[0]
+    assert line.split() == [LONG_ID], f"the id shares its line at {columns} columns: {line!r}"
+    if len(LONG_ID) + 2 > columns:  # the indent would push it past the edge: dropped
+        assert line == LONG_ID, f"{line!r} at {columns} columns"
+    for other in lines:
+        if other != LONG_ID:
+            assert cell_len(other.rstrip()) <= columns, f"{cell_len(other.rstrip())} cells at {columns}: {other!r}"
+
+
+def test_an_id_that_fits_only_without_its_indent_loses_it() -> None:
+    """At 40 columns the bundled id of 44 characters stands alone, the ids of 39 and 40
+    lose their indent, and the others keep it."""
+    lines = screen("list", columns=40)
+    ids = column(["list"], "id")
+    for record_id in ids:
+        wanted = "  " + record_id if len(record_id) + 2 <= 40 else record_id
+        assert wanted in lines, (record_id, [line for line in lines if record_id in line])
+    assert any(len(i) > 40 for i in ids) and any(38 < len(i) <= 40 for i in ids), "the widths this test is about"
+
+
+# ---------------------------------------------------------------------------- numbers are never split
+
+#: A number with its unit, as a reader must see it on one line: 6.5%, 1730亿元, 12GW, 2023-12-13.
+NUMBER = re.compile(r"[0-9]+(?:[.,:-][0-9]+)*(?:%|[万亿]?元|万人|万亩|GW|MW|个|家|名|项|条|所|套|张|亩|人|年|月|日)?")
+
+
+def _fragments(lines: list[str], field_start: int | None, record_id: str) -> list[str]:
+    """The pieces of a record's quote as wrapped on the screen: in a block, the indented lines
+    after its id; in a table, each line's text from the quote column's first cell, from the
+    record's row to the next row."""
+    if field_start is None:
+        at = next(n for n, line in enumerate(lines) if line.strip() == record_id)
+        pieces = []
+        for line in lines[at + 1 :]:
+            if not line.startswith("  "):
+                break
+            pieces.append(line.strip())
+        return pieces
+    at = next(n for n, line in enumerate(lines) if line.startswith(record_id + " "))
+    pieces = [_from_cell(lines[at], field_start)]
+    for line in lines[at + 1 :]:
+        if not line.startswith(" "):  # the next record's row (or the end)
+            break
+        pieces.append(_from_cell(line, field_start))
+    return [piece for piece in pieces if piece]
+
+
+def _from_cell(line: str, start: int) -> str:
+    used = 0
+    for at, char in enumerate(line):
+        if used >= start:
+            return line[at:].strip()
+        used += cell_len(char)
+    return ""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("columns", [40, 60, 80])
+def test_wrapped_quotes_never_break_inside_a_number(columns: int, lang: str) -> None:
+    """`--fields id,name,quote`: blocks at 40 and 60 columns, a table with a folding quote
+    column at 80. Every quote is on the screen whole, and no line ends inside a number."""
+    args = ["list", "--fields", "id,name,quote", "--lang", lang]
+    lines = screen(*args, columns=columns)
+    quote_at = next((cell_len(lines[0][: lines[0].index(h)]) for h in ("原文", "Quote") if h in lines[0]), None)
+    checked = 0
+    for record_id, quote in zip(column(args, "id"), column(args, "quote"), strict=True):
+        pieces = _fragments(lines, quote_at, record_id)
+        assert "".join(pieces) == quote.replace(" ", ""), (record_id, pieces)
+        cuts = [sum(len(p) for p in pieces[: n + 1]) for n in range(len(pieces) - 1)]
+        for number in NUMBER.finditer("".join(pieces)):
+            inside = [cut for cut in cuts if number.start() < cut < number.end()]
+            assert not inside, f"{number.group()!r} broken at {columns} columns: {pieces}"
+        checked += len(cuts)
+    assert checked >= 5, "quotes wrapped: the check saw line breaks"
+
+
+def test_the_line_breaks_keep_every_number_of_the_base_whole() -> None:
+    """linebreak.breaks, which render.py wraps block lines and table cells with, on every name
+    and quote of the bundled base at every width from 6 to 80 cells: the lines put together
+    are the text, none is wider than the width, and no break falls inside a number with its
+    unit (one no wider than the width: a wider one can only be folded)."""
+    from tongzhou_facts import linebreak
+
+    texts = {t for field in ("name", "quote", "name_en") for t in column(["list"], field) if t}
+    assert sum(bool(NUMBER.search(t)) for t in texts) > 30
+    for text in texts:
+        numbers = [(m.start(), m.end()) for m in NUMBER.finditer(text)]
+        for width in range(6, 81):
+            cuts = linebreak.breaks(text, width, cell_len)
+            pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+            assert "".join(pieces) == text
+            assert all(cell_len(piece.rstrip()) <= width for piece in pieces), (width, pieces)
+            for start, end in numbers:
+                if cell_len(text[start:end]) <= width:
+                    assert not [c for c in cuts if start < c < end], (text[start:end], width, pieces)
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("预计实现地区生产总值1730亿元,同比增长6.5%以上", 40, ["预计实现地区生产总值1730亿元,同比增长", "6.5%以上"]),
+        ("预计实现地区生产总值1730亿元,同比增长6.5%以上", 20, ["预计实现地区生产总值", "1730亿元,同比增长", "6.5%以上"]),
+        ("连申12GW异质结电池项目于2023-12-13开工", 12, ["连申12GW异质", "结电池项目于", "2023-12-13开", "工"]),
+        ("面积达3.6平方公里", 14, ["面积达", "3.6平方公里"]),
+        ("3.6平方公里", 8, ["3.6平方", "公里"]),  # wider than the line: folded, the only way
+        ("expected CNY 173.0 billion", 16, ["expected CNY ", "173.0 billion"]),
+        ("about 12 GW", 8, ["about ", "12 GW"]),
+        ("（约70亿元）", 8, ["（约", "70亿元）"]),  # a bracket stays with its words
+        ("shanghai-hometown-talents", 10, ["shanghai-h", "ometown-ta", "lents"]),  # a word wider: folded
+    ],
+)
+def test_where_lines_break(text: str, width: int, lines: list[str]) -> None:
+    from tongzhou_facts.linebreak import breaks
+
+    cuts = breaks(text, width, cell_len)
+    assert [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)] == lines

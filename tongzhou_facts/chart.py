@@ -169,7 +169,15 @@ def clip(text: str, width: int, ellipsis: str = "…") -> str:
 
 def draw(panels: Sequence[Panel], records: Sequence[Record], env: Environment, lang: str = "zh") -> None:
     """Each panel: its title, then a bar for each metric, largest first, with the figure as
-    the base writes it (预计6.5%以上). `records` are the panels' rows, in their order."""
+    the base writes it (预计6.5%以上). `records` are the panels' rows, in their order. Taller
+    than the terminal, the chart goes through the pager (pager.py), as every listing does."""
+    from .pager import paged
+
+    with paged(env) as shown:
+        _draw(panels, records, shown, lang)
+
+
+def _draw(panels: Sequence[Panel], records: Sequence[Record], env: Environment, lang: str) -> None:
     from rich.text import Text
 
     from .render import console

@@ -269,14 +269,14 @@ def _help_or_version(args: list[str], env: Environment) -> int | None:
         env.stdout.write(f"facts {__version__}\n")
         return int(ExitStatus.OK)
     from .env import terminal_width
-    from .helptext import requested, stored, wide_enough
+    from .helptext import requested, stored, wide_enough, write
 
     found = requested(args)
     text = stored(found[0]) if found is not None and wide_enough(terminal_width(fallback=80)) else None
     if found is None or text is None:
         return None
     if found[1]:
-        env.stdout.write(text)
+        write(text, env)  # paged when taller than the terminal
         return int(ExitStatus.OK)
     env.say(text.removesuffix("\n"), escape=False)  # a group run bare: click's usage error is its help
     return int(ExitStatus.ERROR)

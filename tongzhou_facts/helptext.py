@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .commands import CACHE_COMMANDS, COMMANDS
+
+if TYPE_CHECKING:
+    from .env import Environment
 
 HELP_FLAGS = ("--help", "-h")
 #: The narrowest terminal the stored text was wrapped for (click's max_width).
@@ -69,3 +73,14 @@ def stored(section: str) -> str | None:
 def wide_enough(columns: int) -> bool:
     """Whether click would wrap at the width the stored text was wrapped at."""
     return columns >= WIDTH
+
+
+def write(text: str, env: Environment) -> None:
+    """Help on stdout; on a terminal, taller than it, through the pager (pager.py), as git
+    pages `git help`. A pipe never pages: then the pager module is not even imported."""
+    if env.pager is None or text.count("\n") < env.height:
+        env.stdout.write(text)
+        return
+    from .pager import show
+
+    show(text, env)

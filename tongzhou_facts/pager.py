@@ -4,8 +4,10 @@ and Environment.detect whether: only when stdout is a terminal).
 
 What a drawing prints is collected first (a table is drawn whole anyway); when it is taller
 than the terminal, it goes to the pager, else straight out. A pager that cannot start means
-the text is written directly; a reader who quits the pager early ends the run quietly; the
-exit status stays the command's. `--no-pager` (Output.environment) turns it off.
+the text is written directly, quietly (a shell-style one too: its commands are looked up
+first, so the shell's "not found" never reaches the screen); a reader who quits the pager
+early ends the run quietly; the exit status stays the command's. `--no-pager`
+(Output.environment) turns it off.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -26,6 +29,14 @@ if TYPE_CHECKING:
 SHELL_CHARACTERS = frozenset("|&;<>()$`\\\"'*?[#~=%")
 #: The exit statuses of `sh -c` for a command it could not find or not run.
 NOT_STARTED = (126, 127)
+#: The shell's operators, as shlex reads them: those that start a command, and redirections
+#: (whose next word is a file, not a command).
+OPERATORS = frozenset("();<>|&")
+#: A word before a command that sets a variable for it (`LESS=R less`).
+ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+#: Run by `sh`: exit 127 when one of the words given is no command the shell can find (a
+#: builtin such as `exec` is one).
+LOOK_UP = 'for word do command -v "$word" >/dev/null 2>&1 || exit 127; done'
 
 
 @contextlib.contextmanager
@@ -52,11 +63,12 @@ def _through(command: str, text: str, env: Environment) -> bool:
     import shlex
     import subprocess
 
+    shell = bool(SHELL_CHARACTERS & set(command))
     try:
-        argv = ["/bin/sh", "-c", command] if SHELL_CHARACTERS & set(command) else shlex.split(command)
+        argv = ["/bin/sh", "-c", command] if shell else shlex.split(command)
     except ValueError:
         return False
-    if not argv:
+    if not argv or (shell and not _found(command)):
         return False
     encoding = getattr(env.stdout, "encoding", None) or "utf-8"
     data = text.encode(encoding, "backslashreplace")
@@ -79,6 +91,50 @@ def _through(command: str, text: str, env: Environment) -> bool:
     # `sh -c` that found no such command exits 127: then nothing was shown (a pager that
     # read it all and failed so is not worth showing the text twice for).
     return _wait(process) not in NOT_STARTED
+
+
+def _found(command: str) -> bool:
+    """Whether the shell finds every command a shell-style pager names (`less -R | tr a b`
+    names less and tr). Run without this, a missing one would have the shell print
+    "sh: 1: x: not found" on the terminal before facts wrote the text itself: looked up first,
+    a pager that cannot start is as quiet as a missing `less`. A command line shlex cannot
+    read (an open quote) is one the shell would refuse too. Words made at run time (`$PAGER`,
+    `*`, backquotes) are the shell's to find, and a failure then is the shell's to report."""
+    import shlex
+    import subprocess
+
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        return False
+    words, starting, target = [], True, False
+    for at, token in enumerate(tokens):
+        if set(token) <= OPERATORS:
+            target = "<" in token or ">" in token
+            starting = starting or not target
+            continue
+        redirected = token.isdigit() and at + 1 < len(tokens) and bool(set(tokens[at + 1]) & set("<>"))  # the 2 of 2>file
+        if target or redirected or not starting or ASSIGNMENT.match(token):
+            target = False
+            continue
+        starting = False
+        if not set(token) & set("$`*?[~"):
+            words.append(token)
+    if not words:
+        return True
+    try:
+        checked = subprocess.run(
+            ["/bin/sh", "-c", LOOK_UP, "sh", *words],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+    except (OSError, ValueError):
+        return False
+    return checked.returncode == 0
 
 
 def _wait(process: subprocess.Popen[bytes]) -> int:

@@ -23,6 +23,9 @@ from .output import cell, figure, headers, safe, text_of
 from .pager import paged
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod, OverflowMethod
+    from rich.containers import Lines
+
     from .context import ContextParagraph
 
 MATCH_STYLE = "bold yellow"
@@ -75,6 +78,50 @@ def _color_system() -> Literal["auto", "standard"]:
 
 def _box(env: Environment) -> box.Box:
     return box.SIMPLE_HEAD if env.unicode else box.ASCII
+
+
+def _wrap(text: Text, width: int) -> list[Text]:
+    """`text` in lines of at most `width` cells, broken where linebreak.py allows: between
+    words and Chinese characters, never inside a number with its unit (6.5%, 1730亿元)."""
+    from rich.cells import cell_len
+
+    from .linebreak import breaks
+
+    lines = []
+    for paragraph in text.split("\n", allow_blank=True) if "\n" in text.plain else [text]:
+        cuts = breaks(paragraph.plain, width, cell_len)
+        for line in paragraph.divide(cuts) if cuts else [paragraph.copy()]:
+            line.rstrip()
+            lines.append(line)
+    return lines
+
+
+class _Wrapped(Text):
+    """Text that wraps as `_wrap` breaks it, at whatever width it is drawn: a table's folding
+    column, a card's values (Rich would fold Chinese anywhere, a number among it). Otherwise
+    a Text: Rich measures and draws it as one."""
+
+    @classmethod
+    def of(cls, text: Text) -> _Wrapped:
+        wrapped = cls()
+        wrapped.append_text(text)
+        return wrapped
+
+    def wrap(
+        self,
+        console: Console,
+        width: int,
+        *,
+        justify: JustifyMethod | None = None,
+        overflow: OverflowMethod | None = None,
+        tab_size: int = 8,
+        no_wrap: bool | None = None,
+    ) -> Lines:
+        justify, overflow = justify or self.justify, overflow or self.overflow
+        if no_wrap or (no_wrap is None and self.no_wrap):
+            return super().wrap(console, width, justify=justify, overflow=overflow, tab_size=tab_size, no_wrap=no_wrap)
+        lines = Text("\n").join(_wrap(self, width))  # a plain Text: Rich's wrap, told not to break it again
+        return lines.wrap(console, width, justify=justify, overflow=overflow, tab_size=tab_size, no_wrap=True)
 
 
 def _text(value: str, style: str = "", spans: Sequence[tuple[int, int]] = ()) -> Text:
@@ -245,7 +292,8 @@ def _grid(
             width=WRAP_EN[field] if _capped(field, widths) else None,
         )
     for record in records:
-        grid.add_row(*(_cell(record, field, lang, highlights) for field in fields))
+        cells = (_cell(record, field, lang, highlights) for field in fields)
+        grid.add_row(*(_Wrapped.of(c) if _wraps(f, widths) else c for c, f in zip(cells, fields, strict=True)))
     console(env).print(grid)
 
 
@@ -300,7 +348,7 @@ def _under(
         wrapped = []
         for field in columns:
             text = _cell(record, field, lang, highlights)
-            wrapped.append(list(text.wrap(out, width[field], overflow="fold")) if _wraps(field, widths) else [text])
+            wrapped.append(_wrap(text, width[field]) if _wraps(field, widths) else [text])
         for number in range(max(len(lines) for lines in wrapped)):
             cells = [lines[number] if number < len(lines) else Text() for lines in wrapped]
             out.print(line([_fit(c, width[f], _justify(f)) for c, f in zip(cells, columns, strict=True)]), soft_wrap=True)
@@ -323,18 +371,16 @@ def _blocks(
     highlights: Mapping[str, Mapping[str, Sequence[tuple[int, int]]]],
 ) -> None:
     """Each record as a short block for a narrow terminal: its name (or first field) in bold,
-    then, indented, its id (dim, never broken: a terminal narrower than the id wraps it as
-    it wraps any long line), the short fields joined by " · ", and each long one (a quote)."""
-    from rich.padding import Padding
-
+    then, indented, its id (dim, never broken), the short fields joined by " · ", and each
+    long one (a quote). No line is wider than the terminal but an id wider than it."""
     out = console(env)
     head = next((f for f in fields if f in ("name", "name_en")), fields[0])
     dot = " · " if env.unicode else " | "
     for record in records:
         style = "bold " + KIND_STYLE.get(record.kind, "")
-        out.print(_cell(record, head, lang, highlights, style.strip()))
+        _lines(out, _cell(record, head, lang, highlights, style.strip()), env.width, "")
         if "id" in fields and head != "id":
-            out.print(Text("  ") + _text(record.id, "dim"), soft_wrap=True)
+            _id_line(out, record.id, env.width, "  ")
         short = Text()
         for field in fields:
             if field in (head, "id") or field not in NARROW or not _shown(record, field, lang):
@@ -343,10 +389,27 @@ def _blocks(
                 short.append(dot, style="dim")
             short.append(_cell(record, field, lang, highlights))
         if short:
-            out.print(Padding(short, (0, 0, 0, 2), expand=False))
+            _lines(out, short, env.width, "  ")
         for field in fields:
             if field != head and field not in NARROW and _shown(record, field, lang):
-                out.print(Padding(_cell(record, field, lang, highlights), (0, 0, 0, 2), expand=False))
+                _lines(out, _cell(record, field, lang, highlights), env.width, "  ")
+
+
+def _lines(out: Console, text: Text, width: int, indent: str) -> None:
+    """`text` wrapped (`_wrap`) to fit `width` cells after `indent`, each line indented."""
+    for line in _wrap(text, max(width - len(indent), 1)):
+        out.print(Text(indent) + line, soft_wrap=True)
+
+
+def _id_line(out: Console, record_id: str, width: int, indent: str) -> None:
+    """A record's id on a line of its own, after `indent` when the two fit in `width` cells,
+    else at the start of the line. An id is never broken, not even when it is wider than the
+    terminal: it is the one thing a reader must be able to copy whole (the terminal wraps the
+    line where it must, but no break or indent of ours lands inside it)."""
+    from rich.cells import cell_len
+
+    shown = _text(record_id, "dim")
+    out.print(Text(indent) + shown if cell_len(shown.plain) + len(indent) <= width else shown, soft_wrap=True)
 
 
 def card(
@@ -367,14 +430,14 @@ def card(
         for key, label in zip(fields, headers(fields, lang), strict=True):
             text = cell(record, key, lang)
             quoted = key == "quote" and bool(text)
-            grid.add_row(_text(label), _text("「" + text + "」" if quoted else text, "italic" if quoted else ""))
+            grid.add_row(_text(label), _Wrapped.of(_text("「" + text + "」" if quoted else text, "italic" if quoted else "")))
     else:
         _card_rows(grid, record, lang)
     if context is not None:
-        grid.add_row(_text("上下文" if lang == "zh" else "Context"), _context(context, env))
+        grid.add_row(_text("上下文" if lang == "zh" else "Context"), _Wrapped.of(_context(context, env)))
     if source is not None and fields is None:
         described = source.title + "".join(f" · {v}" for k, v in source.extra.items() if k in ("author", "publisher", "date"))
-        grid.add_row(_text("出处" if lang == "zh" else "Source document"), _text(described))
+        grid.add_row(_text("出处" if lang == "zh" else "Source document"), _Wrapped.of(_text(described)))
     from rich.panel import Panel
 
     title = cell(record, "name", lang)
@@ -392,12 +455,12 @@ def _card_rows(grid: Table, record: Record, lang: str) -> None:
     shown = record.to_dict()
     headline = figure(record, lang)
     if headline:
-        grid.add_row(_text("数据" if lang == "zh" else "Figure"), _text(headline, "bold"))
+        grid.add_row(_text("数据" if lang == "zh" else "Figure"), _Wrapped.of(_text(headline, "bold")))
     for key, value in shown.items():
         if key in ("name", "quote"):
             continue
-        grid.add_row(_text(labels[key]), _text(cell(record, key, lang) if key == "status" else text_of(value)))
-    grid.add_row(_text(labels["quote"]), _text("「" + str(shown["quote"]) + "」", "italic"))
+        grid.add_row(_text(labels[key]), _Wrapped.of(_text(cell(record, key, lang) if key == "status" else text_of(value))))
+    grid.add_row(_text(labels["quote"]), _Wrapped.of(_text("「" + str(shown["quote"]) + "」", "italic")))
 
 
 #: How a card shows a record's spans in its paragraphs, in colour; without, they are marked 【】 〔〕.
@@ -455,7 +518,7 @@ def _timeline(records: Sequence[Record], env: Environment, lang: str, undated: i
     legend.add_column(style="cyan", no_wrap=True)
     legend.add_column(overflow="fold")
     for number, record in enumerate(records, 1):
-        legend.add_row(str(number), record.date or str(record.year), _text(cell(record, "name", lang)))
+        legend.add_row(str(number), record.date or str(record.year), _Wrapped.of(_text(cell(record, "name", lang))))
     out.print(legend)
     if undated:
         note = (
@@ -485,10 +548,10 @@ def answer_card(answer: str, record: Record, source: str, related: Sequence[Reco
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row(_text("答" if zh else "Answer"), _text(answer, "bold"))
-    grid.add_row(_text("原文" if zh else "Quote"), _text("「" + str(record.get("quote")) + "」", "italic"))
+    grid.add_row(_text("答" if zh else "Answer"), _Wrapped.of(_text(answer, "bold")))
+    grid.add_row(_text("原文" if zh else "Quote"), _Wrapped.of(_text("「" + str(record.get("quote")) + "」", "italic")))
     if source:
-        grid.add_row(_text("出处" if zh else "Source"), _text(source))
+        grid.add_row(_text("出处" if zh else "Source"), _Wrapped.of(_text(source)))
     grid.add_row(_text("ID"), _text(record.id, "dim"))
     from rich.panel import Panel
 
@@ -505,7 +568,6 @@ def _related(related: Sequence[Record], out: Console, env: Environment, lang: st
     """The related facts, one row each (name, figure, id); where the ids would not fit whole
     beside names of 8 cells, each is a short block: name and figure, then the dim id."""
     from rich.cells import cell_len
-    from rich.padding import Padding
 
     out.print(Text("相关" if lang == "zh" else "Related", style="italic"))
     figures = [cell(other, "figure", lang) for other in related]
@@ -516,7 +578,7 @@ def _related(related: Sequence[Record], out: Console, env: Environment, lang: st
         rows.add_column(style="bold", no_wrap=True)
         rows.add_column(style="dim", no_wrap=True)
         for other, shown in zip(related, figures, strict=True):
-            rows.add_row(_text(cell(other, "name", lang)), _text(shown), _text(other.id))
+            rows.add_row(_Wrapped.of(_text(cell(other, "name", lang))), _text(shown), _text(other.id))
         out.print(rows)
         return
     for other, shown in zip(related, figures, strict=True):
@@ -524,5 +586,5 @@ def _related(related: Sequence[Record], out: Console, env: Environment, lang: st
         if shown:
             line.append(" · " if env.unicode else " | ", style="dim")
             line.append(_text(shown, "bold"))
-        out.print(Padding(line, (0, 0, 0, 1), expand=False))
-        out.print(Text("   ") + _text(other.id, "dim"), soft_wrap=True)
+        _lines(out, line, env.width, " ")
+        _id_line(out, other.id, env.width, "   ")

@@ -69,15 +69,14 @@ def cite(
     index = open_base(file)
     records = [find_record(index, record_id) for record_id in record_ids]
     sources = index.sources()
-    if fmt == "plain":
-        for line in citing.cite_lines(records, sources, chosen, out.lang):
-            env.stdout.write(safe(line) + "\n")  # quotes and source keys come from the base
-        return ExitStatus.OK
-    from ..output import to_json
-
-    objects = citing.citations(records, sources, chosen, out.lang)
-    if fmt == "json":
-        env.stdout.write(to_json(objects, indent=2) + "\n")
+    if fmt == "plain":  # quotes and source keys come from the base: escaped
+        text = "".join(safe(line) + "\n" for line in citing.cite_lines(records, sources, chosen, out.lang))
     else:
-        env.stdout.write("".join(to_json(obj) + "\n" for obj in objects))
+        from ..output import to_json
+
+        objects = citing.citations(records, sources, chosen, out.lang)
+        text = to_json(objects, indent=2) + "\n" if fmt == "json" else "".join(to_json(obj) + "\n" for obj in objects)
+    from ..pager import show
+
+    show(text, env)  # on a terminal, taller than it: through the pager, as a listing is
     return ExitStatus.OK

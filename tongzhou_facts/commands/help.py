@@ -35,7 +35,7 @@ def help_(
       facts help cache info
     """
     from ..env import terminal_width
-    from ..helptext import HELP_FLAGS, requested, stored, wide_enough
+    from ..helptext import HELP_FLAGS, requested, stored, wide_enough, write
 
     words = list(command or [])
     asked = [*words, HELP_FLAGS[0]]
@@ -47,5 +47,5 @@ def help_(
         from ..app import run_typer
 
         return ExitStatus(run_typer(asked, env))
-    env.stdout.write(text)
+    write(text, env)
     return ExitStatus.OK
