@@ -30,7 +30,7 @@ def spans(text: str, terms: Sequence[str], *, by_sound: bool = True) -> list[tup
             start = compact.find(needle, start + len(needle))
     if not found and by_sound:
         found = _sounded(compact, origin, "".join(terms).replace(" ", ""))
-    return _merge(found)
+    return merged_spans(found)
 
 
 def _sounded(compact: str, origin: list[int], query: str) -> list[tuple[int, int]]:
@@ -57,7 +57,8 @@ def _sounded(compact: str, origin: list[int], query: str) -> list[tuple[int, int
     return []
 
 
-def _merge(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merged_spans(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans in order, overlapping or touching ones made one (located.py shares it)."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if merged and start <= merged[-1][1]:

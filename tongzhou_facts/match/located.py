@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from ..figures import chinese_date, number, with_qualifiers
 from ..model import Record
+from .highlight import merged_spans
 from .highlight import spans as sound_spans
 from .normalize import normalize_map
 from .rank import HOMOPHONE, PINYIN, TYPO, Match
@@ -190,7 +191,7 @@ def whole_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
             if _whole(compact, start, end):
                 found.append((origin[start], origin[end - 1] + 1))
             start = compact.find(needle, start + 1)
-    return _merged(found)
+    return merged_spans(found)
 
 
 def _whole(compact: str, start: int, end: int) -> bool:
@@ -204,16 +205,6 @@ def _whole(compact: str, start: int, end: int) -> bool:
 def _decimal_point(compact: str, at: int) -> bool:
     """A '.' between two digits."""
     return compact[at] == "." and 0 < at < len(compact) - 1 and compact[at - 1].isdigit() and compact[at + 1].isdigit()
-
-
-def _merged(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(found):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _cut(field: str, text: str, found: Sequence[tuple[int, int]], by: str) -> Located:
