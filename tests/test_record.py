@@ -466,7 +466,8 @@ def test_the_unique_best_match_rule(base: tf.Base) -> None:
     hits = search(index, "鲁班奖", limit=3)
     assert len(hits) == 1 and unique_best(hits) is hits[0]
     assert resolve_record(index, "gdp-2023") == (base.get("gdp-2023"), False)
-    assert resolve_record(index, "GDP").record.id == "gdp-2023" and resolve_record(index, "GDP").by_search
+    record, by_search = resolve_record(index, "GDP")
+    assert record.id == "gdp-2023" and by_search
 
 
 @pytest.mark.parametrize(

@@ -204,7 +204,8 @@ def options_after_command(args: list[str]) -> list[str]:
     func = command(path[-1], CACHE_COMMANDS if group else COMMANDS)
     if func is not None:
         taken = flags_of(func)
-        for name, *_ in given:
+        for leading in given:
+            name = leading.name
             if name not in taken:
                 line = " ".join(["facts", *path])
                 raise UsageError(f"'{line}' does not take {name} (given before the command; see '{line} --help')")
@@ -217,14 +218,15 @@ def _no_command(given: Sequence[Leading], flags: Mapping[str, bool]) -> UsageErr
     a value no command takes is named (`facts --format list`), else the command is missing."""
     from .commands.options import OUTPUT_OPTIONS, Output
 
-    for name, value, next_word in given:
-        if next_word and value is not None and (value in _HELP_OR_VERSION or value.partition("=")[0] in flags):
-            return UsageError(f"option '{name}' requires an argument")
+    for leading in given:
+        value = leading.value
+        if leading.next_word and value is not None and (value in _HELP_OR_VERSION or value.partition("=")[0] in flags):
+            return UsageError(f"option '{leading.name}' requires an argument")
     members = {flag: member for member, (_, opt, _) in OUTPUT_OPTIONS.items() for flag in opt.decls}
-    for name, value, _ in given:
-        if value is not None and name in members:
+    for leading in given:
+        if leading.value is not None and leading.name in members:
             # The usage error of a value the option refuses: unknown format 'list'.
-            Output(**{members[name]: value})  # type: ignore[arg-type]  # each value-taking member takes a str
+            Output(**{members[leading.name]: leading.value})  # type: ignore[arg-type]  # each value-taking member takes a str
     return UsageError("no command after the options (see 'facts --help')")
 
 

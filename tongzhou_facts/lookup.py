@@ -29,7 +29,7 @@ A word holding control characters is never searched for.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .model import KINDS
@@ -52,11 +52,9 @@ SPACES = " \u00a0\u3000"
 FIELD_CUTOFF = 0.65
 
 
-class Found(NamedTuple):
-    """A record a caller named, and whether search found it (the typed word is no id)."""
-
-    record: Record
-    by_search: bool
+#: A record a caller named, and whether search found it (the typed word is no id). A plain
+#: tuple: a NamedTuple with string annotations costs ~0.8 ms to define on every `facts get`.
+Found = tuple["Record", bool]
 
 
 def check_kind(kind: str | None) -> None:
@@ -96,7 +94,7 @@ def resolve_record(index: Index, typed: str) -> Found:
     is an id (in any case: `find_id`, which search is never asked about)."""
     record = find_id(index, typed)
     if record is not None:
-        return Found(record, by_search=False)
+        return (record, False)
     mistyped = mistyped_id(index, typed)
     if mistyped is not None:
         raise UsageError(mistyped)
@@ -104,7 +102,7 @@ def resolve_record(index: Index, typed: str) -> Found:
     if hits:
         best = unique_best(hits)
         if best is not None:
-            return Found(best.record, by_search=True)
+            return (best.record, True)
         raise UsageError(candidates_message(typed, hits, total))
     raise UsageError(_no_such_id(typed, _near_ids(index, id_form(typed))))
 

@@ -85,10 +85,10 @@ def _context(record: Record, path: str) -> list[ContextParagraph]:
 
 def _resolve(env: Environment, index: Index, typed: str, doing: str) -> Record:
     """The record `typed` names; when search found it, a note on stderr says so."""
-    found = resolve_record(index, typed)
-    if found.by_search:
-        env.say(f"facts: no id '{typed}'; {doing} {found.record.id}, found by search")
-    return found.record
+    record, by_search = resolve_record(index, typed)
+    if by_search:
+        env.say(f"facts: no id '{typed}'; {doing} {record.id}, found by search")
+    return record
 
 
 def get(
