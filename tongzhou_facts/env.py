@@ -211,14 +211,20 @@ def harden_streams() -> None:
 
 def terminal_width(fallback: int = 100) -> int:
     """COLUMNS, else the terminal's width, else `fallback` (shutil's logic, without importing shutil)."""
+    return _terminal_size("COLUMNS", 0, fallback)
+
+
+def _terminal_size(variable: str, which: int, fallback: int) -> int:
+    """The positive number in `variable`, else the terminal's size (`which`: 0 columns, 1
+    lines), else `fallback`."""
     try:
-        columns = int(os.environ.get("COLUMNS", "0"))
+        size = int(os.environ.get(variable, "0"))
     except ValueError:
-        columns = 0
-    if columns > 0:
-        return columns
+        size = 0
+    if size > 0:
+        return size
     try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else fallback
+        return os.get_terminal_size(sys.__stdout__.fileno())[which] if sys.__stdout__ else fallback
     except (AttributeError, ValueError, OSError):
         return fallback
 
@@ -250,13 +256,4 @@ def pager_command() -> str | None:
 
 def terminal_height() -> int:
     """LINES, else the terminal's height, else 0 (unknown: never page)."""
-    try:
-        lines = int(os.environ.get("LINES", "0"))
-    except ValueError:
-        lines = 0
-    if lines > 0:
-        return lines
-    try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).lines if sys.__stdout__ else 0
-    except (AttributeError, ValueError, OSError):
-        return 0
+    return _terminal_size("LINES", 1, 0)
