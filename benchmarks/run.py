@@ -530,6 +530,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
             bases = Path(args.keep_bases) if args.keep_bases else temp / "scale"
             bases.mkdir(parents=True, exist_ok=True)
             results["scale"] = run_sizes(args.scale, args.scale_runs, facts, env, bases, say)
+        results["cold_build"] = cold_builds(args, say)
     finally:
         for name in _RESULT:
             with contextlib.suppress(OSError):
@@ -543,6 +544,21 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     say("")
     say(report(results))
     return results
+
+
+def cold_builds(args: argparse.Namespace, say: Any) -> list[dict[str, Any]]:
+    """The one-core cold build of each size of --cold-build (benchmarks/cold_build.py), on the
+    kept bases when --keep-bases names them."""
+    from cold_build import lines as cold_lines
+    from cold_build import measure as cold_measure
+
+    folder = Path(args.keep_bases) if args.keep_bases else None
+    out = []
+    for n in (int(s) for s in args.cold_build.split(",") if s.strip()):
+        found = cold_measure(n, args.cold_build_rounds, 0, Path(args.venv), "", folder)
+        out.append(found)
+        say(f"  cold build of {n} records on one core: " + "; ".join(" ".join(line.split()) for line in cold_lines(found)[2:5]))
+    return out
 
 
 # ---------------------------------------------------------------------------- the report
@@ -575,6 +591,10 @@ def checks(results: dict[str, Any]) -> list[dict[str, Any]]:
         from search_scale import checks as scale_checks
 
         out += scale_checks(results["scale"])
+    if results.get("cold_build"):
+        from cold_build import checks as cold_checks
+
+        out += cold_checks(results["cold_build"])
     return out
 
 
@@ -641,7 +661,7 @@ def report(results: dict[str, Any]) -> str:
     lines += startup_table(results["startup"])
     lines.append("")
     if not results["sizes"]:  # --sizes '': start-up (and search at scale) only
-        return "\n".join([*lines, *scale_lines(results), *target_lines(results["checks"])])
+        return "\n".join([*lines, *scale_lines(results), *cold_build_lines(results), *target_lines(results["checks"])])
     header = [
         "records", "file MB", "cold s", "cold CPU s", "tomllib.loads s", "cold / tomllib", "warm ms", "bundled ms",
         "warm / bundled", "warm / bundled (CPU)",
@@ -676,7 +696,7 @@ def report(results: dict[str, Any]) -> str:
         "parse) instead, for comparison. Targets are judged on wall time, as a user waits it.",
         "",
     ]
-    return "\n".join([*lines, *scale_lines(results), *target_lines(results["checks"])])
+    return "\n".join([*lines, *scale_lines(results), *cold_build_lines(results), *target_lines(results["checks"])])
 
 
 def scale_lines(results: dict[str, Any]) -> list[str]:
@@ -686,6 +706,18 @@ def scale_lines(results: dict[str, Any]) -> list[str]:
     from search_scale import report as scale_report
 
     return scale_report(results["scale"])
+
+
+def cold_build_lines(results: dict[str, Any]) -> list[str]:
+    """The one-core cold builds (benchmarks/cold_build.py), if they ran."""
+    if not results.get("cold_build"):
+        return []
+    from cold_build import lines as cold_lines
+
+    out = ["The cold build on one core (benchmarks/cold_build.py: every process on CPU 0; medians of CPU time):"]
+    for found in results["cold_build"]:
+        out += ["```", *cold_lines(found), "```", ""]
+    return out
 
 
 def target_lines(checks: list[dict[str, Any]]) -> list[str]:
@@ -718,11 +750,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep-bases", metavar="DIR", help="search at scale: keep the bases and their index in DIR, and reuse them"
     )
+    parser.add_argument(
+        "--cold-build",
+        default="100000",
+        help="the cold build on CPU 0 alone (cold_build.py): base sizes, comma-separated (default 100000; '' skips it)",
+    )
+    parser.add_argument("--cold-build-rounds", type=int, default=2, help="rounds of the one-core cold build (default 2)")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder with the bases and the cache")
     parser.add_argument("--quiet", action="store_true", help="print only the final table")
     args = parser.parse_args(argv)
-    if min(args.runs, args.cold_runs, args.parse_runs, args.scale_runs) < 1:
+    if min(args.runs, args.cold_runs, args.parse_runs, args.scale_runs, args.cold_build_rounds) < 1:
         parser.error("every run count must be at least 1")
     results = bench(args)
     if args.quiet:
