@@ -1,7 +1,7 @@
 """The speed and memory benchmark of `facts`, measured as whole processes.
 
     python benchmarks/run.py                          # 1,000, 10,000 and 100,000 records
-    python benchmarks/run.py --sizes '' --scale ''    # start-up only (about a minute)
+    python benchmarks/run.py --sizes '' --scale '' --cold-build ''   # start-up only (about a minute)
     python benchmarks/run.py --sizes 1000,10000 --runs 10 --json results.json
 
 Every number is a whole `facts` process started the way a user starts it (the venv's
@@ -37,7 +37,13 @@ What it measures, in one run, with a private XDG_CACHE_HOME in a temporary folde
   pinyin, one typo) and `facts get` of an id that does not exist, warm, each in turns with the
   bundled search (target <= 1.5 up to 100,000 records, <= 3 above; peak RSS <= 100 MB on
   1,000,000). `--scale 100000,1000000 --keep-bases DIR` adds 1M and keeps the bases and their
-  index in DIR for the next run.
+  index in DIR for the next run. Each size also exports its base to SQLite (`facts export
+  --format sqlite`, kept beside the base) and times `facts search 川姜镇 -f base.db`, every run a
+  first query with no cache, against the TOML base's warm search (target <= 1.1: as fast);
+* the cold build on one core (benchmarks/cold_build.py, --cold-build, default 100,000 records):
+  `facts search` of a base with no cache, every process on CPU 0 alone, against a tomllib parse
+  of the file (target <= 2.5, on CPU time), and its peak RSS against the parse's (<= 1.5; at
+  1,000,000 records only this one is judged).
 
 Bytecode: this environment may set PYTHONDONTWRITEBYTECODE=1, which makes every run
 recompile the package (an editable install) and so look slower than it is for users.
