@@ -118,3 +118,31 @@ def test_the_length_of_the_shortest_value_starting_with_or_holding_a_text(
                     if lengths:
                         expected[n] = min(lengths)
                 assert index.matched_lengths(text, columns, tier) == expected, (text, columns, tier)
+
+
+def test_names_near_is_names_with_on_a_base_it_scans_whole(index: tf.Index, texts: list[str]) -> None:
+    """On a base of at most `scanned` rows, a 'did you mean' reads the same names as before."""
+    for text in texts:
+        keys = set(text[:2]) if len(text) > 1 else {text}
+        for limit in (3, 500):
+            assert index.names_near(keys, [text[:2]], limit, index.count()) == index.names_with(keys, limit), text
+
+
+def test_names_near_past_the_rows_it_scans(index: tf.Index, docs: dict[int, dict[str, str]], texts: list[str]) -> None:
+    """Past the rows it scans, the names holding a piece, in row order, up to the limit."""
+    scanned = index.count() // 3
+    for text in [t for t in texts if len(t) >= 2]:
+        keys, pieces = set(text), [text[i : i + 2] for i in range(len(text) - 1)]
+        for limit in (5, 500):
+            first = [
+                (n, d["name"], d["en"])
+                for n, d in sorted(docs.items())
+                if n <= scanned and any(k in d["name"] or k in d["en"] for k in keys)
+            ]
+            after = [
+                (n, d["name"], d["en"])
+                for n, d in sorted(docs.items())
+                if n > scanned and any(p in d["name"] or p in d["en"] for p in pieces)
+            ]
+            expected = first[:limit] if len(first) >= limit else first + after[: limit - len(first)]
+            assert index.names_near(keys, pieces, limit, scanned) == expected, text

@@ -34,6 +34,9 @@ FALLBACK_BELOW = 3
 MAX_QUERY = 1000  # characters; longer is not a query anyone types
 MAX_TERMS = 32  # distinct words: each is one look-up (a scan for a short one), all must match
 MAX_HINT_KEYS = 16  # characters a 'did you mean' looks for: one condition of the look-up each
+#: Rows whose names a 'did you mean' scans for the query's characters; past them it looks up
+#: parts of the query in the index (Index.names_near): a scan of every name grows with the base.
+SCANNED_NAMES = 2000
 MAX_CANDIDATES = 20000
 MAX_FUZZY = 40  # characters: nobody types a one-edit typo into a paragraph, and its patterns grow with it
 _LATIN_ONLY = re.compile(r"[a-z0-9 ]+\Z")
@@ -520,8 +523,12 @@ def suggestions(index: Index, query: str, count: int = 3, *, kind: str | None = 
     if not whole:
         return []
     keys = set(list(dict.fromkeys(c for c in whole if is_cjk(c)))[:MAX_HINT_KEYS]) or {whole[:2]}
+    if kind is None and year is None:
+        found = index.names_near(keys, _hint_pieces(whole, keys), MAX_COMPARED, SCANNED_NAMES)
+    else:
+        found = index.names_with_filters(keys, MAX_COMPARED, kind=kind, year=year)
     names: dict[str, int] = {}
-    for n, name, en in index.names_with_filters(keys, MAX_COMPARED, kind=kind, year=year):
+    for n, name, en in found:
         names.setdefault(unnumbered(name), n)  # the search fields mark numbers: a name as normalised
         if en:
             names.setdefault(unnumbered(en), n)
@@ -536,3 +543,14 @@ def suggestions(index: Index, query: str, count: int = 3, *, kind: str | None = 
         if shown not in out:
             out.append(shown)
     return out
+
+
+def _hint_pieces(whole: str, keys: set[str]) -> list[str]:
+    """The parts of a query a 'did you mean' looks up past the names it scans (Index.names_near):
+    each two neighbouring characters holding a key of a Chinese query (a name holding two of
+    its characters in a row is nearer than one holding one), the first three of another (the
+    first two are its key: three are looked up without reading the index's vocabulary)."""
+    if not any(len(key) == 1 for key in keys):
+        return [whole[:3]] if len(whole) >= 3 else [whole] if len(whole) == 2 else []
+    pairs = (whole[i : i + 2] for i in range(len(whole) - 1))
+    return list(dict.fromkeys(pair for pair in pairs if " " not in pair and (pair[0] in keys or pair[1] in keys)))[:MAX_HINT_KEYS]
