@@ -533,8 +533,10 @@ class Index:
         params = [k for key in keys for k in (key, key)]
         sql = f"SELECT n, name, en FROM docs WHERE n <= ? AND ({condition}) LIMIT ?"
         found = [(n, name, en) for n, name, en in self._db.execute(sql, (scanned, *params, limit))]
-        if len(found) >= limit or not pieces or self._db.execute("SELECT 1 FROM docs WHERE n > ?", (scanned,)).fetchone() is None:
+        if len(found) >= limit or not pieces:
             return found
+        if self._db.execute("SELECT 1 FROM docs WHERE n > ? LIMIT 1", (scanned,)).fetchone() is None:
+            return found  # the scan read every name
         for table, expression in self._expressions(pieces, ("name", "en")):  # one table: `fts`
             holding = f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?"
             sql = f"SELECT n, name, en FROM docs WHERE n IN ({holding}) ORDER BY n"

@@ -473,7 +473,7 @@ def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches
     found: list[tuple[set[int], Callable[[dict[str, str]], Match | None]]] = []
     if has_cjk(whole) and len(whole) >= 2:  # the same sound typed with other characters
         forms = [form for form in _pinyin_forms(whole) if len(form) >= 4]
-        rows = set().union(*(_containing(index, form, SPELLING_COLUMNS) for form in forms))
+        rows = _spelling_rows(index, forms)
         found.append((rows, lambda doc: pinyin_match(doc, forms, HOMOPHONE, with_initials=False)))
     if _HAS_LATIN.search(whole) is not None and 2 <= len(whole) <= MAX_FUZZY:  # pinyin typed loosely
         found.append((_spelled_candidates(index, whole), lambda doc: spelled_match(doc, whole)))
@@ -491,6 +491,25 @@ def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches
                 matches[n] = best
                 break
     return complete
+
+
+#: Letters the spellings of a query must share for one look-up of them to replace one each.
+SHARED_SPELLING = 8
+
+
+def _spelling_rows(index: Index, forms: list[str]) -> set[int]:
+    """Rows whose spellings (SPELLING_COLUMNS) hold one of `forms`, or more: the candidates of
+    the homophones, each checked after (rank.pinyin_match). A polyphonic character gives its
+    query a spelling per reading (异质结电他: ...dianta, ...diantuo), and a look-up of a Latin
+    phrase costs milliseconds, each trigram common: the spellings' shared start, when it is
+    long, is looked up once instead, unless it fills a look-up (then each is)."""
+    shared = min(forms) if len(forms) > 1 else ""
+    shared = shared[: next((i for i, (a, b) in enumerate(zip(shared, max(forms), strict=False)) if a != b), len(shared))]
+    if len(shared) >= SHARED_SPELLING:
+        rows = _containing(index, shared, SPELLING_COLUMNS)
+        if len(rows) < MAX_CANDIDATES:
+            return rows
+    return set().union(*(_containing(index, form, SPELLING_COLUMNS) for form in forms))
 
 
 def _spelled_candidates(index: Index, query: str) -> set[int]:
