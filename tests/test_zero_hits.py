@@ -37,3 +37,29 @@ def test_homophones_found_through_the_spellings_shared_start(index: tf.Index, mo
     shared = {q: hits(index, q) for q in chosen}
     monkeypatch.setattr(engine, "SHARED_SPELLING", 10**6)  # each spelling looked up alone, as before
     assert {q: hits(index, q) for q in chosen} == shared
+
+
+def test_the_question_words_normalised_together_as_one_by_one() -> None:
+    """questions.py normalises its words in one pass (a map of their Chinese characters): the
+    same keys, roles and terms, in the same order, as `normalize` of each."""
+    from tongzhou_facts.match import questions
+    from tongzhou_facts.match.normalize import has_cjk, normalize
+
+    roles: dict[str, str] = {}
+    for role, word in questions._role_words():
+        key = normalize(word) if has_cjk(word) else "_".join(normalize(part) for part in word.split("_"))
+        roles.setdefault(key, role)
+    assert list(questions.roles().items()) == list(roles.items())
+    assert list(questions.cjk_roles().items()) == [(k, r) for k, r in roles.items() if has_cjk(k)]
+    glossary: dict[str, tuple[str, ...]] = {}
+    for line in questions._read("glossary.txt").splitlines():
+        if ":" in line:
+            keys, terms = line.split(":", 1)
+            found = tuple(normalize(term) for term in terms.split())
+            for key in (normalize(k.strip()) for k in keys.split(",")):
+                for form in dict.fromkeys((key, questions.stem(key))):
+                    glossary[form] = glossary.get(form, ()) + tuple(t for t in found if t not in glossary.get(form, ()))
+    assert list(questions.glossary().items()) == list(glossary.items())
+    assert questions._normalized(["什么", "醫保", "GDP", "怎么样", ""]) == [
+        normalize(w) for w in ["什么", "醫保", "GDP", "怎么样", ""]
+    ]

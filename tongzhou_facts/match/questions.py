@@ -11,7 +11,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from .normalize import _read, has_cjk, is_plain_cjk, normalize, query_text
+from .normalize import _read, _short_simplified, has_cjk, is_plain_cjk, normalize, query_text, t2s_table
 
 #: Roles whose words are dropped from the query (`growth` and `level` are kept: they are content too).
 #: Words of a relative year, and the years they add to the sources' year (去年: the year before it).
@@ -47,11 +47,13 @@ class Question(NamedTuple):
 @functools.cache
 def roles() -> dict[str, str]:
     """Word or phrase (words joined by `_`) -> role, from data/question_words.txt."""
+    pairs = _role_words()
+    # normalised like the query: 么 folds to another form, "this" loses its "s"; a phrase word by word
+    parts = [[word] if has_cjk(word) else word.split("_") for _, word in pairs]
+    normal = iter(_normalized([part for split in parts for part in split]))
     out: dict[str, str] = {}
-    for role, word in _role_words():
-        # normalised like the query: 么 folds to another form, "this" loses its "s"
-        key = normalize(word) if has_cjk(word) else "_".join(normalize(part) for part in word.split("_"))
-        out.setdefault(key, role)
+    for (role, _), split in zip(pairs, parts, strict=True):
+        out.setdefault("_".join(next(normal) for _ in split), role)
     return out
 
 
@@ -59,11 +61,24 @@ def roles() -> dict[str, str]:
 def cjk_roles() -> dict[str, str]:
     """`roles` of the Chinese words alone: a Chinese question needs no more, and normalising
     the English ones first costs a few milliseconds (the Latin rules' patterns)."""
+    pairs = [(role, word) for role, word in _role_words() if has_cjk(word)]
     out: dict[str, str] = {}
-    for role, word in _role_words():
-        if has_cjk(word):
-            out.setdefault(normalize(word), role)
+    for (role, _), key in zip(pairs, _normalized([word for _, word in pairs]), strict=True):
+        out.setdefault(key, role)
     return out
+
+
+def _normalized(words: list[str]) -> list[str]:
+    """`normalize` of each word. For a text of main-block characters only, that is mapping each
+    character to its simplified form: the words' characters are mapped once, together (word by
+    word, they would be more characters than normalize.simplified maps without building the
+    whole table, a millisecond a search that reads a question spends for nothing else)."""
+    others = {word: normalize(word) for word in words if not is_plain_cjk(word)}  # first: they may build the table
+    plain = "".join(dict.fromkeys(char for word in words if word not in others for char in word))
+    # The table, once built, maps them at C speed; else a look-up of each in the table's text.
+    mapped = plain.translate(t2s_table()) if t2s_table.cache_info().currsize else _short_simplified(plain)
+    mapping = {ord(char): simple for char, simple in zip(plain, mapped, strict=True)}
+    return [others[word] if word in others else word.translate(mapping) for word in words]
 
 
 def _role_words() -> list[tuple[str, str]]:
@@ -77,14 +92,16 @@ def _role_words() -> list[tuple[str, str]]:
 @functools.cache
 def glossary() -> dict[str, tuple[str, ...]]:
     """English word or phrase (and its stem) -> Chinese terms, from data/glossary.txt."""
-    out: dict[str, tuple[str, ...]] = {}
+    entries: list[tuple[list[str], list[str]]] = []
     for line in _read("glossary.txt").splitlines():
-        if ":" not in line:
-            continue
-        keys, terms = line.split(":", 1)
-        found = tuple(normalize(term) for term in terms.split())
-        for key in keys.split(","):
-            key = normalize(key.strip())
+        if ":" in line:
+            words, chinese = line.split(":", 1)
+            entries.append(([word.strip() for word in words.split(",")], chinese.split()))
+    normal = iter(_normalized([text for keys, terms in entries for text in (*terms, *keys)]))  # all at once
+    out: dict[str, tuple[str, ...]] = {}
+    for keys, terms in entries:
+        found = tuple(next(normal) for _ in terms)
+        for key in (next(normal) for _ in keys):
             for form in dict.fromkeys((key, stem(key))):
                 out[form] = out.get(form, ()) + tuple(t for t in found if t not in out.get(form, ()))
     return out
@@ -125,10 +142,10 @@ def _starts() -> frozenset[str]:
 
 
 @functools.cache
-def _kept(role: str) -> re.Pattern[str]:
-    """Any Chinese word of a kept role (growth: 增长, 增速 …)."""
-    words = [w for w, r in cjk_roles().items() if r == role]
-    return re.compile("|".join(map(re.escape, words)) or "(?!)")
+def _kept(role: str) -> tuple[str, ...]:
+    """The Chinese words of a kept role (growth: 增长, 增速 …); a question holding one wants
+    what they say (a few `in` tests: compiling them as one pattern costs more)."""
+    return tuple(w for w, r in cjk_roles().items() if r == role)
 
 
 @functools.cache
@@ -157,7 +174,7 @@ def read(query: str) -> Question:
         if role in INTENTS:
             intents.add(str(role))
         elif word.cjk:  # 经济增长 wants a growth rate as 增长 does
-            intents.update(r for r in KEPT_INTENTS if _kept(r).search(word.text))
+            intents.update(r for r in KEPT_INTENTS if any(kept in word.text for kept in _kept(r)))
     dropped = dropped or bool(years) or relative is not None
     year = years[0] if years else None
     return Question(tuple(dict.fromkeys(words)), year, relative, frozenset(intents & INTENTS), dropped, tuple(years))
