@@ -154,8 +154,10 @@ def _cjk_dropped() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, words)))
 
 
+@functools.lru_cache(maxsize=256)
 def read(query: str) -> Question:
-    """The question in `query` (see the module docstring)."""
+    """The question in `query` (see the module docstring). Remembered: a search that finds
+    nothing reads its query again for the year a 'did you mean' is limited to."""
     text = normalize(query_text(query))
     years: list[int] = []
     if any(c.isdigit() for c in text):  # the pattern is compiled only when needed
