@@ -63,3 +63,22 @@ def test_the_question_words_normalised_together_as_one_by_one() -> None:
     assert questions._normalized(["什么", "醫保", "GDP", "怎么样", ""]) == [
         normalize(w) for w in ["什么", "醫保", "GDP", "怎么样", ""]
     ]
+
+
+def test_a_latin_word_reads_only_the_question_words_beginning_as_it_does() -> None:
+    """questions._latin_role and glossed normalise only the data words beginning with the
+    word's letter: exact, since normalising keeps a data word's first letter (checked here)."""
+    from tongzhou_facts.match import questions
+    from tongzhou_facts.match.normalize import has_cjk, normalize
+
+    latin = [word for _, word in questions._role_words() if not has_cjk(word)]
+    glossed = [word for words, _ in questions._glossary_entries() for word in words]
+    for word in latin + glossed:
+        assert normalize(word.split("_")[0])[:1] == questions._first(word), word
+    roles = {k: r for k, r in questions.roles().items() if not has_cjk(k)}
+    firsts = {k[:1] for k in [*roles, *questions.glossary()]}
+    assert {k: r for f in firsts for k, r in questions._roles_starting(f).items()} == roles
+    assert {k: t for f in firsts for k, t in questions._glossary_starting(f).items()} == questions.glossary()
+    for key in [*roles, *questions.glossary(), "liangzijisuan", "how many", "2023"]:
+        assert questions._roles_starting(key[:1]).get(key) == questions.roles().get(key), key
+        assert questions._glossary_starting(key[:1]).get(key) == questions.glossary().get(key), key

@@ -47,7 +47,11 @@ class Question(NamedTuple):
 @functools.cache
 def roles() -> dict[str, str]:
     """Word or phrase (words joined by `_`) -> role, from data/question_words.txt."""
-    pairs = _role_words()
+    return _role_keys(_role_words())
+
+
+def _role_keys(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Word -> role of these (role, word) pairs, the first role of a word kept."""
     # normalised like the query: 么 folds to another form, "this" loses its "s"; a phrase word by word
     parts = [[word] if has_cjk(word) else word.split("_") for _, word in pairs]
     normal = iter(_normalized([part for split in parts for part in split]))
@@ -92,11 +96,21 @@ def _role_words() -> list[tuple[str, str]]:
 @functools.cache
 def glossary() -> dict[str, tuple[str, ...]]:
     """English word or phrase (and its stem) -> Chinese terms, from data/glossary.txt."""
+    return _glossary_of(_glossary_entries())
+
+
+def _glossary_entries() -> list[tuple[list[str], list[str]]]:
+    """The glossary's lines: their English words and phrases, and their Chinese terms."""
     entries: list[tuple[list[str], list[str]]] = []
     for line in _read("glossary.txt").splitlines():
         if ":" in line:
             words, chinese = line.split(":", 1)
             entries.append(([word.strip() for word in words.split(",")], chinese.split()))
+    return entries
+
+
+def _glossary_of(entries: list[tuple[list[str], list[str]]]) -> dict[str, tuple[str, ...]]:
+    """`glossary` of these lines."""
     normal = iter(_normalized([text for keys, terms in entries for text in (*terms, *keys)]))  # all at once
     out: dict[str, tuple[str, ...]] = {}
     for keys, terms in entries:
@@ -105,6 +119,36 @@ def glossary() -> dict[str, tuple[str, ...]]:
             for form in dict.fromkeys((key, stem(key))):
                 out[form] = out.get(form, ()) + tuple(t for t in found if t not in out.get(form, ()))
     return out
+
+
+def _latin_role(word: str) -> str | None:
+    """`roles().get(word)` for a Latin word or phrase (words joined by `_`), normalising only
+    the question words that begin as it does, unless every one is (normalising a word keeps
+    its first letter, lower case: tests check the data). Normalising all the English words
+    costs a Latin query that is no question 1-2 ms."""
+    return (roles() if roles.cache_info().currsize else _roles_starting(word[:1])).get(word)
+
+
+@functools.cache
+def _roles_starting(first: str) -> dict[str, str]:
+    return _role_keys([(role, word) for role, word in _role_words() if not has_cjk(word) and _first(word) == first])
+
+
+def glossed(word: str) -> tuple[str, ...] | None:
+    """`glossary().get(word)`, normalising only the lines with a word that begins as it does
+    (see `_latin_role`)."""
+    return (glossary() if glossary.cache_info().currsize else _glossary_starting(word[:1])).get(word)
+
+
+@functools.cache
+def _glossary_starting(first: str) -> dict[str, tuple[str, ...]]:
+    entries = [([w for w in words if _first(w) == first], terms) for words, terms in _glossary_entries()]
+    return _glossary_of([(words, terms) for words, terms in entries if words])
+
+
+def _first(word: str) -> str:
+    """The first letter of a data word as normalised (see `_latin_role`)."""
+    return word[:1].casefold()
 
 
 @functools.cache
@@ -172,7 +216,7 @@ def read(query: str) -> Question:
         dropped = dropped or chunk_dropped
     relative = next((RELATIVE[role] for role in RELATIVE if role in intents), None)
     for word in words:
-        role = (cjk_roles() if word.cjk else roles()).get(word.text)
+        role = cjk_roles().get(word.text) if word.cjk else _latin_role(word.text)
         if role in INTENTS:
             intents.add(str(role))
         elif word.cjk:  # 经济增长 wants a growth rate as 增长 does
@@ -201,7 +245,7 @@ def _latin_words(words: list[str], intents: set[str]) -> tuple[list[Word], bool]
     i = 0
     while i < len(words):
         pair = "_".join(words[i : i + 2]) if i + 1 < len(words) else ""
-        role = roles().get(pair) if pair else None
+        role = _latin_role(pair) if pair else None
         if role is not None:
             intents.add(role)
             if role in RELATIVE:
@@ -209,17 +253,18 @@ def _latin_words(words: list[str], intents: set[str]) -> tuple[list[Word], bool]
                 i += 2
                 continue
         phrase = " ".join(words[i : i + 2]) if i + 1 < len(words) else ""
-        if phrase and phrase in glossary():
-            out.append(Word(phrase, (phrase, *glossary()[phrase]), False))
+        terms = glossed(phrase) if phrase else None
+        if terms is not None:
+            out.append(Word(phrase, (phrase, *terms), False))
             i += 2
             continue
         word = words[i]
         i += 1
-        role = roles().get(word)
+        role = _latin_role(word)
         if role is not None and role in DROPPED:
             intents.add(role)
             dropped = True
-            if role == "district" and i < len(words) and roles().get(words[i]) is None:
+            if role == "district" and i < len(words) and _latin_role(words[i]) is None:
                 out.append(_latin_word(words[i])._replace(named=f"{word} {words[i]}"))  # Tongzhou Bridge
                 i += 1
             continue
@@ -230,7 +275,8 @@ def _latin_words(words: list[str], intents: set[str]) -> tuple[list[Word], bool]
 def _latin_word(word: str) -> Word:
     base = stem(word)
     forms = [word] if len(base) < 3 or base == word else [base]
-    forms += glossary().get(word, glossary().get(base, ()))
+    terms = glossed(word)
+    forms += terms if terms is not None else glossed(base) or ()
     return Word(word, tuple(dict.fromkeys(forms)), False)
 
 
