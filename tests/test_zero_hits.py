@@ -82,3 +82,9 @@ def test_a_latin_word_reads_only_the_question_words_beginning_as_it_does() -> No
     for key in [*roles, *questions.glossary(), "liangzijisuan", "how many", "2023"]:
         assert questions._roles_starting(key[:1]).get(key) == questions.roles().get(key), key
         assert questions._glossary_starting(key[:1]).get(key) == questions.glossary().get(key), key
+
+
+@pytest.mark.parametrize("query", ["0㐂", "㐂", "异质结电他", "异质结电池", "x"])
+def test_a_query_with_few_spellings_searches_as_before(index: tf.Index, query: str) -> None:
+    """No spelling, one, or several (the homophones' look-up of their shared start)."""
+    assert isinstance(tf.search(index, query), list)

@@ -503,9 +503,9 @@ def _spelling_rows(index: Index, forms: list[str]) -> set[int]:
     query a spelling per reading (异质结电他: ...dianta, ...diantuo), and a look-up of a Latin
     phrase costs milliseconds, each trigram common: the spellings' shared start, when it is
     long, is looked up once instead, unless it fills a look-up (then each is)."""
-    shared = min(forms) if len(forms) > 1 else ""
-    shared = shared[: next((i for i, (a, b) in enumerate(zip(shared, max(forms), strict=False)) if a != b), len(shared))]
-    if len(shared) >= SHARED_SPELLING:
+    first, last = (min(forms), max(forms)) if len(forms) > 1 else ("", "")
+    shared = first[: next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))]
+    if len(shared) >= SHARED_SPELLING:  # what the first and the last in order share, all share
         rows = _containing(index, shared, SPELLING_COLUMNS)
         if len(rows) < MAX_CANDIDATES:
             return rows
