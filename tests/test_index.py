@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import pytest
 
 import tongzhou_facts as tf
-from tongzhou_facts.index_schema import DOC_COLUMNS, SEPARATOR
+from tongzhou_facts.index_schema import DOC_COLUMNS, GAP, SEPARATOR
 from tongzhou_facts.match import normalize
 
 from .conftest import BASE
@@ -146,3 +146,26 @@ def test_names_near_past_the_rows_it_scans(index: tf.Index, docs: dict[int, dict
             ]
             expected = first[:limit] if len(first) >= limit else first + after[: limit - len(first)]
             assert index.names_near(keys, pieces, limit, scanned) == expected, text
+
+
+def test_one_edit_patterns_stopping_at_a_limit(index: tf.Index, texts: list[str]) -> None:
+    """All anchors are looked up at once; when that stops at `limit`, the rows are those of the
+    look-ups anchor by anchor, each stopping at `limit`, as they always were."""
+    columns = ("name", "en", "aliases")
+    for text in [t for t in texts if 3 <= len(t) <= 5]:
+        patterns = {(text[:i], text[i + 1 :]) for i in range(len(text))} | {(text[:i], text[i:]) for i in range(1, len(text))}
+        by_anchor: dict[str, set[str]] = {}
+        for pieces in patterns:
+            longest = max(pieces, key=len)
+            anchor = (
+                longest if len(longest) >= 2 else pieces[0] + GAP + pieces[1] if len(pieces[0]) == len(pieces[1]) == 1 else ""
+            )
+            by_anchor.setdefault(anchor, set()).add("%" + "_".join(pieces) + "%")
+        for limit in (1, 2, 5):
+            one_by_one = set()
+            for anchor, likes in by_anchor.items():
+                for holding in index._expressions([anchor], columns) if anchor else [None]:
+                    one_by_one |= index._rows_like(columns, likes, holding, limit)
+            together = index._rows_like(columns, set().union(*by_anchor.values()), None, 10**6)
+            expected = together if len(together) < limit else one_by_one
+            assert index.containing_patterns(columns, patterns, limit) == expected, (text, limit)
