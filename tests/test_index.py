@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import pytest
 
 import tongzhou_facts as tf
-from tongzhou_facts.index_schema import DOC_COLUMNS, SEPARATOR
+from tongzhou_facts.index_schema import DOC_COLUMNS, GAP, SEPARATOR
 from tongzhou_facts.match import normalize
 
 from .conftest import BASE
@@ -118,3 +118,54 @@ def test_the_length_of_the_shortest_value_starting_with_or_holding_a_text(
                     if lengths:
                         expected[n] = min(lengths)
                 assert index.matched_lengths(text, columns, tier) == expected, (text, columns, tier)
+
+
+def test_names_near_is_names_with_on_a_base_it_scans_whole(index: tf.Index, texts: list[str]) -> None:
+    """On a base of at most `scanned` rows, a 'did you mean' reads the same names as before."""
+    for text in texts:
+        keys = set(text[:2]) if len(text) > 1 else {text}
+        for limit in (3, 500):
+            assert index.names_near(keys, [text[:2]], limit, index.count()) == index.names_with(keys, limit), text
+
+
+def test_names_near_past_the_rows_it_scans(index: tf.Index, docs: dict[int, dict[str, str]], texts: list[str]) -> None:
+    """Past the rows it scans, the names holding a piece, in row order, up to the limit."""
+    scanned = index.count() // 3
+    for text in [t for t in texts if len(t) >= 2]:
+        keys, pieces = set(text), [text[i : i + 2] for i in range(len(text) - 1)]
+        for limit in (5, 500):
+            first = [
+                (n, d["name"], d["en"])
+                for n, d in sorted(docs.items())
+                if n <= scanned and any(k in d["name"] or k in d["en"] for k in keys)
+            ]
+            after = [
+                (n, d["name"], d["en"])
+                for n, d in sorted(docs.items())
+                if n > scanned and any(p in d["name"] or p in d["en"] for p in pieces)
+            ]
+            expected = first[:limit] if len(first) >= limit else first + after[: limit - len(first)]
+            assert index.names_near(keys, pieces, limit, scanned) == expected, text
+
+
+def test_one_edit_patterns_stopping_at_a_limit(index: tf.Index, texts: list[str]) -> None:
+    """All anchors are looked up at once; when that stops at `limit`, the rows are those of the
+    look-ups anchor by anchor, each stopping at `limit`, as they always were."""
+    columns = ("name", "en", "aliases")
+    for text in [t for t in texts if 3 <= len(t) <= 5]:
+        patterns = {(text[:i], text[i + 1 :]) for i in range(len(text))} | {(text[:i], text[i:]) for i in range(1, len(text))}
+        by_anchor: dict[str, set[str]] = {}
+        for pieces in patterns:
+            longest = max(pieces, key=len)
+            anchor = (
+                longest if len(longest) >= 2 else pieces[0] + GAP + pieces[1] if len(pieces[0]) == len(pieces[1]) == 1 else ""
+            )
+            by_anchor.setdefault(anchor, set()).add("%" + "_".join(pieces) + "%")
+        for limit in (1, 2, 5):
+            one_by_one = set()
+            for anchor, likes in by_anchor.items():
+                for holding in index._expressions([anchor], columns) if anchor else [None]:
+                    one_by_one |= index._rows_like(columns, likes, holding, limit)
+            together = index._rows_like(columns, set().union(*by_anchor.values()), None, 10**6)
+            expected = together if len(together) < limit else one_by_one
+            assert index.containing_patterns(columns, patterns, limit) == expected, (text, limit)

@@ -17,9 +17,8 @@ difflib scores the same.
 
 from __future__ import annotations
 
-import bisect
-import difflib
 from collections.abc import Callable, Iterable, Sequence
+from types import ModuleType
 
 MAX_COMPARED = 500
 MAX_WORD = 100
@@ -31,9 +30,20 @@ ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-_"
 MAX_HEADS = 3
 
 
+def __getattr__(name: str) -> ModuleType:
+    """`nearest.difflib`, imported on first use like everywhere here (PEP 562)."""
+    if name == "difflib":
+        import difflib
+
+        return difflib
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def close_matches(word: str, choices: Sequence[str], count: int = 1, cutoff: float = 0.6) -> list[str]:
     """difflib's best matches among the first MAX_COMPARED * 5 choices, for at most MAX_WORD
     characters of the word (the caller bounds the choices: see `nearest` for ids and keys)."""
+    import difflib  # here: a search imports this module for `after_prefix` alone (index.py)
+
     return difflib.get_close_matches(word[:MAX_WORD], choices[: MAX_COMPARED * 5], n=count, cutoff=cutoff)
 
 
@@ -47,6 +57,8 @@ def nearest(
 ) -> list[str]:
     """The `count` choices nearest to `word`, from the look-ups of `pool_for`: the groups in
     order, each by difflib's score (one comparison of each choice, as close_matches)."""
+    import difflib
+
     group: dict[str, int] = {}
     for rank, choices in enumerate(pool_for(word, starting, existing, present)):
         for choice in choices:
@@ -133,6 +145,8 @@ class Vocabulary:
         self._set: set[str] | None = None
 
     def _starting(self, prefix: str, limit: int) -> list[str]:
+        import bisect
+
         low = bisect.bisect_left(self.words, prefix)
         upper = after_prefix(prefix)
         high = len(self.words) if upper is None else bisect.bisect_left(self.words, upper)

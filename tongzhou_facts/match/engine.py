@@ -34,6 +34,9 @@ FALLBACK_BELOW = 3
 MAX_QUERY = 1000  # characters; longer is not a query anyone types
 MAX_TERMS = 32  # distinct words: each is one look-up (a scan for a short one), all must match
 MAX_HINT_KEYS = 16  # characters a 'did you mean' looks for: one condition of the look-up each
+#: Rows whose names a 'did you mean' scans for the query's characters; past them it looks up
+#: parts of the query in the index (Index.names_near): a scan of every name grows with the base.
+SCANNED_NAMES = 2000
 MAX_CANDIDATES = 20000
 MAX_FUZZY = 40  # characters: nobody types a one-edit typo into a paragraph, and its patterns grow with it
 _LATIN_ONLY = re.compile(r"[a-z0-9 ]+\Z")
@@ -470,7 +473,7 @@ def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches
     found: list[tuple[set[int], Callable[[dict[str, str]], Match | None]]] = []
     if has_cjk(whole) and len(whole) >= 2:  # the same sound typed with other characters
         forms = [form for form in _pinyin_forms(whole) if len(form) >= 4]
-        rows = set().union(*(_containing(index, form, SPELLING_COLUMNS) for form in forms))
+        rows = _spelling_rows(index, forms)
         found.append((rows, lambda doc: pinyin_match(doc, forms, HOMOPHONE, with_initials=False)))
     if _HAS_LATIN.search(whole) is not None and 2 <= len(whole) <= MAX_FUZZY:  # pinyin typed loosely
         found.append((_spelled_candidates(index, whole), lambda doc: spelled_match(doc, whole)))
@@ -488,6 +491,25 @@ def _fallbacks(index: Index, terms: list[str], allowed: set[int] | None, matches
                 matches[n] = best
                 break
     return complete
+
+
+#: Letters the spellings of a query must share for one look-up of them to replace one each.
+SHARED_SPELLING = 8
+
+
+def _spelling_rows(index: Index, forms: list[str]) -> set[int]:
+    """Rows whose spellings (SPELLING_COLUMNS) hold one of `forms`, or more: the candidates of
+    the homophones, each checked after (rank.pinyin_match). A polyphonic character gives its
+    query a spelling per reading (异质结电他: ...dianta, ...diantuo), and a look-up of a Latin
+    phrase costs milliseconds, each trigram common: the spellings' shared start, when it is
+    long, is looked up once instead, unless it fills a look-up (then each is)."""
+    first, last = (min(forms), max(forms)) if len(forms) > 1 else ("", "")
+    shared = first[: next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))]
+    if len(shared) >= SHARED_SPELLING:  # what the first and the last in order share, all share
+        rows = _containing(index, shared, SPELLING_COLUMNS)
+        if len(rows) < MAX_CANDIDATES:
+            return rows
+    return set().union(*(_containing(index, form, SPELLING_COLUMNS) for form in forms))
 
 
 def _spelled_candidates(index: Index, query: str) -> set[int]:
@@ -520,8 +542,12 @@ def suggestions(index: Index, query: str, count: int = 3, *, kind: str | None = 
     if not whole:
         return []
     keys = set(list(dict.fromkeys(c for c in whole if is_cjk(c)))[:MAX_HINT_KEYS]) or {whole[:2]}
+    if kind is None and year is None:
+        found = index.names_near(keys, _hint_pieces(whole, keys), MAX_COMPARED, SCANNED_NAMES)
+    else:
+        found = index.names_with_filters(keys, MAX_COMPARED, kind=kind, year=year)
     names: dict[str, int] = {}
-    for n, name, en in index.names_with_filters(keys, MAX_COMPARED, kind=kind, year=year):
+    for n, name, en in found:
         names.setdefault(unnumbered(name), n)  # the search fields mark numbers: a name as normalised
         if en:
             names.setdefault(unnumbered(en), n)
@@ -536,3 +562,14 @@ def suggestions(index: Index, query: str, count: int = 3, *, kind: str | None = 
         if shown not in out:
             out.append(shown)
     return out
+
+
+def _hint_pieces(whole: str, keys: set[str]) -> list[str]:
+    """The parts of a query a 'did you mean' looks up past the names it scans (Index.names_near):
+    each two neighbouring characters holding a key of a Chinese query (a name holding two of
+    its characters in a row is nearer than one holding one), the first three of another (the
+    first two are its key: three are looked up without reading the index's vocabulary)."""
+    if not any(len(key) == 1 for key in keys):
+        return [whole[:3]] if len(whole) >= 3 else [whole] if len(whole) == 2 else []
+    pairs = (whole[i : i + 2] for i in range(len(whole) - 1))
+    return list(dict.fromkeys(pair for pair in pairs if " " not in pair and (pair[0] in keys or pair[1] in keys)))[:MAX_HINT_KEYS]

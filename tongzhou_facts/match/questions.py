@@ -11,7 +11,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from .normalize import _read, has_cjk, is_plain_cjk, normalize, query_text
+from .normalize import _read, _short_simplified, has_cjk, is_plain_cjk, normalize, query_text, t2s_table
 
 #: Roles whose words are dropped from the query (`growth` and `level` are kept: they are content too).
 #: Words of a relative year, and the years they add to the sources' year (去年: the year before it).
@@ -47,11 +47,17 @@ class Question(NamedTuple):
 @functools.cache
 def roles() -> dict[str, str]:
     """Word or phrase (words joined by `_`) -> role, from data/question_words.txt."""
+    return _role_keys(_role_words())
+
+
+def _role_keys(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Word -> role of these (role, word) pairs, the first role of a word kept."""
+    # normalised like the query: 么 folds to another form, "this" loses its "s"; a phrase word by word
+    parts = [[word] if has_cjk(word) else word.split("_") for _, word in pairs]
+    normal = iter(_normalized([part for split in parts for part in split]))
     out: dict[str, str] = {}
-    for role, word in _role_words():
-        # normalised like the query: 么 folds to another form, "this" loses its "s"
-        key = normalize(word) if has_cjk(word) else "_".join(normalize(part) for part in word.split("_"))
-        out.setdefault(key, role)
+    for (role, _), split in zip(pairs, parts, strict=True):
+        out.setdefault("_".join(next(normal) for _ in split), role)
     return out
 
 
@@ -59,11 +65,24 @@ def roles() -> dict[str, str]:
 def cjk_roles() -> dict[str, str]:
     """`roles` of the Chinese words alone: a Chinese question needs no more, and normalising
     the English ones first costs a few milliseconds (the Latin rules' patterns)."""
+    pairs = [(role, word) for role, word in _role_words() if has_cjk(word)]
     out: dict[str, str] = {}
-    for role, word in _role_words():
-        if has_cjk(word):
-            out.setdefault(normalize(word), role)
+    for (role, _), key in zip(pairs, _normalized([word for _, word in pairs]), strict=True):
+        out.setdefault(key, role)
     return out
+
+
+def _normalized(words: list[str]) -> list[str]:
+    """`normalize` of each word. For a text of main-block characters only, that is mapping each
+    character to its simplified form: the words' characters are mapped once, together (word by
+    word, they would be more characters than normalize.simplified maps without building the
+    whole table, a millisecond a search that reads a question spends for nothing else)."""
+    others = {word: normalize(word) for word in words if not is_plain_cjk(word)}  # first: they may build the table
+    plain = "".join(dict.fromkeys(char for word in words if word not in others for char in word))
+    # The table, once built, maps them at C speed; else a look-up of each in the table's text.
+    mapped = plain.translate(t2s_table()) if t2s_table.cache_info().currsize else _short_simplified(plain)
+    mapping = {ord(char): simple for char, simple in zip(plain, mapped, strict=True)}
+    return [others[word] if word in others else word.translate(mapping) for word in words]
 
 
 def _role_words() -> list[tuple[str, str]]:
@@ -77,17 +96,59 @@ def _role_words() -> list[tuple[str, str]]:
 @functools.cache
 def glossary() -> dict[str, tuple[str, ...]]:
     """English word or phrase (and its stem) -> Chinese terms, from data/glossary.txt."""
-    out: dict[str, tuple[str, ...]] = {}
+    return _glossary_of(_glossary_entries())
+
+
+def _glossary_entries() -> list[tuple[list[str], list[str]]]:
+    """The glossary's lines: their English words and phrases, and their Chinese terms."""
+    entries: list[tuple[list[str], list[str]]] = []
     for line in _read("glossary.txt").splitlines():
-        if ":" not in line:
-            continue
-        keys, terms = line.split(":", 1)
-        found = tuple(normalize(term) for term in terms.split())
-        for key in keys.split(","):
-            key = normalize(key.strip())
+        if ":" in line:
+            words, chinese = line.split(":", 1)
+            entries.append(([word.strip() for word in words.split(",")], chinese.split()))
+    return entries
+
+
+def _glossary_of(entries: list[tuple[list[str], list[str]]]) -> dict[str, tuple[str, ...]]:
+    """`glossary` of these lines."""
+    normal = iter(_normalized([text for keys, terms in entries for text in (*terms, *keys)]))  # all at once
+    out: dict[str, tuple[str, ...]] = {}
+    for keys, terms in entries:
+        found = tuple(next(normal) for _ in terms)
+        for key in (next(normal) for _ in keys):
             for form in dict.fromkeys((key, stem(key))):
                 out[form] = out.get(form, ()) + tuple(t for t in found if t not in out.get(form, ()))
     return out
+
+
+def _latin_role(word: str) -> str | None:
+    """`roles().get(word)` for a Latin word or phrase (words joined by `_`), normalising only
+    the question words that begin as it does, unless every one is (normalising a word keeps
+    its first letter, lower case: tests check the data). Normalising all the English words
+    costs a Latin query that is no question 1-2 ms."""
+    return (roles() if roles.cache_info().currsize else _roles_starting(word[:1])).get(word)
+
+
+@functools.cache
+def _roles_starting(first: str) -> dict[str, str]:
+    return _role_keys([(role, word) for role, word in _role_words() if not has_cjk(word) and _first(word) == first])
+
+
+def glossed(word: str) -> tuple[str, ...] | None:
+    """`glossary().get(word)`, normalising only the lines with a word that begins as it does
+    (see `_latin_role`)."""
+    return (glossary() if glossary.cache_info().currsize else _glossary_starting(word[:1])).get(word)
+
+
+@functools.cache
+def _glossary_starting(first: str) -> dict[str, tuple[str, ...]]:
+    entries = [([w for w in words if _first(w) == first], terms) for words, terms in _glossary_entries()]
+    return _glossary_of([(words, terms) for words, terms in entries if words])
+
+
+def _first(word: str) -> str:
+    """The first letter of a data word as normalised (see `_latin_role`)."""
+    return word[:1].casefold()
 
 
 @functools.cache
@@ -125,10 +186,10 @@ def _starts() -> frozenset[str]:
 
 
 @functools.cache
-def _kept(role: str) -> re.Pattern[str]:
-    """Any Chinese word of a kept role (growth: 增长, 增速 …)."""
-    words = [w for w, r in cjk_roles().items() if r == role]
-    return re.compile("|".join(map(re.escape, words)) or "(?!)")
+def _kept(role: str) -> tuple[str, ...]:
+    """The Chinese words of a kept role (growth: 增长, 增速 …); a question holding one wants
+    what they say (a few `in` tests: compiling them as one pattern costs more)."""
+    return tuple(w for w, r in cjk_roles().items() if r == role)
 
 
 @functools.cache
@@ -137,8 +198,10 @@ def _cjk_dropped() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, words)))
 
 
+@functools.lru_cache(maxsize=256)
 def read(query: str) -> Question:
-    """The question in `query` (see the module docstring)."""
+    """The question in `query` (see the module docstring). Remembered: a search that finds
+    nothing reads its query again for the year a 'did you mean' is limited to."""
     text = normalize(query_text(query))
     years: list[int] = []
     if any(c.isdigit() for c in text):  # the pattern is compiled only when needed
@@ -153,11 +216,11 @@ def read(query: str) -> Question:
         dropped = dropped or chunk_dropped
     relative = next((RELATIVE[role] for role in RELATIVE if role in intents), None)
     for word in words:
-        role = (cjk_roles() if word.cjk else roles()).get(word.text)
+        role = cjk_roles().get(word.text) if word.cjk else _latin_role(word.text)
         if role in INTENTS:
             intents.add(str(role))
         elif word.cjk:  # 经济增长 wants a growth rate as 增长 does
-            intents.update(r for r in KEPT_INTENTS if _kept(r).search(word.text))
+            intents.update(r for r in KEPT_INTENTS if any(kept in word.text for kept in _kept(r)))
     dropped = dropped or bool(years) or relative is not None
     year = years[0] if years else None
     return Question(tuple(dict.fromkeys(words)), year, relative, frozenset(intents & INTENTS), dropped, tuple(years))
@@ -182,7 +245,7 @@ def _latin_words(words: list[str], intents: set[str]) -> tuple[list[Word], bool]
     i = 0
     while i < len(words):
         pair = "_".join(words[i : i + 2]) if i + 1 < len(words) else ""
-        role = roles().get(pair) if pair else None
+        role = _latin_role(pair) if pair else None
         if role is not None:
             intents.add(role)
             if role in RELATIVE:
@@ -190,17 +253,18 @@ def _latin_words(words: list[str], intents: set[str]) -> tuple[list[Word], bool]
                 i += 2
                 continue
         phrase = " ".join(words[i : i + 2]) if i + 1 < len(words) else ""
-        if phrase and phrase in glossary():
-            out.append(Word(phrase, (phrase, *glossary()[phrase]), False))
+        terms = glossed(phrase) if phrase else None
+        if terms is not None:
+            out.append(Word(phrase, (phrase, *terms), False))
             i += 2
             continue
         word = words[i]
         i += 1
-        role = roles().get(word)
+        role = _latin_role(word)
         if role is not None and role in DROPPED:
             intents.add(role)
             dropped = True
-            if role == "district" and i < len(words) and roles().get(words[i]) is None:
+            if role == "district" and i < len(words) and _latin_role(words[i]) is None:
                 out.append(_latin_word(words[i])._replace(named=f"{word} {words[i]}"))  # Tongzhou Bridge
                 i += 1
             continue
@@ -211,7 +275,8 @@ def _latin_words(words: list[str], intents: set[str]) -> tuple[list[Word], bool]
 def _latin_word(word: str) -> Word:
     base = stem(word)
     forms = [word] if len(base) < 3 or base == word else [base]
-    forms += glossary().get(word, glossary().get(base, ()))
+    terms = glossed(word)
+    forms += terms if terms is not None else glossed(base) or ()
     return Word(word, tuple(dict.fromkeys(forms)), False)
 
 

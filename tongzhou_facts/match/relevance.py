@@ -20,7 +20,7 @@ from ..index import Index
 from ..index_schema import FTS_COLUMNS
 from ..model import Record
 from .normalize import numbered
-from .questions import Question, Word, english_for, glossary
+from .questions import Question, Word, english_for, glossed
 from .rank import DIRECT, FIELDS, Match
 
 #: How much a word found in a field counts (a name says what a record is about; a quote mentions).
@@ -118,7 +118,7 @@ def units_of(
                 continue
         if whole or not word.cjk:
             units.append(Unit(word.forms, whole, 0.0))
-            topic = len(word.forms) > 1 or word.text in glossary() or word.text in proper
+            topic = len(word.forms) > 1 or glossed(word.text) is not None or word.text in proper
             if not whole and (topic or any(c.isdigit() for c in word.text)):  # a number is content too
                 missing.append(word.text)
             continue
