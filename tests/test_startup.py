@@ -158,13 +158,42 @@ def test_a_warm_common_line_imports_no_heavy_stdlib_module(args: list[str], warm
 #: Taken off the warm lookups by the start-up work of issue 14: `signal` (it builds three enums
 #: when imported; cli.py sets its handler through `_signal`), query.py (listings stream rows
 #: through it; a search or get does not), and the stored help; and, since issue 11, the
-#: figure look-up of a number query (match/amounts.py and units.py: only for a query with a digit).
-LEAN = ("signal", "tongzhou_facts.query", "tongzhou_facts.helptext", "tongzhou_facts.match.amounts", "tongzhou_facts.units")
+#: figure look-up of a number query (match/amounts.py and units.py: only for a query with a digit);
+#: `zlib` (a shared library: the cache file is named by cache._fnv1a) and `importlib` (the
+#: command's module is imported with `__import__`).
+LEAN = (
+    "signal",
+    "tongzhou_facts.query",
+    "tongzhou_facts.helptext",
+    "tongzhou_facts.match.amounts",
+    "tongzhou_facts.units",
+    "zlib",
+    "importlib",
+)
 
 
 @pytest.mark.parametrize("args", [["search", "异质结"], ["get", "gdp-2023", "value"]], ids=" ".join)
 def test_a_warm_lookup_imports_none_of_what_start_up_work_removed(args: list[str], warm_cache: dict[str, str]) -> None:
     assert sorted(set(LEAN) & imported(args, warm_cache)) == []
+
+
+#: Rich's modules a search's table does not draw with: its "under" layout (the default fields in
+#: 80 columns, as here, and in 100: benchmarks/run.py's terminal) is printed line by line as
+#: Text, so rich.table (with fractions and decimal, through rich._ratio) and rich.box wait for
+#: a drawing that uses them (render.py).
+TABLE_LEAN = ("rich.table", "rich.box", "rich._ratio", "fractions", "decimal")
+
+
+@pytest.mark.parametrize("columns", ["80", "100"])
+def test_a_search_table_imports_only_the_rich_it_draws_with(columns: str, warm_cache: dict[str, str]) -> None:
+    found = imported(["search", "异质结", "--format", "table"], warm_cache, COLUMNS=columns)
+    assert "rich.console" in found
+    assert sorted(set(TABLE_LEAN) & found) == []
+
+
+def test_a_grid_table_does_import_rich_table(warm_cache: dict[str, str]) -> None:
+    """The check above can fail: a listing wide enough for its columns is a rich.table.Table."""
+    assert set(TABLE_LEAN) <= imported(["list", "--format", "table"], warm_cache, COLUMNS="200")
 
 
 def test_a_listing_does_import_query(warm_cache: dict[str, str]) -> None:
@@ -253,6 +282,25 @@ def run_console_script(mode: str, env: dict[str, str]) -> subprocess.CompletedPr
 def test_the_console_script_ends_without_tearing_python_down(warm_cache: dict[str, str]) -> None:
     done = run_console_script("plain", warm_cache)
     assert (done.returncode, done.stdout, done.stderr) == (0, "1730\n", "")
+
+
+def test_the_console_script_collects_young_objects_in_larger_batches(warm_cache: dict[str, str]) -> None:
+    """cli.run raises the collector's first threshold (GC_YOUNG); `main`, which tests and
+    programs call, leaves the process's collector as it was."""
+    script = (
+        "import atexit, gc, sys\n"
+        "from tongzhou_facts import cli\n"
+        "before = gc.get_threshold()\n"
+        "cli.main(['get', 'gdp-2023', 'value'])\n"
+        "assert gc.get_threshold() == before, before\n"
+        "atexit.register(lambda: sys.stderr.write(f'{gc.get_threshold()[0]} {cli.GC_YOUNG}'))\n"
+        "sys.argv = ['facts', 'get', 'gdp-2023', 'value']\n"
+        "cli.run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=warm_cache, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    threshold, wanted = done.stderr.split()
+    assert threshold == wanted
 
 
 def test_an_atexit_callback_gets_an_ordinary_exit(warm_cache: dict[str, str]) -> None:

@@ -25,6 +25,8 @@ from .env import ClosedOutput, Environment, GuardedOutput, harden_streams, occup
 from .errors import BaseError, ExitStatus, FactsError, OutputError, Terminated, UsageError
 
 _terminated = False
+#: The console script's threshold of the garbage collector's youngest generation (see `run`).
+GC_YOUNG = 50_000
 
 
 def _on_sigterm(_signum: int, _frame: object) -> None:
@@ -302,7 +304,18 @@ def run() -> NoReturn:
     (free every module and object: about 5 ms after a search, more after Rich) changes nothing
     anyone can see, so the process ends with os._exit. When something may still be owed at
     exit (an atexit callback, another thread, a flush that fails), it exits the ordinary way.
+
+    The cyclic garbage collector looks at young objects every GC_YOUNG allocations instead of
+    every 700 (Python 3.11's default; 3.12's is 2000): importing a command's modules, and
+    Rich's for a table, allocates tens of thousands of objects (classes, functions, their
+    dicts) that all live until the end, and scanning them again and again cost about 0.2 ms
+    of a piped search and 1.5 ms of a table. Cycles are still collected, only in larger
+    batches (a long build's memory is unchanged within a few MB). A process-wide setting,
+    so the console script makes it, not `main`, which tests and programs call.
     """
+    import gc  # built in
+
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     code = main()
     if _nothing_owed_at_exit():
         os._exit(code)

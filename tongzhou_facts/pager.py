@@ -32,8 +32,9 @@ NOT_STARTED = (126, 127)
 #: The shell's operators, as shlex reads them: those that start a command, and redirections
 #: (whose next word is a file, not a command).
 OPERATORS = frozenset("();<>|&")
-#: A word before a command that sets a variable for it (`LESS=R less`).
-ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+#: A word before a command that sets a variable for it (`LESS=R less`). A pattern, compiled
+#: (and cached by `re`) when a pager command is first read, not on every table's import.
+ASSIGNMENT = r"[A-Za-z_][A-Za-z0-9_]*="
 #: Run by `sh`: exit 127 when one of the words given is no command the shell can find (a
 #: builtin such as `exec` is one).
 LOOK_UP = 'for word do command -v "$word" >/dev/null 2>&1 || exit 127; done'
@@ -116,7 +117,7 @@ def _found(command: str) -> bool:
             starting = starting or not target
             continue
         redirected = token.isdigit() and at + 1 < len(tokens) and bool(set(tokens[at + 1]) & set("<>"))  # the 2 of 2>file
-        if target or redirected or not starting or ASSIGNMENT.match(token):
+        if target or redirected or not starting or re.match(ASSIGNMENT, token):
             target = False
             continue
         starting = False

@@ -1,7 +1,9 @@
 """Everything drawn with Rich: tables, record cards, the timeline (the bar chart is chart.py).
 
 The only module that imports Rich, and only when a terminal (or --format table)
-asks for a drawing: Rich costs about 60 ms of start-up. Text from the data goes
+asks for a drawing: Rich costs about 60 ms of start-up. `rich.table` (with `fractions` and
+`decimal`, about 3 ms) and `rich.box` are imported by the drawings that use them: a search's
+table in the "under" and "blocks" layouts is drawn line by line, with `Text` alone. Text from the data goes
 in as `Text` objects, never as markup, so `[bold]` in a name shows as typed.
 """
 
@@ -12,9 +14,7 @@ import errno
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from .env import Environment
@@ -23,8 +23,10 @@ from .output import cell, figure, headers, safe, text_of
 from .pager import paged
 
 if TYPE_CHECKING:
+    from rich import box
     from rich.console import JustifyMethod, OverflowMethod
     from rich.containers import Lines
+    from rich.table import Table
 
     from .context import ContextParagraph
 
@@ -77,6 +79,8 @@ def _color_system() -> Literal["auto", "standard"]:
 
 
 def _box(env: Environment) -> box.Box:
+    from rich import box
+
     return box.SIMPLE_HEAD if env.unicode else box.ASCII
 
 
@@ -273,6 +277,8 @@ def _grid(
     lang: str,
     highlights: Mapping[str, Mapping[str, Sequence[tuple[int, int]]]],
 ) -> None:
+    from rich.table import Table
+
     grid = Table(
         box=_box(env),
         header_style="bold",
@@ -321,8 +327,8 @@ def _under(
     """The table with each record's id on a dim line below its row, from where the name
     column starts to the right edge (the row's other cells are done by then), so the name
     column need not be as wide as the ids. Drawn line by line: Rich's tables have no cell
-    spanning columns."""
-    out = console(env)
+    spanning columns. The lines are printed as one Text (joined by newlines, as Rich joins a
+    text's lines itself): one `print`, one write, rather than Rich's pipeline once a line."""
     host = next(f for f in columns if f in ("name", "name_en"))
     width = _allot(columns, widths, env.width)
     assert width is not None  # layout() chose "under" because it is not
@@ -341,9 +347,9 @@ def _under(
             header.append(" · " if env.unicode else " / ", style="bold")
             header.append(headers(["id"], lang)[0], style="bold dim")
         labels.append(_fit(header, width[field], _justify(field)))
-    out.print(line(labels), soft_wrap=True)
+    lines = [line(labels)]
     total = sum(width.values()) + GAP * (len(columns) - 1)
-    out.print(Text(("─" if env.unicode else "-") * total), soft_wrap=True)
+    lines.append(Text(("─" if env.unicode else "-") * total))
     for record in records:
         wrapped = []
         for field in columns:
@@ -351,8 +357,9 @@ def _under(
             wrapped.append(_wrap(text, width[field]) if _wraps(field, widths) else [text])
         for number in range(max(len(lines) for lines in wrapped)):
             cells = [lines[number] if number < len(lines) else Text() for lines in wrapped]
-            out.print(line([_fit(c, width[f], _justify(f)) for c, f in zip(cells, columns, strict=True)]), soft_wrap=True)
-        out.print(Text(" " * offset) + _text(record.id, "dim"), soft_wrap=True)
+            lines.append(line([_fit(c, width[f], _justify(f)) for c, f in zip(cells, columns, strict=True)]))
+        lines.append(Text(" " * offset) + _text(record.id, "dim"))
+    console(env).print(Text("\n").join(lines), soft_wrap=True)
 
 
 def _fit(text: Text, width: int, justify: Literal["left", "right"]) -> Text:
@@ -423,6 +430,9 @@ def card(
     """One record with every field, its quote and its source; with a `context` (`--source`),
     the paragraphs around the quote, the quote and the evidence highlighted. `fields`
     (`--fields`): those rows alone, in that order (a field the record lacks, empty)."""
+    from rich import box
+    from rich.table import Table
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -494,6 +504,8 @@ def timeline(records: Sequence[Record], env: Environment, lang: str = "zh", unda
 
 
 def _timeline(records: Sequence[Record], env: Environment, lang: str, undated: int) -> None:
+    from rich.table import Table
+
     out = console(env)
     days = [_day(r.date or str(r.year)) for r in records]
     first, last = min(days), max(days)
@@ -530,6 +542,8 @@ def _timeline(records: Sequence[Record], env: Environment, lang: str, undated: i
 
 
 def counts(groups: Mapping[str, Mapping[str, int]], env: Environment) -> None:
+    from rich.table import Table
+
     with paged(env) as shown:
         out = console(shown)
         for title, rows in groups.items():
@@ -544,6 +558,9 @@ def counts(groups: Mapping[str, Mapping[str, int]], env: Environment) -> None:
 def answer_card(answer: str, record: Record, source: str, related: Sequence[Record], env: Environment, lang: str = "zh") -> None:
     """`facts ask`'s answer: the sentence, the quote it rests on, the source, the record's id;
     below it, the related facts, one line each."""
+    from rich import box
+    from rich.table import Table
+
     zh = lang == "zh"
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -568,6 +585,7 @@ def _related(related: Sequence[Record], out: Console, env: Environment, lang: st
     """The related facts, one row each (name, figure, id); where the ids would not fit whole
     beside names of 8 cells, each is a short block: name and figure, then the dim id."""
     from rich.cells import cell_len
+    from rich.table import Table
 
     out.print(Text("相关" if lang == "zh" else "Related", style="italic"))
     figures = [cell(other, "figure", lang) for other in related]

@@ -10,7 +10,7 @@ Only the module of the command being run is imported: start-up is the tool's spe
 
 from __future__ import annotations
 
-import importlib
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -43,10 +43,14 @@ CACHE_COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def command(name: str, table: dict[str, tuple[str, str]] = COMMANDS) -> Callable[..., Any] | None:
-    """The function of a command, importing only its module; None for an unknown name."""
+    """The function of a command, importing only its module; None for an unknown name.
+
+    (`__import__` and sys.modules, which is what importlib.import_module does: the importlib
+    package is not otherwise imported by a run, and costs 0.1 ms.)"""
     found = table.get(name)
     if found is None:
         return None
     module, function = found
-    func: Callable[..., Any] = getattr(importlib.import_module(f".{module}", __name__), function)
+    __import__(f"{__name__}.{module}")
+    func: Callable[..., Any] = getattr(sys.modules[f"{__name__}.{module}"], function)
     return func
