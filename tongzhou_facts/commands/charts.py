@@ -95,7 +95,7 @@ def chart(
     criteria = where.criteria(index, kind="metric")  # --measure by a panel's title too: 增速 (query.spelt)
     wanted = None if unit is None else units.canonical_unit(unit)
     panels = charting.plan(query.where(index, **criteria), unit=wanted, limit=limit)
-    rows = index.fetch([n for panel in panels for n in panel.numbers])
+    rows = query.fetched(index, (n for panel in panels for n in panel.numbers))
     shown = out.environment(env)
     if panels and out.format_for(shown) == "table" and out.fields is None:
         charting.draw(panels, list(query.records(rows)), shown, out.lang)
