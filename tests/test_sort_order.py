@@ -118,6 +118,18 @@ def test_tiny_runs_spill_to_a_file_and_leave_none(monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.mark.usefixtures("tiny_runs")
+def test_without_a_temporary_folder_it_sorts_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def nowhere() -> Any:
+        raise FileNotFoundError("No usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", nowhere)
+    pairs = [(n % 7, n) for n in range(300)]
+    assert list(sorting.ordered(pairs, reverse=True)) == [n for _, n in sorted(pairs, key=lambda p: p[0], reverse=True)]
+
+
+@pytest.mark.usefixtures("tiny_runs")
 @pytest.mark.parametrize("reverse", [False, True])
 @pytest.mark.parametrize("size", [0, 1, 29, 30, 31, 1000])
 def test_ordered_is_a_stable_sort(size: int, reverse: bool) -> None:

@@ -52,7 +52,10 @@ def ordered(
         size += sys.getsizeof(pair[0]) + PAIR_BYTES
         if size >= run_bytes:
             types.update({type(key) for key, _ in chunk})
-            spill = spill or _Spill()
+            spill = spill or _Spill.opened()
+            if spill is None:  # no temporary folder to write in: sort it all in memory, as before
+                run_bytes = sys.maxsize
+                continue
             spill.write(chunk if text_if_mixed else _sort(chunk, reverse, as_text=False))
             chunk, size = [], 0
     types.update({type(key) for key, _ in chunk})
@@ -78,9 +81,17 @@ class _Spill:
     """Runs of pairs in an anonymous temporary file (deleted when closed, or when the process
     ends however it ends), each a list of blocks: pickled lists, length first."""
 
-    def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - open until merged() closes it
+    def __init__(self, file: IO[bytes]) -> None:
+        self._file = file
         self._runs: list[list[int]] = []  # each run's blocks, as offsets in the file
+
+    @classmethod
+    def opened(cls) -> _Spill | None:
+        """A spill in a new temporary file (TMPDIR, else /tmp…); None when no folder takes one."""
+        try:
+            return cls(tempfile.TemporaryFile())  # open until merged() closes it
+        except OSError:
+            return None
 
     def write(self, pairs: list[Pair]) -> None:
         """Append `pairs` as one run, in blocks of about BLOCK_BYTES."""
