@@ -95,10 +95,13 @@ def chart(
     criteria = where.criteria(index, kind="metric")  # --measure by a panel's title too: 增速 (query.spelt)
     wanted = None if unit is None else units.canonical_unit(unit)
     panels = charting.plan(query.where(index, **criteria), unit=wanted, limit=limit)
-    rows = index.fetch([n for panel in panels for n in panel.numbers])
+
+    def rows() -> Iterator[query.Row]:
+        return query.fetched(index, (n for panel in panels for n in panel.numbers))
+
     shown = out.environment(env)
     if panels and out.format_for(shown) == "table" and out.fields is None:
-        charting.draw(panels, list(query.records(rows)), shown, out.lang)
+        charting.draw(panels, lambda: query.records(rows()), shown, out.lang)  # read twice, one record at a time
         return ExitStatus.OK
-    status = show_rows(env, index, rows, ("measure", "name", "value", "unit", "id"), out)
+    status = show_rows(env, index, rows(), ("measure", "name", "value", "unit", "id"), out)
     return explained(env, status, index, **{**explaining(criteria), "unit": wanted}, unit_family=True)
