@@ -41,6 +41,7 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
     marks = ",".join("?" * (len(DOC_COLUMNS) + 1))
     for table in ("fts", "fts_py"):  # no merging while loading: at most FTS_SEGMENTS segments, or one at the end
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 0)")
+        db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', {FTS_HASH_BYTES})")
     batches = _prepared(base.records)
     indexed = 0  # the rows of `docs` in the trigram tables so far
     try:
@@ -57,7 +58,9 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
     if len(base.records) > FTS_BATCH * FTS_SEGMENTS:  # many segments: merged into one
         db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         db.execute("INSERT INTO fts_py(fts_py) VALUES ('optimize')")
-        db.commit()
+    for table in ("fts", "fts_py"):  # the build's setting, not the index's: the file holds what it held before
+        db.execute(f"DELETE FROM {table}_config WHERE k = 'hashsize'")
+    db.commit()
     return db
 
 
@@ -68,6 +71,12 @@ FTS_BATCH = 10000
 #: cost no more than reading one merged (measured at 100,000 records), while merging them costs
 #: a tenth of the build. A bigger base is merged once, at the end.
 FTS_SEGMENTS = 10
+#: The terms FTS5 holds in memory before it writes them out as a segment (its 'hashsize'; 1 MB
+#: by default): with the default, a batch of FTS_BATCH records was written as 2-4 segments
+#: rather than one, and writing and then reading those cost a fifth of filling the tables.
+#: The memory is what a batch's terms take (a few megabytes), not this bound. Set for the
+#: build only: the setting is taken out of the file's config table at the end.
+FTS_HASH_BYTES = 16 << 20
 
 
 def _index_docs(db: sqlite3.Connection, after: int, last: int | None) -> int:
