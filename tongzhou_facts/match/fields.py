@@ -53,15 +53,23 @@ def _term(value: str) -> tuple[str, bool]:
 
 
 @functools.lru_cache(maxsize=REMEMBERED)
+def _marked(value: str) -> str:
+    """A value that repeats across records, in a field looked up as typed (an English name, a
+    year, a date, a role): its searchable form with its numbers marked (normalize.numbered),
+    remembered, as marking costs as much as normalising."""
+    return numbered(_term(value)[0])
+
+
+@functools.lru_cache(maxsize=REMEMBERED)
 def _dated(date: str) -> tuple[str, str]:
-    """A date's two searchable forms (2023-12-13 and 2023年12月13日)."""
-    return _term(date)[0], _term(chinese_date(date))[0]
+    """A date's two searchable forms (2023-12-13 and 2023年12月13日), numbers marked."""
+    return _marked(date), _marked(chinese_date(date))
 
 
 @functools.lru_cache(maxsize=REMEMBERED, typed=True)  # typed: 10**20 and 1e20 are equal keys, written apart
 def _amount(value: Any, unit: str) -> str:
-    """A number with its unit (6.5%, 1730亿元), searchable."""
-    return _term(number(value) + unit)[0]
+    """A number with its unit (6.5%, 1730亿元), searchable, numbers marked."""
+    return _marked(number(value) + unit)
 
 
 def _joined(values: list[str] | tuple[str, ...]) -> str:
@@ -124,32 +132,32 @@ def searchable(record: Record) -> dict[str, str]:
     tagged.extend(entry["name"] for entry in companies)
     tagged.extend(entry["name"] for entry in people)
 
-    extra: list[str] = []
+    extra: list[str] = []  # values with their numbers marked already: `_joined`, not `_typed`
     for number_key, unit_key in (("value", "unit"), ("investment", "investment_unit"), ("capacity", "capacity_unit")):
         value = get(number_key)
         if value is not None:
             extra.append(_amount(value, str(get(unit_key) or "")))
     if get("phases"):
-        extra.append(_term(f"{data['phases']}期")[0])
+        extra.append(_marked(f"{data['phases']}期"))
     if record.date is not None:
         extra.extend(_dated(record.date))
-    extra.append(_term(f"{record.year}年")[0])
+    extra.append(_marked(f"{record.year}年"))
     if get("note"):
-        extra.append(_normal(str(data["note"])))
+        extra.append(numbered(_normal(str(data["note"]))))
     for entry in (*companies, *people):
         if entry.get("role"):
-            extra.append(_term(entry["role"])[0])
+            extra.append(_marked(entry["role"]))
 
     name, py, ini = _name_fields(record.name)
     aliases, py_alias, ini_alias = _alias_fields(record.aliases())
     tags, py_tags, ini_tags = _tag_fields(tuple(tagged))
     return {
         "name": name,
-        "en": numbered(_term(str(get("name_en") or ""))[0]),
+        "en": _marked(str(get("name_en") or "")),
         "aliases": aliases,
         "tags": tags,
         "quote": _typed([_normal(data["quote"]), *(_normal(v) for v in get("evidence", ()))]),
-        "extra": _typed(extra),
+        "extra": _joined(extra),
         "py": py,
         "ini": ini,
         "py_alias": py_alias,
