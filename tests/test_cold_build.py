@@ -27,7 +27,7 @@ from tongzhou_facts import validate
 from tongzhou_facts.errors import BaseError
 from tongzhou_facts.index_schema import FTS_COLUMNS, NUMBER
 from tongzhou_facts.load import load
-from tongzhou_facts.match import fields, normalize
+from tongzhou_facts.match import fields, normalize, pinyin
 from tongzhou_facts.match.normalize import SEPARATOR, has_cjk, numbered
 from tongzhou_facts.match.pinyin import initials
 from tongzhou_facts.model import Record
@@ -158,6 +158,13 @@ def test_numbers_are_marked_as_the_template_marks_them(text: str) -> None:
         template = re.sub(r"[0-9]+(?:\.[0-9]+)*", NUMBER + r"\g<0>" + NUMBER, given_text)
         unmarked = NUMBER in given_text or normalize.is_plain_cjk(given_text)
         assert numbered(given_text) == (given_text if unmarked else template)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(ALPHABET, st.sampled_from([*"长行重乐了和〇䶵𠀀𪚥", "长安街", "重庆银行"])), max_size=16).map("".join))
+def test_spellings_are_the_variants_and_initials(text: str) -> None:
+    """The build spells a value in one pass (pinyin.spellings): what the two query-side functions give."""
+    assert pinyin.spellings(text) == (pinyin.variants(text), pinyin.initials(text))
 
 
 # ---------------------------------------------------------------------------- validation

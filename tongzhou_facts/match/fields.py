@@ -24,7 +24,7 @@ from ..figures import chinese_date, number
 from ..index_schema import SEPARATOR
 from ..model import Record
 from .normalize import FIELD_SEPARATOR, has_cjk, normalize, numbered
-from .pinyin import initials, variants
+from .pinyin import spellings
 
 #: Values remembered with their searchable form: far more than the distinct names, tags and
 #: places of a 1,000,000-record generated base, a few megabytes.
@@ -90,18 +90,19 @@ def _typed(values: list[str] | tuple[str, ...]) -> str:
 def _name_fields(name: str) -> tuple[str, str, str]:
     """A name's fields: name, py and ini."""
     normal = _term(name)[0]
-    return numbered(normal), _joined(variants(normal)), _joined(initials(normal))
+    spelled, firsts = spellings(normal)
+    return numbered(normal), _joined(spelled), _joined(firsts)
 
 
 @functools.lru_cache(maxsize=REMEMBERED)
 def _alias_fields(aliases: tuple[str, ...]) -> tuple[str, str, str]:
     """A list of aliases' fields: aliases, py_alias and ini_alias."""
     terms = [_term(v) for v in aliases]
-    chinese = [normal for normal, cjk in terms if cjk and normal]
+    spelled = [spellings(normal) for normal, cjk in terms if cjk and normal]
     return (
         _typed([normal for normal, _ in terms]),
-        _joined([v for alias in chinese for v in variants(alias)]),
-        _joined([v for alias in chinese for v in initials(alias)]),
+        _joined([v for variants, _ in spelled for v in variants]),
+        _joined([v for _, initials in spelled for v in initials]),
     )
 
 
@@ -111,11 +112,11 @@ def _tag_fields(tags: tuple[str, ...]) -> tuple[str, str, str]:
     py_tags and ini_tags (initials: only loose pinyin reads them, rank.spelled_match, whose
     look-up finds a tag like 川姜镇 by them)."""
     terms = [_term(v) for v in tags]
-    chinese = [normal for normal, cjk in terms if cjk and normal]
+    spelled = [spellings(normal) for normal, cjk in terms if cjk and normal]
     return (
         _typed([normal for normal, _ in terms]),
-        _joined([v for normal in chinese for v in variants(normal)]),
-        _joined([v for normal in chinese for v in initials(normal)]),
+        _joined([v for variants, _ in spelled for v in variants]),
+        _joined([v for _, initials in spelled for v in initials]),
     )
 
 
