@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import os
 import sqlite3
 from collections.abc import Generator
@@ -108,25 +109,29 @@ def _prepare(span: tuple[int, int]) -> Prepared:
     docs = []
     for n, record in enumerate(_RECORDS[start:end], start + 1):
         data = record.to_dict()
+        get = data.get
         rows.append(
             (
                 n,
                 record.id,
                 record.kind,
                 record.year,
-                data.get("category"),
-                data.get("place"),
-                data.get("date"),
-                data.get("unit"),
-                data.get("value"),
+                get("category"),
+                get("place"),
+                get("date"),
+                get("unit"),
+                get("value"),
                 _to_json(data),
-                data.get("investment"),
-                data.get("capacity"),
+                get("investment"),
+                get("capacity"),
             )
         )
-        fields = searchable(record)
-        docs.append((n, *(fields[c] for c in DOC_COLUMNS)))
+        docs.append((n, *_in_columns(searchable(record))))
     return rows, docs
+
+
+#: A record's search fields in the order of the `docs` columns (a tuple, taken in C).
+_in_columns = operator.itemgetter(*DOC_COLUMNS)
 
 
 def _prepared(records: list[Record]) -> Generator[Prepared, None, None]:

@@ -120,34 +120,32 @@ def _tag_fields(tags: tuple[str, ...]) -> tuple[str, str, str]:
     )
 
 
+#: The keys whose value is a tag too, and the figures written with their unit.
+_TAGGED = ("category", "place", "status", "measure")
+_AMOUNTS = (("value", "unit"), ("investment", "investment_unit"), ("capacity", "capacity_unit"))
+
+
 def searchable(record: Record) -> dict[str, str]:
-    """The normalised text of each field, values joined by SEPARATOR."""
+    """The normalised text of each field, values joined by SEPARATOR.
+
+    Run once per record of a base (100,000 at a time), so it does nothing twice: the values
+    that repeat come from the caches above, already marked and spelled; only the quote, the
+    evidence and the note are normalised here."""
     data = record.data
     get = data.get
     companies = get("companies", ())
     people = get("people", ())
     tagged = [*record.tags()]
-    for key in ("category", "place", "status", "measure"):
+    for key in _TAGGED:
         if get(key):
             tagged.append(str(data[key]))
-    tagged.extend(entry["name"] for entry in companies)
-    tagged.extend(entry["name"] for entry in people)
-
-    extra: list[str] = []  # values with their numbers marked already: `_joined`, not `_typed`
-    for number_key, unit_key in (("value", "unit"), ("investment", "investment_unit"), ("capacity", "capacity_unit")):
-        value = get(number_key)
-        if value is not None:
-            extra.append(_amount(value, str(get(unit_key) or "")))
-    if get("phases"):
-        extra.append(_marked(f"{data['phases']}期"))
-    if record.date is not None:
-        extra.extend(_dated(record.date))
-    extra.append(_marked(f"{record.year}年"))
-    if get("note"):
-        extra.append(numbered(_normal(str(data["note"]))))
-    for entry in (*companies, *people):
-        if entry.get("role"):
-            extra.append(_marked(entry["role"]))
+    if companies or people:
+        tagged.extend(entry["name"] for entry in companies)
+        tagged.extend(entry["name"] for entry in people)
+    quote = [numbered(_normal(data["quote"]))]
+    evidence = get("evidence", ())
+    if evidence:
+        quote.extend(numbered(_normal(v)) for v in evidence)
 
     name, py, ini = _name_fields(record.name)
     aliases, py_alias, ini_alias = _alias_fields(record.aliases())
@@ -157,8 +155,8 @@ def searchable(record: Record) -> dict[str, str]:
         "en": _marked(str(get("name_en") or "")),
         "aliases": aliases,
         "tags": tags,
-        "quote": _typed([_normal(data["quote"]), *(_normal(v) for v in get("evidence", ()))]),
-        "extra": _joined(extra),
+        "quote": _joined(quote),
+        "extra": _extra(record, companies, people),
         "py": py,
         "ini": ini,
         "py_alias": py_alias,
@@ -166,3 +164,27 @@ def searchable(record: Record) -> dict[str, str]:
         "py_tags": py_tags,
         "ini_tags": ini_tags,
     }
+
+
+def _extra(record: Record, companies: Any, people: Any) -> str:
+    """The extra field: figures with their units, phases, dates, the year, the note, roles."""
+    data = record.data
+    get = data.get
+    extra: list[str] = []  # values with their numbers marked already: `_joined`, not `_typed`
+    for number_key, unit_key in _AMOUNTS:
+        value = get(number_key)
+        if value is not None:
+            extra.append(_amount(value, str(get(unit_key) or "")))
+    if get("phases"):
+        extra.append(_marked(f"{data['phases']}期"))
+    date = record.date
+    if date is not None:
+        extra.extend(_dated(date))
+    extra.append(_marked(f"{record.year}年"))
+    if get("note"):
+        extra.append(numbered(_normal(str(data["note"]))))
+    if companies or people:
+        for entry in (*companies, *people):
+            if entry.get("role"):
+                extra.append(_marked(entry["role"]))
+    return _joined(extra)
