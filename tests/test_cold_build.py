@@ -249,3 +249,16 @@ def test_the_plain_cjk_test_equals_its_regex() -> None:
         assert normalize.is_plain_cjk(text) == bool(normalize._pattern("_PLAIN_CJK").fullmatch(text)), text
         assert normalize.has_cjk(text) == bool(normalize._pattern("_CJK").search(text)), text
         assert normalize.has_cjk(text * 40) == bool(normalize._pattern("_CJK").search(text)), text
+
+
+def test_the_dense_map_equals_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build maps its texts through the dense table (every character below U+A000): the same
+    text out as through the table of traditional characters alone."""
+    table, dense = normalize.t2s_table(), normalize._dense_table()
+    for char in {*normalize._t2s_pairs(), *"abc通州区醫保長𠀀\ue000\U0002ffff", *map(chr, range(0, 0xA100, 7))}:
+        assert char.translate(dense) == char.translate(table), char
+    monkeypatch.setattr(normalize, "DENSE_MAP_FROM", -1)
+    monkeypatch.setattr(normalize, "_short_mapped", normalize.SHORT_MAP_BUDGET)
+    for text in ("醫保長 ２６００，Centre schools", "2021年,十總鎮常住人口99.11萬人以上", "𠀀㐀ＧＤＰ"):
+        assert normalize.simplified(text) == text.translate(table)
+        assert normalize.normalize(text) == reference_fields.normalize(text)

@@ -71,15 +71,33 @@ def t2s_table() -> dict[int, str]:
 
 
 _short_mapped = 0  # characters mapped so far without the dict (see SHORT_MAP_BUDGET)
+_mapped = 0  # characters mapped so far through the dict (see DENSE_MAP_FROM)
+#: Past this many characters mapped through the dict (an index being built: a warm search maps
+#: a few), texts are mapped through `_dense_table`, which maps every character below U+A000.
+DENSE_MAP_FROM = 50_000
 
 
 def simplified(text: str) -> str:
     """`text` with traditional characters made simplified (醫保 → 医保)."""
-    global _short_mapped
+    global _short_mapped, _mapped
     if _short_mapped + len(text) > SHORT_MAP_BUDGET or t2s_table.cache_info().currsize:
+        if _mapped > DENSE_MAP_FROM:
+            return text.translate(_dense_table())
+        _mapped += len(text)
         return text.translate(t2s_table())
     _short_mapped += len(text)
     return _short_simplified(text)
+
+
+@functools.cache
+def _dense_table() -> dict[int, int | str]:
+    """`t2s_table` with every other character below U+A000 mapped to itself (2 ms to build, a
+    few megabytes): str.translate raises and clears a KeyError inside for each character a
+    table lacks, so a quote maps in 1.3 µs through this one, 2 µs through the sparse one. The
+    same text out: what the sparse table lacks, translate leaves as it is."""
+    table: dict[int, int | str] = dict(zip(range(0xA000), range(0xA000), strict=True))
+    table.update(t2s_table())
+    return table
 
 
 def _short_simplified(text: str) -> str:
