@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from tongzhou_facts import validate
 from tongzhou_facts.errors import BaseError
 from tongzhou_facts.index_schema import FTS_COLUMNS, NUMBER
+from tongzhou_facts.lines import LineFinder
 from tongzhou_facts.load import load
 from tongzhou_facts.match import fields, normalize, pinyin
 from tongzhou_facts.match.normalize import SEPARATOR, has_cjk, numbered
@@ -262,3 +263,23 @@ def test_the_dense_map_equals_the_table(monkeypatch: pytest.MonkeyPatch) -> None
     for text in ("醫保長 ２６００，Centre schools", "2021年,十總鎮常住人口99.11萬人以上", "𠀀㐀ＧＤＰ"):
         assert normalize.simplified(text) == text.translate(table)
         assert normalize.normalize(text) == reference_fields.normalize(text)
+
+
+LINES = st.lists(
+    st.sampled_from(["[[metrics]]", "  [[ projects ]]", "\t[[sources]]", "a = 1", "x = '[[metrics]]'", "", "[table]", "# [[x]]"]),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES, st.sampled_from(["\n", "\r\n"]))
+def test_header_lines_are_found_as_a_line_by_line_scan_finds_them(lines: list[str], newline: str) -> None:
+    """LineFinder finds the headers with a pattern that starts at a newline (faster than `^`
+    tried at every position): the lines a multi-line `^` pattern gives."""
+    text = newline.join(lines)
+    expected: dict[str, list[int]] = {}
+    for number, line in enumerate(text.split("\n"), 1):
+        found = re.match(r"[ \t]*\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\]", line)
+        if found:
+            expected.setdefault(found.group(1), []).append(number)
+    assert LineFinder(text).headers == expected
