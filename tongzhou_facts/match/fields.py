@@ -77,6 +77,8 @@ def _joined(values: list[str] | tuple[str, ...]) -> str:
     (punctuation only) dropped. Shortest first, the first value that starts with a text (or
     holds it) is the shortest that does, which is what ranking measures (rank.py): the index
     reads that length with SQL (index.py `matched_lengths`)."""
+    if len(values) == 1:  # most quotes, names: nothing to order ('' stays '')
+        return values[0]
     return SEPARATOR.join(sorted(filter(None, values), key=len))
 
 
