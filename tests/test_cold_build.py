@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 import sys
 import types
 from pathlib import Path
@@ -24,9 +25,10 @@ from hypothesis import strategies as st
 
 from tongzhou_facts import validate
 from tongzhou_facts.errors import BaseError
-from tongzhou_facts.index_schema import FTS_COLUMNS
+from tongzhou_facts.index_schema import FTS_COLUMNS, NUMBER
+from tongzhou_facts.lines import LineFinder
 from tongzhou_facts.load import load
-from tongzhou_facts.match import fields
+from tongzhou_facts.match import fields, normalize, pinyin
 from tongzhou_facts.match.normalize import SEPARATOR, has_cjk, numbered
 from tongzhou_facts.match.pinyin import initials
 from tongzhou_facts.model import Record
@@ -48,16 +50,20 @@ def shortest_first(field: str) -> str:
     return SEPARATOR.join(sorted(filter(None, field.split(SEPARATOR)), key=len))
 
 
-def assert_same_fields(records: list[Record]) -> None:
+def reference_searchable(record: Record) -> dict[str, str]:
     """The fields of the reference, and ini_tags (added since): the initials of its Chinese tags."""
+    reference = reference_fields.searchable(record)
+    expected = {key: shortest_first(value) for key, value in reference.items()}
+    for key in FTS_COLUMNS:  # numbers marked since (issue 11): each value's, before the sort
+        expected[key] = shortest_first(SEPARATOR.join(numbered(v) for v in reference[key].split(SEPARATOR)))
+    chinese = [tag for tag in reference["tags"].split(SEPARATOR) if has_cjk(tag)]
+    expected["ini_tags"] = shortest_first(SEPARATOR.join(v for tag in chinese for v in initials(tag)))
+    return expected
+
+
+def assert_same_fields(records: list[Record]) -> None:
     for record in records:
-        reference = reference_fields.searchable(record)
-        expected = {key: shortest_first(value) for key, value in reference.items()}
-        for key in FTS_COLUMNS:  # numbers marked since (issue 11): each value's, before the sort
-            expected[key] = shortest_first(SEPARATOR.join(numbered(v) for v in reference[key].split(SEPARATOR)))
-        chinese = [tag for tag in reference["tags"].split(SEPARATOR) if has_cjk(tag)]
-        expected["ini_tags"] = shortest_first(SEPARATOR.join(v for tag in chinese for v in initials(tag)))
-        assert fields.searchable(record) == expected, record.id
+        assert fields.searchable(record) == reference_searchable(record), record.id
 
 
 def test_the_bundled_base_gets_the_same_fields() -> None:
@@ -131,6 +137,39 @@ def test_equal_numbers_of_different_types_are_written_apart() -> None:
     whole = Record("metric", "a", "甲", 2023, {"quote": "甲", "value": 10**20, "unit": "元"})
     real = Record("metric", "b", "乙", 2023, {"quote": "乙", "value": 1e20, "unit": "元"})
     assert_same_fields([whole, real, whole])
+
+
+#: Texts for normalize() itself: the alphabet above, and the marks whose meaning depends on
+#: their neighbours (a '.', ':' or '-' inside a number or not, runs of punctuation, spaces
+#: between Latin letters or digits, dates and thousands in every position).
+MARKS = st.sampled_from([*".:-_,/ 　a1９通", "2023", "12", "1,000", "1.2.3", "..", "-:", "a_b", "ies", "ss"])
+RULE_TEXT = st.lists(st.one_of(ALPHABET, MARKS), max_size=24).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(RULE_TEXT)
+def test_normalize_equals_the_reference(text: str) -> None:
+    """The rules' patterns were rewritten to be scanned faster (two passes for punctuation, each
+    pattern starting with its characters): the same text out as the reference's patterns give."""
+    assert normalize.normalize(text) == reference_fields.normalize(text)
+    assert normalize.normalize(text * 30) == reference_fields.normalize(text * 30)  # past 500 characters
+
+
+@settings(max_examples=600, deadline=None)
+@given(RULE_TEXT)
+def test_numbers_are_marked_as_the_template_marks_them(text: str) -> None:
+    """Numbers are marked by a function, no longer by a template: the same marks."""
+    for given_text in (text, normalize.normalize(text)):
+        template = re.sub(r"[0-9]+(?:\.[0-9]+)*", NUMBER + r"\g<0>" + NUMBER, given_text)
+        unmarked = NUMBER in given_text or normalize.is_plain_cjk(given_text)
+        assert numbered(given_text) == (given_text if unmarked else template)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(ALPHABET, st.sampled_from([*"长行重乐了和〇䶵𠀀𪚥", "长安街", "重庆银行"])), max_size=16).map("".join))
+def test_spellings_are_the_variants_and_initials(text: str) -> None:
+    """The build spells a value in one pass (pinyin.spellings): what the two query-side functions give."""
+    assert pinyin.spellings(text) == (pinyin.variants(text), pinyin.initials(text))
 
 
 # ---------------------------------------------------------------------------- validation
@@ -211,3 +250,36 @@ def test_the_plain_cjk_test_equals_its_regex() -> None:
         assert normalize.is_plain_cjk(text) == bool(normalize._pattern("_PLAIN_CJK").fullmatch(text)), text
         assert normalize.has_cjk(text) == bool(normalize._pattern("_CJK").search(text)), text
         assert normalize.has_cjk(text * 40) == bool(normalize._pattern("_CJK").search(text)), text
+
+
+def test_the_dense_map_equals_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build maps its texts through the dense table (every character below U+A000): the same
+    text out as through the table of traditional characters alone."""
+    table, dense = normalize.t2s_table(), normalize._dense_table()
+    for char in {*normalize._t2s_pairs(), *"abc通州区醫保長𠀀\ue000\U0002ffff", *map(chr, range(0, 0xA100, 7))}:
+        assert char.translate(dense) == char.translate(table), char
+    monkeypatch.setattr(normalize, "DENSE_MAP_FROM", -1)
+    monkeypatch.setattr(normalize, "_short_mapped", normalize.SHORT_MAP_BUDGET)
+    for text in ("醫保長 ２６００，Centre schools", "2021年,十總鎮常住人口99.11萬人以上", "𠀀㐀ＧＤＰ"):
+        assert normalize.simplified(text) == text.translate(table)
+        assert normalize.normalize(text) == reference_fields.normalize(text)
+
+
+LINES = st.lists(
+    st.sampled_from(["[[metrics]]", "  [[ projects ]]", "\t[[sources]]", "a = 1", "x = '[[metrics]]'", "", "[table]", "# [[x]]"]),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES, st.sampled_from(["\n", "\r\n"]))
+def test_header_lines_are_found_as_a_line_by_line_scan_finds_them(lines: list[str], newline: str) -> None:
+    """LineFinder finds the headers with a pattern that starts at a newline (faster than `^`
+    tried at every position): the lines a multi-line `^` pattern gives."""
+    text = newline.join(lines)
+    expected: dict[str, list[int]] = {}
+    for number, line in enumerate(text.split("\n"), 1):
+        found = re.match(r"[ \t]*\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\]", line)
+        if found:
+            expected.setdefault(found.group(1), []).append(number)
+    assert LineFinder(text).headers == expected

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import os
+import re
 import sqlite3
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -31,7 +33,8 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
     db = sqlite3.connect(target)
     db.execute("PRAGMA journal_mode=OFF")
     db.execute("PRAGMA synchronous=OFF")
-    db.executescript(SCHEMA)
+    tables, indexes = _schema_parts(SCHEMA)
+    db.executescript(tables)
     meta = {
         "format": FORMAT_VERSION,
         "paths": json.dumps([os.path.abspath(p) for p in base.paths]),
@@ -41,6 +44,7 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
     marks = ",".join("?" * (len(DOC_COLUMNS) + 1))
     for table in ("fts", "fts_py"):  # no merging while loading: at most FTS_SEGMENTS segments, or one at the end
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 0)")
+        db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', {FTS_HASH_BYTES})")
     batches = _prepared(base.records)
     indexed = 0  # the rows of `docs` in the trigram tables so far
     try:
@@ -50,6 +54,8 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
             if docs and docs[-1][0] - indexed >= FTS_BATCH:
                 indexed = _index_docs(db, indexed, docs[-1][0])
         _index_docs(db, indexed, None)
+        for statement in indexes:
+            db.execute(statement)
     except BaseException:
         batches.close()  # Ctrl-C or SIGTERM while writing: stop the workers now, not at exit
         db.close()
@@ -57,8 +63,20 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
     if len(base.records) > FTS_BATCH * FTS_SEGMENTS:  # many segments: merged into one
         db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         db.execute("INSERT INTO fts_py(fts_py) VALUES ('optimize')")
-        db.commit()
+    for table in ("fts", "fts_py"):  # the build's setting, not the index's: the file holds what it held before
+        db.execute(f"DELETE FROM {table}_config WHERE k = 'hashsize'")
+    db.commit()
     return db
+
+
+def _schema_parts(schema: str) -> tuple[str, list[str]]:
+    """The schema without its `CREATE INDEX` statements, and those statements: an index is made
+    after the rows are in (one sort), not kept up row by row as they come (a tenth of writing
+    `entries`). The same statements: the file's schema reads the same."""
+    indexes = re.findall(r"CREATE INDEX [^;]*;", schema)
+    for statement in indexes:
+        schema = schema.replace(statement, "")
+    return schema, indexes
 
 
 #: Records added to the trigram tables at a time, then committed: FTS5 holds their terms in
@@ -68,6 +86,12 @@ FTS_BATCH = 10000
 #: cost no more than reading one merged (measured at 100,000 records), while merging them costs
 #: a tenth of the build. A bigger base is merged once, at the end.
 FTS_SEGMENTS = 10
+#: The terms FTS5 holds in memory before it writes them out as a segment (its 'hashsize'; 1 MB
+#: by default): with the default, a batch of FTS_BATCH records was written as 2-4 segments
+#: rather than one, and writing and then reading those cost a fifth of filling the tables.
+#: The memory is what a batch's terms take (a few megabytes), not this bound. Set for the
+#: build only: the setting is taken out of the file's config table at the end.
+FTS_HASH_BYTES = 16 << 20
 
 
 def _index_docs(db: sqlite3.Connection, after: int, last: int | None) -> int:
@@ -99,25 +123,29 @@ def _prepare(span: tuple[int, int]) -> Prepared:
     docs = []
     for n, record in enumerate(_RECORDS[start:end], start + 1):
         data = record.to_dict()
+        get = data.get
         rows.append(
             (
                 n,
                 record.id,
                 record.kind,
                 record.year,
-                data.get("category"),
-                data.get("place"),
-                data.get("date"),
-                data.get("unit"),
-                data.get("value"),
+                get("category"),
+                get("place"),
+                get("date"),
+                get("unit"),
+                get("value"),
                 _to_json(data),
-                data.get("investment"),
-                data.get("capacity"),
+                get("investment"),
+                get("capacity"),
             )
         )
-        fields = searchable(record)
-        docs.append((n, *(fields[c] for c in DOC_COLUMNS)))
+        docs.append((n, *_in_columns(searchable(record))))
     return rows, docs
+
+
+#: A record's search fields in the order of the `docs` columns (a tuple, taken in C).
+_in_columns = operator.itemgetter(*DOC_COLUMNS)
 
 
 def _prepared(records: list[Record]) -> Generator[Prepared, None, None]:

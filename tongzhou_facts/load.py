@@ -273,7 +273,13 @@ def gc_paused() -> Iterator[None]:
     millions of containers, and each new batch of them sets off a collection that walks all
     those still alive (a tenth of a 100,000-record cold build, a third of its validation). They
     make no reference cycles (TOML is a tree), so nothing waits for the collector: memory is
-    the same, and collection resumes after."""
+    the same, and collection resumes after.
+
+    What the pause made and kept (the base, the index's remembered values) is then moved to the
+    oldest generation at once (gc.freeze, then gc.unfreeze, which puts the frozen objects there):
+    left in the youngest, the first allocation after the pause set off a collection that walked
+    all of them, and a second one moved them on (half a second of a 100,000-record cold build).
+    Nothing is left out of collection: the oldest generation is collected as usual."""
     import gc
 
     enabled = gc.isenabled()
@@ -282,6 +288,8 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

@@ -197,7 +197,8 @@ class Record:
         normalising it in place: copying each record's table costs a 100,000-record load 5%."""
         record = cls.__new__(cls)
         record.kind, record.id, record.name, record.year = kind, id, name, year
-        record.data = _one_shape(data, in_place=True)
+        # Most records have neither key: nothing to reshape, and no call made.
+        record.data = _one_shape(data, in_place=True) if "date" in data or "qualifier" in data else data
         record.path, record.line = path, line
         return record
 

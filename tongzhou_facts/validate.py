@@ -70,7 +70,7 @@ class _Validation:
         self.problems: list[Problem] = []
         self.seen: dict[str, tuple[str, int]] = {}  # id -> where it was first defined
         self.linking: list[tuple[Record, LineFinder, str, int]] = []  # records whose links are checked at the end
-        self.citing: list[tuple[str, LineFinder, str, int, str, str]] = []  # (…, label, source id) of every record
+        self.citing: list[tuple[str, LineFinder, str, int, str, str]] = []  # (…, label, source id): not defined yet
 
     def document(self, path: str, lines: LineFinder, data: Mapping[str, Any]) -> None:
         self.top_level(path, lines, data)
@@ -111,12 +111,15 @@ class _Validation:
             and _claim(record_id, path, line, self.seen, self.problems)
         )
         source_id = table.get("source")
-        if isinstance(source_id, str):
+        # Only what may dangle is kept for the checks at the end (sources are only ever added,
+        # and a record without links has none to check): a big base keeps none of it.
+        if isinstance(source_id, str) and source_id not in self.base.sources:
             label = record_id if isinstance(record_id, str) and record_id else f"{table_name}[{index}]"
             self.citing.append((path, lines, table_name, index, label, source_id))
         if record is not None and claimed:
             self.base.records.append(record)
-            self.linking.append((record, lines, table_name, index))
+            if "related" in record.data or "project" in record.data:
+                self.linking.append((record, lines, table_name, index))
 
     def dangling_sources(self) -> None:
         """A record's `source` must be the id of a [[sources]] table."""

@@ -24,7 +24,7 @@ from ..figures import chinese_date, number
 from ..index_schema import SEPARATOR
 from ..model import Record
 from .normalize import FIELD_SEPARATOR, has_cjk, normalize, numbered
-from .pinyin import initials, variants
+from .pinyin import spellings
 
 #: Values remembered with their searchable form: far more than the distinct names, tags and
 #: places of a 1,000,000-record generated base, a few megabytes.
@@ -53,15 +53,23 @@ def _term(value: str) -> tuple[str, bool]:
 
 
 @functools.lru_cache(maxsize=REMEMBERED)
+def _marked(value: str) -> str:
+    """A value that repeats across records, in a field looked up as typed (an English name, a
+    year, a date, a role): its searchable form with its numbers marked (normalize.numbered),
+    remembered, as marking costs as much as normalising."""
+    return numbered(_term(value)[0])
+
+
+@functools.lru_cache(maxsize=REMEMBERED)
 def _dated(date: str) -> tuple[str, str]:
-    """A date's two searchable forms (2023-12-13 and 2023年12月13日)."""
-    return _term(date)[0], _term(chinese_date(date))[0]
+    """A date's two searchable forms (2023-12-13 and 2023年12月13日), numbers marked."""
+    return _marked(date), _marked(chinese_date(date))
 
 
 @functools.lru_cache(maxsize=REMEMBERED, typed=True)  # typed: 10**20 and 1e20 are equal keys, written apart
 def _amount(value: Any, unit: str) -> str:
-    """A number with its unit (6.5%, 1730亿元), searchable."""
-    return _term(number(value) + unit)[0]
+    """A number with its unit (6.5%, 1730亿元), searchable, numbers marked."""
+    return _marked(number(value) + unit)
 
 
 def _joined(values: list[str] | tuple[str, ...]) -> str:
@@ -69,6 +77,8 @@ def _joined(values: list[str] | tuple[str, ...]) -> str:
     (punctuation only) dropped. Shortest first, the first value that starts with a text (or
     holds it) is the shortest that does, which is what ranking measures (rank.py): the index
     reads that length with SQL (index.py `matched_lengths`)."""
+    if len(values) == 1:  # most quotes, names: nothing to order ('' stays '')
+        return values[0]
     return SEPARATOR.join(sorted(filter(None, values), key=len))
 
 
@@ -82,18 +92,19 @@ def _typed(values: list[str] | tuple[str, ...]) -> str:
 def _name_fields(name: str) -> tuple[str, str, str]:
     """A name's fields: name, py and ini."""
     normal = _term(name)[0]
-    return numbered(normal), _joined(variants(normal)), _joined(initials(normal))
+    spelled, firsts = spellings(normal)
+    return numbered(normal), _joined(spelled), _joined(firsts)
 
 
 @functools.lru_cache(maxsize=REMEMBERED)
 def _alias_fields(aliases: tuple[str, ...]) -> tuple[str, str, str]:
     """A list of aliases' fields: aliases, py_alias and ini_alias."""
     terms = [_term(v) for v in aliases]
-    chinese = [normal for normal, cjk in terms if cjk and normal]
+    spelled = [spellings(normal) for normal, cjk in terms if cjk and normal]
     return (
         _typed([normal for normal, _ in terms]),
-        _joined([v for alias in chinese for v in variants(alias)]),
-        _joined([v for alias in chinese for v in initials(alias)]),
+        _joined([v for variants, _ in spelled for v in variants]),
+        _joined([v for _, initials in spelled for v in initials]),
     )
 
 
@@ -103,53 +114,51 @@ def _tag_fields(tags: tuple[str, ...]) -> tuple[str, str, str]:
     py_tags and ini_tags (initials: only loose pinyin reads them, rank.spelled_match, whose
     look-up finds a tag like 川姜镇 by them)."""
     terms = [_term(v) for v in tags]
-    chinese = [normal for normal, cjk in terms if cjk and normal]
+    spelled = [spellings(normal) for normal, cjk in terms if cjk and normal]
     return (
         _typed([normal for normal, _ in terms]),
-        _joined([v for normal in chinese for v in variants(normal)]),
-        _joined([v for normal in chinese for v in initials(normal)]),
+        _joined([v for variants, _ in spelled for v in variants]),
+        _joined([v for _, initials in spelled for v in initials]),
     )
 
 
+#: The keys whose value is a tag too, and the figures written with their unit.
+_TAGGED = ("category", "place", "status", "measure")
+_AMOUNTS = (("value", "unit"), ("investment", "investment_unit"), ("capacity", "capacity_unit"))
+
+
 def searchable(record: Record) -> dict[str, str]:
-    """The normalised text of each field, values joined by SEPARATOR."""
+    """The normalised text of each field, values joined by SEPARATOR.
+
+    Run once per record of a base (100,000 at a time), so it does nothing twice: the values
+    that repeat come from the caches above, already marked and spelled; only the quote, the
+    evidence and the note are normalised here."""
     data = record.data
     get = data.get
     companies = get("companies", ())
     people = get("people", ())
     tagged = [*record.tags()]
-    for key in ("category", "place", "status", "measure"):
+    for key in _TAGGED:
         if get(key):
             tagged.append(str(data[key]))
-    tagged.extend(entry["name"] for entry in companies)
-    tagged.extend(entry["name"] for entry in people)
-
-    extra: list[str] = []
-    for number_key, unit_key in (("value", "unit"), ("investment", "investment_unit"), ("capacity", "capacity_unit")):
-        value = get(number_key)
-        if value is not None:
-            extra.append(_amount(value, str(get(unit_key) or "")))
-    if get("phases"):
-        extra.append(_term(f"{data['phases']}期")[0])
-    if record.date is not None:
-        extra.extend(_dated(record.date))
-    extra.append(_term(f"{record.year}年")[0])
-    if get("note"):
-        extra.append(_normal(str(data["note"])))
-    for entry in (*companies, *people):
-        if entry.get("role"):
-            extra.append(_term(entry["role"])[0])
+    if companies or people:
+        tagged.extend(entry["name"] for entry in companies)
+        tagged.extend(entry["name"] for entry in people)
+    quote = [numbered(_normal(data["quote"]))]
+    evidence = get("evidence", ())
+    if evidence:
+        quote.extend(numbered(_normal(v)) for v in evidence)
 
     name, py, ini = _name_fields(record.name)
     aliases, py_alias, ini_alias = _alias_fields(record.aliases())
     tags, py_tags, ini_tags = _tag_fields(tuple(tagged))
     return {
         "name": name,
-        "en": numbered(_term(str(get("name_en") or ""))[0]),
+        "en": _marked(str(get("name_en") or "")),
         "aliases": aliases,
         "tags": tags,
-        "quote": _typed([_normal(data["quote"]), *(_normal(v) for v in get("evidence", ()))]),
-        "extra": _typed(extra),
+        "quote": _joined(quote),
+        "extra": _extra(record, companies, people),
         "py": py,
         "ini": ini,
         "py_alias": py_alias,
@@ -157,3 +166,27 @@ def searchable(record: Record) -> dict[str, str]:
         "py_tags": py_tags,
         "ini_tags": ini_tags,
     }
+
+
+def _extra(record: Record, companies: Any, people: Any) -> str:
+    """The extra field: figures with their units, phases, dates, the year, the note, roles."""
+    data = record.data
+    get = data.get
+    extra: list[str] = []  # values with their numbers marked already: `_joined`, not `_typed`
+    for number_key, unit_key in _AMOUNTS:
+        value = get(number_key)
+        if value is not None:
+            extra.append(_amount(value, str(get(unit_key) or "")))
+    if get("phases"):
+        extra.append(_marked(f"{data['phases']}期"))
+    date = record.date
+    if date is not None:
+        extra.extend(_dated(date))
+    extra.append(_marked(f"{record.year}年"))
+    if get("note"):
+        extra.append(numbered(_normal(str(data["note"]))))
+    if companies or people:
+        for entry in (*companies, *people):
+            if entry.get("role"):
+                extra.append(_marked(entry["role"]))
+    return _joined(extra)

@@ -121,6 +121,35 @@ def initials(text: str) -> tuple[str, ...]:
     return _spell(common, alternates)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names, tags and places repeat across a big base
+def spellings(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`variants(text)` and `initials(text)` in one pass over the characters: what indexing a
+    name, an alias or a tag needs (match/fields.py), at half the cost of the two calls. (A
+    character's test for Chinese is made only for those the table holds, and inline.)"""
+    get = _readings_of(text).get
+    common: list[str] = []
+    alternates: list[tuple[int, str]] = []
+    firsts: list[str] = []
+    other_firsts: list[tuple[int, str]] = []
+    for index, char in enumerate(text):
+        found = get(char)
+        if not found or not ("\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0002ffff"):  # is_cjk
+            common.append(char)
+            if char.isalnum():
+                firsts.append(char)
+            continue
+        reading = found[0]
+        common.append(reading)
+        if len(found) > 1:
+            initial = reading[0]
+            for other in found[1:]:
+                alternates.append((index, other))
+                if other[0] != initial:
+                    other_firsts.append((len(firsts), other[0]))
+        firsts.append(reading[0])
+    return _spell(common, alternates), _spell(firsts, other_firsts)
+
+
 def spelled_span(query: str, text: str) -> tuple[int, int] | None:
     """The first span of `text` whose characters spell `query` in pinyin, or None.
 
