@@ -12,6 +12,8 @@ from .options import AnyFilters, FileOpt, OutputOpts, explaining, open_base
 from .results import LIST_FIELDS, show_records
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ..index import Index
     from ..match.engine import Counted, Hit
     from ..model import Record
@@ -77,19 +79,34 @@ def search(
 
 def filtered_search(index: Index, text: str, criteria: dict[str, Any], limit: int, *, count: bool) -> Counted:
     """`search_counted` with every filter (options.Filters.criteria): kind and year inside the
-    search, the others over its hits (all of them ranked, then cut at `limit`)."""
+    search, the others over its hits, best first, read a chunk at a time (engine.search_each)
+    until `limit` pass, or to the end when `count`ing them."""
     from ..match.engine import Counted, search_counted
 
     kind, year = criteria["kind"], criteria["year"]
     others = {name: value for name, value in criteria.items() if name not in ("kind", "year") and value is not None}
     if not others:
         return search_counted(index, text, kind=kind, year=year, limit=limit, count=count)
+    from ..match.engine import search_each
     from ..query import refine  # only then: a search without filters never imports query.py
 
-    found = search_counted(index, text, kind=kind, year=year, limit=None, count=True)
-    kept = {n for n, _ in refine(((n, hit.record) for n, hit in enumerate(found.hits)), **others)}
-    hits = [hit for n, hit in enumerate(found.hits) if n in kept]
-    return Counted(hits[:limit], len(hits), found.exact)
+    found, exact = search_each(index, text, kind=kind, year=year)
+    latest: list[Hit] = []  # the hit refine reads: it yields each row that passes as it reads it
+
+    def rows() -> Iterator[tuple[int, Record]]:
+        for number, hit in enumerate(found):
+            latest[:] = [hit]
+            yield number, hit.record
+
+    hits: list[Hit] = []
+    passed = 0
+    for _ in refine(rows(), **others):
+        passed += 1
+        if len(hits) < limit:
+            hits.append(latest[0])
+        elif not count:
+            return Counted(hits, passed, False)  # more pass: "at least"
+    return Counted(hits, passed, exact)
 
 
 def _highlights(hits: list[Hit], records: list[Record], lang: str) -> dict[str, dict[str, list[tuple[int, int]]]]:
