@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from . import postings
 from .index_schema import DOC_COLUMNS, FORMAT_VERSION, FTS_COLUMNS, PINYIN_FTS_COLUMNS, SCHEMA, SEPARATOR
 from .load import gc_paused
 from .match.fields import searchable
@@ -42,6 +43,7 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
     for table in ("fts", "fts_py"):  # no merging while loading: at most FTS_SEGMENTS segments, or one at the end
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 0)")
     batches = _prepared(base.records)
+    batches = postings.collected(batches, db)  # and the value index when they are through
     indexed = 0  # the rows of `docs` in the trigram tables so far
     try:
         for rows, docs in batches:  # in batches: a 100,000-record base stays in budget
