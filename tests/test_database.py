@@ -69,7 +69,7 @@ def test_a_database_base_builds_no_cache_and_reads_no_toml(
 def test_the_export_keeps_no_local_paths(exported: Path) -> None:
     db = sqlite3.connect(exported)
     keys = {row[0] for row in db.execute("SELECT key FROM meta")}
-    assert keys == {"format", "sources", "exported_by"}
+    assert keys == {"format", "sources", "exported_by", "posting_lengths"}
     assert str(BASE.parent) not in exported.read_bytes().decode("utf-8", "replace")
 
 

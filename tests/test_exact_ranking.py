@@ -11,6 +11,12 @@ years, with and without --kind and --year; not from the ranking's failures.
 Two bases: 3,000 records with `RANK_ALL` lowered to 5, so nearly every query takes the
 group path (quick, and catches most bugs), and 100,000 records with the real `RANK_ALL`,
 where common queries match tens of thousands of records.
+
+The first tiers of the group path read the value index (index_schema.py `postings`): the
+small base is also built with blocks of two values, so that its groups cross blocks, and a
+pipe's search (not counted: its look-ups stop at RANK_ALL + 1 rows) is checked on the large
+base for the queries whose "starts with" groups are largest: each town, its name without
+街道/镇, their pinyin and initials, and prefixes of these.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from typing import NamedTuple
 import pytest
 
 import tongzhou_facts as tf
+from tongzhou_facts import postings
 from tongzhou_facts.match import engine
 from tongzhou_facts.match.normalize import normalize, terms
 from tongzhou_facts.match.pinyin import initials, variants
@@ -221,4 +228,55 @@ def test_group_ranking_is_exact_on_a_100k_base(monkeypatch: pytest.MonkeyPatch, 
     wrong, grouped = mismatches(monkeypatch, large, found, rank_all=engine.RANK_ALL)
     assert len(found) >= 250
     assert grouped >= len(found) // 3, "too few queries took the group path to test it"
+    assert not wrong, f"{len(wrong)} differ, first: " + "\n".join(wrong[:8])
+
+
+@pytest.fixture(scope="module")
+def small_blocks(tmp_path_factory: pytest.TempPathFactory) -> tf.Index:
+    """The small base with a value index of two values a block (most look-ups cross blocks)."""
+    path = generated_base(tmp_path_factory.mktemp("exact") / "3k-blocks.toml", 3000)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(postings, "BLOCK_VALUES", 2)
+        patch.setattr(postings, "BLOCK_ROWS", 2)
+        return tf.Index.build(tf.load(path))
+
+
+def test_group_ranking_is_exact_with_the_value_index_in_small_blocks(
+    monkeypatch: pytest.MonkeyPatch, small_blocks: tf.Index
+) -> None:
+    found = queries(small_blocks, generator(), seed=16, records=60, topics=150)
+    wrong, grouped = mismatches(monkeypatch, small_blocks, found, rank_all=5)
+    assert grouped >= len(found) // 2, "too few queries took the group path to test it"
+    assert not wrong, f"{len(wrong)} differ, first: " + "\n".join(wrong[:8])
+
+
+def _common_prefixes(gen: ModuleType) -> list[str]:
+    """Queries that start many values: each town, its short name, their pinyin and initials,
+    and their first one, two, three or four characters (川, 川姜, chu, chuan, cj, cjz)."""
+    out: list[str] = []
+    for zh, en in gen.PLACES:
+        short = zh.removesuffix("街道").removesuffix("镇")
+        for text in (zh, short, variants(zh)[0], variants(short)[0], initials(zh)[0], en.split()[0].lower()):
+            out.append(text)
+            out += [text[:size] for size in (2, 3, 4) if len(text) > size]
+    return list(dict.fromkeys(out))
+
+
+def test_a_pipes_search_ranks_exactly_when_prefix_groups_are_large(monkeypatch: pytest.MonkeyPatch, large: tf.Index) -> None:
+    """A piped search (not counted) of a query that starts thousands of values ranks its top
+    N as the exhaustive ranking does: the value index's first rows by length, then row."""
+    wrong = []
+    every = _common_prefixes(generator())
+    found = ["川姜", "chuanjiang", "cjz", *random.Random(17).sample(every, 45)]  # the benchmark's, and some
+    for text in dict.fromkeys(found):
+        exhaustive = _ranked(monkeypatch, large, Query(text), max(LIMITS), EXHAUSTIVE)
+        for limit in LIMITS:
+            with monkeypatch.context() as patch:
+                patch.setattr(engine, "FALLBACK_BELOW", 0)
+                piped = engine.search_counted(large, text, limit=limit, count=False)
+            got = [(hit.record.id, hit.match) for hit in piped.hits]
+            expected = _shown(exhaustive, limit)[0]
+            if got != expected:
+                wrong.append(f"{text!r} limit {limit}: {_difference((got, 0, True), (expected, 0, True))}")
+    assert len(every) >= 150
     assert not wrong, f"{len(wrong)} differ, first: " + "\n".join(wrong[:8])

@@ -1,10 +1,12 @@
 """The index's look-ups (index.py) against the same questions asked of every row in Python.
 
 Search ranks from these look-ups alone (match/engine.py), so each must find exactly the rows
-a check of every row finds: values equal to a text or starting with it (the trigram tables
-index each value between separators), texts of one, two and three or more characters (a
-scan, the trigram vocabulary, a phrase), and one-edit patterns (checked only on the rows
-that hold their longest piece, or a trigram a?c).
+a check of every row finds: values equal to a text or starting with it (the value index, and
+the trigram tables, which index each value between separators), texts of one, two and three
+or more characters (a scan, the trigram vocabulary, a phrase), one-edit patterns (checked
+only on the rows that hold their longest piece, or a trigram a?c), and with a limit, the
+first rows in ranking order (shortest value, then row). The value index is checked as built
+and built again with blocks of two values, so that every look-up crosses blocks.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from collections.abc import Sequence
 import pytest
 
 import tongzhou_facts as tf
-from tongzhou_facts.index_schema import DOC_COLUMNS, GAP, SEPARATOR
+from tongzhou_facts import postings
+from tongzhou_facts.index_schema import DOC_COLUMNS, GAP, POSTING_COLUMNS, SEPARATOR
 from tongzhou_facts.match import normalize
 
 from .conftest import BASE
@@ -24,9 +27,14 @@ from .conftest import BASE
 COLUMN_SETS = [("name",), ("name", "en"), ("aliases", "tags"), ("quote",), ("extra",), ("py", "ini"), ("py_tags",), DOC_COLUMNS]
 
 
-@pytest.fixture(scope="module")
-def index() -> tf.Index:
-    return tf.open_index([str(BASE)])
+@pytest.fixture(scope="module", params=["as built", "blocks of two values"])
+def index(request: pytest.FixtureRequest) -> tf.Index:
+    if request.param == "as built":
+        return tf.open_index([str(BASE)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(postings, "BLOCK_VALUES", 2)
+        patch.setattr(postings, "BLOCK_ROWS", 2)
+        return tf.Index.build(tf.load(BASE))
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +177,71 @@ def test_one_edit_patterns_stopping_at_a_limit(index: tf.Index, texts: list[str]
             together = index._rows_like(columns, set().union(*by_anchor.values()), None, 10**6)
             expected = together if len(together) < limit else one_by_one
             assert index.containing_patterns(columns, patterns, limit) == expected, (text, limit)
+
+
+def test_the_value_index_holds_every_value_with_its_rows(index: tf.Index, docs: dict[int, dict[str, str]]) -> None:
+    expected: dict[tuple[str, str], list[int]] = {}
+    for n, doc in sorted(docs.items()):
+        for column in POSTING_COLUMNS:
+            for value in dict.fromkeys(values(doc, (column,))):
+                expected.setdefault((column, value), []).append(n)
+    for (column, value), rows in expected.items():
+        assert index.valued(value, (column,), whole=True) == set(rows), (column, value)
+        assert index._posted(value, column, None, exact=True) == dict.fromkeys(rows, len(value))
+    assert len(expected) > 1000
+
+
+def _first(found: dict[int, object], limit: int) -> dict[int, object]:
+    """The first `limit` rows of `found` by (what it maps them to, row)."""
+    return {n: found[n] for n in sorted(found, key=lambda n: (found[n], n))[:limit]}
+
+
+def test_the_first_rows_by_length_and_row_with_a_limit(
+    index: tf.Index, docs: dict[int, dict[str, str]], texts: list[str]
+) -> None:
+    """What a group of the ranking reads: the first `limit` rows by the length of the shortest
+    value starting with the text, then row number; the same from several fields at once."""
+    for columns in [("name",), ("en",), ("py",), ("ini",), ("tags",), ("py", "ini"), ("aliases", "quote")]:
+        for text in texts:
+            every = {}
+            for n, doc in docs.items():
+                lengths = [len(v) for v in values(doc, columns) if v.startswith(text)]
+                if lengths:
+                    every[n] = min(lengths)
+            for limit in (1, 2, 5, 20):
+                assert index.matched_lengths(text, columns, 1, limit) == _first(every, limit), (text, columns, limit)
+
+
+def test_the_best_start_of_each_row_over_ranked_fields(
+    index: tf.Index, docs: dict[int, dict[str, str]], texts: list[str]
+) -> None:
+    """`starting_matches`, as the ranking of pinyin reads it: each row's best (tier, rank,
+    length) of a value equal to the text (tier 0) or starting with it (1), and with a limit
+    the first rows in that order."""
+    ranks = {"py": 0, "ini": 0, "py_alias": 1, "ini_alias": 1, "py_tags": 2}
+    for chosen in (ranks, {"name": 0, "en": 0, "aliases": 1, "quote": 3}):
+        for text in texts:
+            every = {}
+            for n, doc in docs.items():
+                keys = [
+                    (int(len(v) > len(text)), rank, len(v))
+                    for c, rank in chosen.items()
+                    for v in values(doc, (c,))
+                    if v.startswith(text)
+                ]
+                if keys:
+                    every[n] = min(keys)
+            assert index.starting_matches(text, chosen) == every, text
+            for limit in (1, 3, 20):
+                assert index.starting_matches(text, chosen, limit) == _first(every, limit), (text, limit)
+
+
+def test_values_equal_to_a_text_with_a_limit_are_the_first_rows(
+    index: tf.Index, docs: dict[int, dict[str, str]], texts: list[str]
+) -> None:
+    for columns in [("name",), ("tags",), ("py", "ini"), ("tags", "extra")]:
+        for text in texts:
+            expected = sorted(n for n, doc in docs.items() if text in values(doc, columns))
+            for limit in (1, 3):
+                found = index.valued(text, columns, whole=True, limit=limit)
+                assert set(expected[:limit]) <= found <= set(expected), (text, columns, limit)

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from . import postings
 from .index_schema import DOC_COLUMNS, FORMAT_VERSION, FTS_COLUMNS, PINYIN_FTS_COLUMNS, SCHEMA, SEPARATOR
 from .load import gc_paused
 from .match.fields import searchable
@@ -46,6 +47,7 @@ def write_index(base: Base, target: str = ":memory:") -> sqlite3.Connection:
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('automerge', 0)")
         db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('hashsize', {FTS_HASH_BYTES})")
     batches = _prepared(base.records)
+    batches = postings.collected(batches, db)  # and the value index when they are through
     indexed = 0  # the rows of `docs` in the trigram tables so far
     try:
         for rows, docs in batches:  # in batches: a 100,000-record base stays in budget

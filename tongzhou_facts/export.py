@@ -7,7 +7,7 @@ The file holds two faces of the same records:
   `records_fts`, an FTS5 index over names, aliases and quotes with the trigram tokenizer, so
   Chinese substrings are searchable (`WHERE records_fts MATCH '异质结'`); `datasette_metadata`
   describes them for Datasette (title, sources, licence, each column, full-text search);
-- for `facts`, the index it searches (index_schema.py: `meta`, `entries`, `docs`, `fts`),
+- for `facts`, the index it searches (index_schema.py: `meta`, `entries`, `docs`, `fts`, `postings`),
   copied as it is, less the cache's notes about the files it was built from (their paths).
 """
 
@@ -30,7 +30,7 @@ CACHE_NOTES = ("key", "built", "fingerprints", "counts", "paths")
 #: The `meta` key that marks an export (its value: the version of facts that wrote it).
 EXPORTED = "exported_by"
 #: facts's own tables, which Datasette need not show.
-INDEX_TABLES = ("meta", "entries", "docs")
+INDEX_TABLES = ("meta", "entries", "docs", "postings")
 
 
 def write_sqlite(index: Index, path: str) -> int:

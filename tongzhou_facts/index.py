@@ -13,14 +13,27 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .escape import undecodable
-from .index_schema import DOC_COLUMNS, FILTER_COLUMNS, FTS_TABLE, GAP, SEPARATOR
+from .index_schema import (
+    DOC_COLUMNS,
+    FILTER_COLUMNS,
+    FTS_COLUMNS,
+    FTS_TABLE,
+    GAP,
+    POSTING_CODE,
+    POSTING_COLUMNS,
+    POSTING_LENGTHS,
+    SEPARATOR,
+)
 from .model import Record, Source, record_from_dict
 
 if TYPE_CHECKING:
+    from array import array
+
     from .model import Base
 
 #: Numbers (or ids) per `IN (…)` query: far below SQLite's limit on parameters.
@@ -37,6 +50,7 @@ class Index:
         self.origin = origin
         self._sources: dict[str, Source] | None = None
         self._trigram_columns: dict[str, set[str]] = {}  # a trigram -> the columns of `fts` holding it
+        self._lengths: dict[int, list[int]] = {}  # a column of the value index -> the lengths of its values
 
     # ---------------------------------------------------------------- opening
 
@@ -264,11 +278,19 @@ class Index:
 
     def valued(self, text: str, columns: Iterable[str], *, whole: bool, limit: int = -1) -> set[int]:
         """Rows where a value of one of the given search fields equals `text` (`whole`), or
-        starts with it: the phrase SEP text SEP (or SEP text) in the trigram indexes, which
-        index every value between separators (index_schema.py). With `limit`, at least the
-        `limit` first rows (a look-up gives rows in order)."""
+        starts with it: for a whole value, the value index (`_posted`); else, and for the
+        fields it does not hold, the phrase SEP text SEP (or SEP text) in the trigram indexes,
+        which index every value between separators (index_schema.py). With `limit`, at least
+        the `limit` first rows (both give rows in order)."""
         columns = tuple(_check_doc_column(c) for c in columns)
-        return self._phrases([SEPARATOR + text + (SEPARATOR if whole else "")], columns, limit)
+        found: set[int] = set()
+        if whole:  # the value index has the rows of each value, in order
+            for c in (c for c in columns if c in POSTING_COLUMNS):
+                found.update(self._posted(text, c, None if limit < 0 else limit, exact=True))
+            columns = tuple(c for c in columns if c not in POSTING_COLUMNS)
+        if columns:
+            found |= self._phrases([SEPARATOR + text + (SEPARATOR if whole else "")], columns, limit)
+        return found
 
     def containing_any(self, texts: Sequence[str], columns: Iterable[str], limit: int) -> set[int]:
         """Rows whose given search fields contain one of `texts` (each of 2+ characters), at
@@ -283,6 +305,9 @@ class Index:
         (tier 2), the length of the shortest such value: what ranking measures (rank.py).
         With `limit`, only the first `limit` rows by (length, row number).
 
+        Tier 1 in the fields of the value index (POSTING_COLUMNS) is read from it (`_posted`);
+        the rest from `docs`, for the rows the trigram tables give:
+
         A field's values are stored shortest first (match/fields.py), so the first value that
         starts with `text` is the shortest: SQL reads its length. For a value that holds it,
         SQL reads the first value's length when the first holds it; the other rows' fields
@@ -290,6 +315,8 @@ class Index:
         `rows`: the rows that hold it, when the caller knows them (one character is found by
         a scan: the caller scans once for every field)."""
         columns = tuple(_check_doc_column(c) for c in columns)
+        if tier == 1 and rows is None and any(c in POSTING_COLUMNS for c in columns):
+            return self._posted_lengths(text, columns, limit)
         measures: list[tuple[str, str]] = []  # (the length SQL reads, or the field when it cannot)
         for c in columns:
             if tier == 1:  # the value starts where SEP text stands in SEP + field; it ends at the next SEP
@@ -330,8 +357,12 @@ class Index:
         (field -> its rank), its best (tier, rank, length): tier 0 when the value is `text`,
         1 when longer; the shortest value of the best rank. With `limit`, only the first
         `limit` rows in that order (then row number): one look-up for several fields, each
-        row placed as ranking places it (tier, then rank, then length)."""
+        row placed as ranking places it (tier, then rank, then length). The fields of the value
+        index are read from it, each for its own first `limit` (`_posted`): a row among the
+        first `limit` overall is among the first of the field of its best match."""
         columns = tuple(_check_doc_column(c) for c in ranks)
+        if any(c in POSTING_COLUMNS for c in columns):
+            return self._posted_starts(text, {c: int(ranks[c]) for c in columns}, limit)
         keys = []
         for c in columns:
             starts = f"instr(:sep || {c}, :start)"
@@ -347,6 +378,106 @@ class Index:
                 key = int(key)
                 found[n] = (key // 100000000, key // 1000000 % 100, key % 1000000)
         return found
+
+    def _posted_lengths(self, text: str, columns: Sequence[str], limit: int | None) -> dict[int, int]:
+        """`matched_lengths` of tier 1: the fields of the value index read from it (`_posted`),
+        the others from `docs`, each for its own first `limit`; a row among the first `limit`
+        overall is among the first of the field of its shortest value."""
+        rest = [c for c in columns if c not in POSTING_COLUMNS]
+        found = self.matched_lengths(text, rest, 1, limit) if rest else {}
+        for c in (c for c in columns if c in POSTING_COLUMNS):
+            for n, length in self._posted(text, c, limit).items():
+                if n not in found or length < found[n]:
+                    found[n] = length
+        return _first(found, limit, lambda n: (found[n], n))
+
+    def _posted_starts(self, text: str, ranks: dict[str, int], limit: int | None) -> dict[int, tuple[int, int, int]]:
+        """`starting_matches` with fields of the value index, as `_posted_lengths`."""
+        rest = {c: rank for c, rank in ranks.items() if c not in POSTING_COLUMNS}
+        found = self.starting_matches(text, rest, limit) if rest else {}
+        for c in (c for c in ranks if c in POSTING_COLUMNS):
+            for n, length in self._posted(text, c, limit).items():
+                key = (int(length > len(text)), ranks[c], length)
+                if n not in found or key < found[n]:
+                    found[n] = key
+        return _first(found, limit, lambda n: (found[n], n))
+
+    def _posted(self, text: str, column: str, limit: int | None, *, exact: bool = False) -> dict[int, int]:
+        """For each row with a value of `column` (one of POSTING_COLUMNS) that starts with
+        `text` (`exact`: that is `text`), the length of its shortest such value; with `limit`,
+        only the first `limit` rows by (length, row), and at most these.
+
+        Read from the value index (index_schema.py) shortest values first (`_posted_rows`). A
+        row already found at a shorter length keeps it; the first `limit` rows of each value
+        of a length hold the first `limit` of them all, so a length adds rows in row order
+        until `limit` are found, and the longer lengths are never read."""
+        found: dict[int, int] = {}
+        for length, held in self._posted_rows(text, column, limit, exact):
+            for n in sorted(set(held)) if len(held) > 1 else held:
+                if n not in found:
+                    if limit is not None and len(found) >= limit:
+                        return found
+                    found[n] = length
+            if limit is not None and len(found) >= limit:
+                return found
+        return found
+
+    def _posted_rows(self, text: str, column: str, limit: int | None, exact: bool) -> Iterator[tuple[int, list[int]]]:
+        """(length, the rows of the values of that length starting with `text`: the first
+        `limit` of each) for each length, shortest first, read as used: for each length, the
+        blocks running from at most `text` to at least it, up to the end of the values that
+        start with it, that hold one (SQL looks for SEP text in their values)."""
+        from bisect import bisect_left  # here: a search that reads no value index needs neither
+
+        from .nearest import after_prefix
+
+        if undecodable(text):
+            return
+        col = DOC_COLUMNS.index(column)
+        lengths = [len(text)] if exact else [n for n in self._posting_lengths(col) if n >= len(text)]
+        upper = after_prefix(text)
+        bounded = " AND p.first < :upper" if upper is not None and not undecodable(upper) else ""
+        sql = (
+            "SELECT p.len, p.vals, p.ends, p.rows FROM json_each(:lengths) AS l CROSS JOIN postings AS p"
+            " WHERE p.col = :col AND p.len = l.value AND p.first >= coalesce((SELECT max(first) FROM postings"
+            f" WHERE col = :col AND len = l.value AND first <= :text), ''){bounded} AND p.last >= :text"
+            " AND instr(:sep || p.vals, :start) > 0"
+        )  # CROSS JOIN: length by length, in the order given
+        params = {"col": col, "text": text, "upper": upper, "lengths": json.dumps(lengths), "sep": SEPARATOR}
+        params["start"] = SEPARATOR + text
+        current = 0
+        held: list[int] = []
+        for length, vals, ends_blob, rows_blob in self._db.execute(sql, params):
+            if length != current:
+                if length < current:  # pragma: no cover - SQLite keeps a CROSS JOIN's order
+                    raise AssertionError("value index read out of order")
+                if held:
+                    yield current, held
+                current, held = length, []
+            values = vals.split(SEPARATOR)
+            ends, rows = _integers(ends_blob), _integers(rows_blob)
+            for i in range(bisect_left(values, text), len(values)):
+                if not values[i].startswith(text):
+                    break
+                first = ends[i - 1] if i else 0
+                held.extend(rows[first : ends[i] if limit is None else min(ends[i], first + limit)])
+        if held:
+            yield current, held
+
+    def _posting_lengths(self, col: int) -> list[int]:
+        """The lengths of the values of a column in the value index, ascending: noted in `meta`
+        by the build, read once (else read from the index: a hop from each to the next)."""
+        if not self._lengths:
+            noted = self.meta([POSTING_LENGTHS]).get(POSTING_LENGTHS)
+            self._lengths = {int(c): lengths for c, lengths in json.loads(noted).items()} if noted else {-1: []}
+        if col not in self._lengths and -1 in self._lengths:
+            sql = (
+                "WITH RECURSIVE hop(len) AS (SELECT min(len) FROM postings WHERE col = :col"
+                " UNION ALL SELECT (SELECT min(len) FROM postings WHERE col = :col AND len > hop.len)"
+                " FROM hop WHERE hop.len IS NOT NULL) SELECT len FROM hop WHERE len IS NOT NULL"
+            )
+            self._lengths[col] = [row[0] for row in self._db.execute(sql, {"col": col})]
+        return self._lengths.get(col, [])
 
     def _holding(self, phrase: str, columns: Sequence[str], params: dict[str, object]) -> list[str]:
         """Subqueries for the rows whose `columns` hold `phrase`: the trigram tables' look-ups,
@@ -389,7 +520,7 @@ class Index:
                     wanted += [t for t in self._trigrams_starting(table, text[0]) if len(t) == 3 and t[2] == text[2]]
             mine = [c for c in columns if FTS_TABLE[c] == table]
             letters = wanted[0].replace(SEPARATOR, "") if len(wanted) == 1 else ""
-            if table == "fts" and letters.isascii() and letters.isalpha():
+            if table == "fts" and letters.isascii() and letters.isalpha() and len(mine) < len(FTS_COLUMNS):
                 mine = self._columns_with_trigrams(wanted[0], mine)
             if wanted and mine:
                 quoted = " OR ".join('"' + w.replace('"', '""') + '"' for w in dict.fromkeys(wanted))
@@ -402,7 +533,10 @@ class Index:
         milliseconds, so a Latin text (pinyin, English) is not looked up where no field of
         that column could hold it (Chinese names); the per-column vocabulary says so at a
         fraction of that. (Not for `fts_py`: there every column holds Latin trigrams, and
-        its per-column vocabulary is slow to read.)"""
+        its per-column vocabulary is slow to read. Nor for a look-up in every column of `fts`:
+        a phrase reads the same doclists whatever columns it is limited to, and a phrase
+        that no row holds leaps through them faster than the vocabulary reads them whole:
+        at 1,000,000 records the vocabulary of `chuanjiang` takes 7-10 ms, the phrase under 1.)"""
         trigrams = {text[i : i + 3] for i in range(len(text) - 2)}
         unknown = sorted(trigrams - self._trigram_columns.keys())
         if unknown:
@@ -647,3 +781,21 @@ def _check_doc_column(column: str) -> str:
 def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _integers(data: bytes) -> array[int]:
+    """Row numbers as the value index stores them (postings.py): 4-byte unsigned, little-endian."""
+    from array import array
+
+    out = array(POSTING_CODE)
+    out.frombytes(data)
+    if sys.byteorder != "little":  # pragma: no cover - big-endian machines
+        out.byteswap()
+    return out
+
+
+def _first(found: dict[int, Any], limit: int | None, key: Any) -> dict[int, Any]:
+    """`found`, or with `limit` only its first `limit` rows in the order of `key`."""
+    if limit is None or len(found) <= limit:
+        return found
+    return {n: found[n] for n in sorted(found, key=key)[:limit]}

@@ -6,7 +6,8 @@ term as typed, or, for Latin letters, as the pinyin or initials of a name. Nothi
 capped before ranking, so the ranking (rank.py) is exact at any size: a few hundred
 candidates are ranked in Python; more are ranked group by group in ranking order (a
 value equals the query, starts with it, contains it; field by field), each group an
-index look-up, until the groups hold `limit` records. Only when the fast path finds
+index look-up (the first two tiers from the value index, which reads the shortest values
+first and stops at the limit), until the groups hold `limit` records. Only when the fast path finds
 fewer than `FALLBACK_BELOW` records do the fallbacks run, each on the candidates the
 index gives it: the same sound typed with the wrong characters (农贸市厂 → 农贸市场),
 pinyin typed loosely (tuoyuzx), and one missing, extra or wrong character.
@@ -386,7 +387,8 @@ def _rank_tiers(
 class _Looks:
     """The look-ups of one search's groups, and what they found: a Latin text's rows with a
     value starting with it are read once and serve its tier 0 (the value is the text: as long
-    as it) and tier 1 (Latin trigrams are common: each look-up costs milliseconds), and a
+    as it) and tier 1 (in the fields the value index does not hold, the quote and extra text,
+    a Latin look-up reads the trigram tables, where Latin trigrams are common), and a
     character's rows by field are scanned once."""
 
     def __init__(self, index: Index, candidates: set[int] | None, cap: int | None, scans: dict[str, dict[str, set[int]]]):
@@ -400,7 +402,7 @@ class _Looks:
         least the first `cap` of them by (length, row) when there are so many, so a group
         holding more rows than the ranking needs reads only those (rows already ranked are
         at most `cap`: tier 0 rows come first among those of tier 1, and are ranked first)."""
-        if tier == 0 and not text.isascii():  # Chinese trigrams are rare: the value itself, looked up, is cheaper
+        if tier == 0 and not text.isascii():  # the value itself: in the quote's trigrams too, Chinese ones are rare
             limit = -1 if self.cap is None else self.cap
             found: Iterable[tuple[int, int]] = ((n, len(text)) for n in self.index.valued(text, columns, whole=True, limit=limit))
         elif tier <= 1:
