@@ -64,6 +64,9 @@ COMMANDS = [
     "export --format jsonl",
     "search 项目",
     "search 项目 -n 1000 --format json",
+    "search 项目 --status 开工",
+    "search 项目 --place 川姜镇 -n 5",
+    "search 项目 --since 2020 --format json",
     "ask 川姜镇的GDP是多少",
 ]
 
