@@ -12,13 +12,14 @@ fewer than `FALLBACK_BELOW` records do the fallbacks run, each on the candidates
 index gives it: the same sound typed with the wrong characters (农贸市厂 → 农贸市场),
 pinyin typed loosely (tuoyuzx), and one missing, extra or wrong character.
 
-(No `from __future__ import annotations` here nor in rank.py: typing.NamedTuple compiles
-each field's annotation when it is a string, 0.1 ms a field on every run's start-up.)
+(Hit, Counted and _Plan are plain slotted classes, not NamedTuples: defining a NamedTuple
+costs 50-80 µs on every run's start-up. No `from __future__ import annotations` in rank.py:
+typing.NamedTuple compiles each field's annotation when it is a string.)
 """
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..index import Index
@@ -54,12 +55,23 @@ INITIALS_COLUMNS = ("ini", "ini_alias")
 SPELLED_INITIALS = ("ini", "ini_alias", "ini_tags")
 
 
-class Hit(NamedTuple):
-    """One search result: the record and how it matched."""
+class Hit:
+    """One search result: the record and how it matched (equal when all three are)."""
 
-    record: Record
-    match: Match
-    terms: tuple[str, ...]
+    __slots__ = ("match", "record", "terms")
+
+    def __init__(self, record: Record, match: Match, terms: tuple[str, ...]) -> None:
+        self.record, self.match, self.terms = record, match, terms
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Hit):
+            return NotImplemented
+        return (self.record, self.match, self.terms) == (other.record, other.match, other.terms)
+
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as it was: a Record is
+
+    def __repr__(self) -> str:
+        return f"Hit(record={self.record!r}, match={self.match!r}, terms={self.terms!r})"
 
 
 def search(
@@ -74,15 +86,19 @@ def search(
     return search_counted(index, query, kind=kind, year=year, limit=limit, count=False).hits
 
 
-class Counted(NamedTuple):
-    """The hits of a search, and how many records matched before `limit` cut them."""
+class Counted:
+    """The hits of a search, and how many records matched before `limit` cut them. `exact`
+    is False when `total` is a lower bound: a search asked not to `count`, a fallback's
+    look-up that stopped at MAX_CANDIDATES rows, or a question's ranking that read only its
+    best relevance.MAX_RANKED."""
 
-    hits: list[Hit]
-    total: int
-    #: False when `total` is a lower bound: a search asked not to `count`, a fallback's look-up
-    #: that stopped at MAX_CANDIDATES rows, or a question's ranking that read only its best
-    #: relevance.MAX_RANKED.
-    exact: bool
+    __slots__ = ("exact", "hits", "total")
+
+    def __init__(self, hits: list[Hit], total: int, exact: bool) -> None:
+        self.hits, self.total, self.exact = hits, total, exact
+
+    def __repr__(self) -> str:
+        return f"Counted(hits={self.hits!r}, total={self.total!r}, exact={self.exact!r})"
 
 
 def search_counted(
@@ -254,16 +270,15 @@ def _pinyin_forms(text: str) -> list[str]:
     return list(variants(text.replace(" ", "")))
 
 
-class _Plan(NamedTuple):
+class _Plan:
     """What a query is looked up as: its terms as typed (numbers marked: normalize.numbered),
     the whole query as one value (`wholes`, rank.direct_match), and its pinyin spellings
     (`forms`) for the pinyin columns (`sounds`), with the initials when it is all Latin letters."""
 
-    terms: list[str]
-    wholes: list[str]
-    forms: list[str]
-    sounds: tuple[str, ...]
-    latin: bool
+    __slots__ = ("forms", "latin", "sounds", "terms", "wholes")
+
+    def __init__(self, terms: list[str], wholes: list[str], forms: list[str], sounds: tuple[str, ...], latin: bool) -> None:
+        self.terms, self.wholes, self.forms, self.sounds, self.latin = terms, wholes, forms, sounds, latin
 
 
 def _plan(terms: list[str]) -> _Plan:

@@ -211,12 +211,21 @@ def unnumbered(text: str) -> str:
 
 
 def normalize_char(char: str) -> str:
-    """One character's searchable form ('' for punctuation), for mapping positions back."""
-    import unicodedata
+    """One character's searchable form ('' for punctuation), for mapping positions back.
 
-    folded = unicodedata.normalize("NFKC", char).casefold()
-    if len(folded) == 1 and ord(folded) in t2s_table():
-        folded = t2s_table()[ord(folded)]
+    A table's highlights map a few hundred characters: ASCII and the main block of Chinese
+    characters are their own NFKC form (no `unicodedata`), and a character is simplified by a
+    look-up in the table's text until the dict exists (building it cost 1 ms of every table)."""
+    if char.isascii():
+        folded = char.lower()  # what NFKC and casefold make of it
+    elif "\u4e00" <= char <= "\u9fff":  # CJK Unified Ideographs: no compatibility mapping, no case
+        folded = char
+    else:
+        import unicodedata
+
+        folded = unicodedata.normalize("NFKC", char).casefold()
+    if len(folded) == 1:
+        folded = t2s_table().get(ord(folded), folded) if t2s_table.cache_info().currsize else _short_simplified(folded)
     return "".join(c for c in folded if c.isalnum() or c in "%.-:")
 
 
