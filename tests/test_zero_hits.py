@@ -3,6 +3,8 @@ question reading and the 'did you mean', each made cheaper without changing what
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import tongzhou_facts as tf
@@ -88,3 +90,24 @@ def test_a_latin_word_reads_only_the_question_words_beginning_as_it_does() -> No
 def test_a_query_with_few_spellings_searches_as_before(index: tf.Index, query: str) -> None:
     """No spelling, one, or several (the homophones' look-up of their shared start)."""
     assert isinstance(tf.search(index, query), list)
+
+
+def _metric(number: int, name: str) -> str:
+    return (
+        f'\n[[metrics]]\nid = "m-{number}"\nname = "{name}"\nyear = 2023\nvalue = {number}\nunit = "人"\n'
+        f'source = "s"\nquote = "{name}{number}人"\n'
+    )
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_did_you_mean_offers_a_name_holding_the_query_apart_past_the_scanned_rows(tmp_path: Path, first: bool) -> None:
+    """金街常人 holds no two neighbouring characters of 金沙街道常住人口 (nothing the index finds
+    it by), and the rows names_near scans hold none of its characters: the names holding one
+    are read, wherever the record sits, as before the index took the first look."""
+    fillers = [_metric(n, f"填充指标第{n}号") for n in range(1, engine.SCANNED_NAMES + 2)]
+    target = _metric(0, "金沙街道常住人口")
+    records = [target, *fillers] if first else [*fillers, target]
+    path = tmp_path / "base.toml"
+    path.write_text('[[sources]]\nid = "s"\ntitle = "t"\n' + "".join(records), encoding="utf-8")
+    index = tf.open_index([str(path)])
+    assert engine.suggestions(index, "金街常人") == ["金沙街道常住人口"]

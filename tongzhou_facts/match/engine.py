@@ -599,15 +599,18 @@ def suggestions(index: Index, query: str, count: int = 3, *, kind: str | None = 
         return []
     keys = set(list(dict.fromkeys(c for c in whole if is_cjk(c)))[:MAX_HINT_KEYS]) or {whole[:2]}
     if kind is None and year is None:
-        found = index.names_near(keys, _hint_pieces(whole, keys), MAX_COMPARED, SCANNED_NAMES)
+        names = _hint_names(index.names_near(keys, _hint_pieces(whole, keys), MAX_COMPARED, SCANNED_NAMES))
+        close = close_matches(whole, list(names), count, 0.3)
+        if not close:
+            # Nothing near among the names the index gave: those holding a key anywhere are
+            # read (the scan names_near spares when it finds one), so a name holding the query's
+            # characters apart (金街常人: 金沙街道常住人口) past the first rows is still offered.
+            # (On a base of at most SCANNED_NAMES rows this reads what names_near read.)
+            names = _hint_names(index.names_with(keys, MAX_COMPARED))
+            close = close_matches(whole, list(names), count, 0.3)
     else:
-        found = index.names_with_filters(keys, MAX_COMPARED, kind=kind, year=year)
-    names: dict[str, int] = {}
-    for n, name, en in found:
-        names.setdefault(unnumbered(name), n)  # the search fields mark numbers: a name as normalised
-        if en:
-            names.setdefault(unnumbered(en), n)
-    close = close_matches(whole, list(names), count, 0.3)
+        names = _hint_names(index.names_with_filters(keys, MAX_COMPARED, kind=kind, year=year))
+        close = close_matches(whole, list(names), count, 0.3)
     if not close:
         return []
     records = index.by_numbers([names[c] for c in close])
@@ -618,6 +621,16 @@ def suggestions(index: Index, query: str, count: int = 3, *, kind: str | None = 
         if shown not in out:
             out.append(shown)
     return out
+
+
+def _hint_names(found: Iterable[tuple[int, str, str]]) -> dict[str, int]:
+    """Each name and English name of these (row, name, English name), as normalised, with its row."""
+    names: dict[str, int] = {}
+    for n, name, en in found:
+        names.setdefault(unnumbered(name), n)  # the search fields mark numbers: a name as normalised
+        if en:
+            names.setdefault(unnumbered(en), n)
+    return names
 
 
 def _hint_pieces(whole: str, keys: set[str]) -> list[str]:
