@@ -597,13 +597,21 @@ class Index:
             found |= together
         return found
 
-    def names_with(self, keys: Iterable[str], limit: int) -> list[tuple[int, str, str]]:
+    def has_row(self, number: int) -> bool:
+        """Whether the base has a row numbered `number` (rows are numbered 1, 2, …: it has that many)."""
+        return self._db.execute("SELECT 1 FROM docs WHERE n = ?", (number,)).fetchone() is not None
+
+    def names_with(self, keys: Iterable[str], limit: int, upto: int | None = None) -> list[tuple[int, str, str]]:
         """Up to `limit` (row number, name, English name) of the rows whose normalised name or
-        English name contains one of `keys`, in base order."""
+        English name contains one of `keys`, in base order; only rows numbered up to `upto`
+        when given (a scan: its cost grows with the rows it reads)."""
         keys = sorted(keys)
         condition = " OR ".join("instr(name, ?) > 0 OR instr(en, ?) > 0" for _ in keys)
-        params = [k for key in keys for k in (key, key)]
-        sql = f"SELECT n, name, en FROM docs WHERE {condition} LIMIT {int(limit)}"
+        params: list[object] = [k for key in keys for k in (key, key)]
+        bound = ""
+        if upto is not None:
+            bound, params = "n <= ? AND ", [upto, *params]
+        sql = f"SELECT n, name, en FROM docs WHERE {bound}({condition}) LIMIT {int(limit)}"
         return [(n, name, en) for n, name, en in self._db.execute(sql, params)]
 
     def names_with_filters(
