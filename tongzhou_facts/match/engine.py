@@ -39,8 +39,9 @@ MAX_HINT_KEYS = 16  # characters a 'did you mean' looks for: one condition of th
 #: Rows whose names a 'did you mean' scans for the query's characters; past them it looks up
 #: parts of the query in the index (Index.names_near): a scan of every name grows with the base.
 SCANNED_NAMES = 2000
-#: Rows whose names a 'did you mean' scans when the index found nothing near (see `suggestions`).
-HINT_SCAN_ROWS = 20000
+#: Rows whose names a 'did you mean' scans when the index found nothing near (see `suggestions`):
+#: about 1.5 ms (a scan of 20,000 rows' names took 6 ms).
+HINT_SCAN_ROWS = 5000
 MAX_CANDIDATES = 20000
 MAX_FUZZY = 40  # characters: nobody types a one-edit typo into a paragraph, and its patterns grow with it
 _LATIN_ONLY = re.compile(r"[a-z0-9 ]+\Z")
