@@ -389,3 +389,11 @@ def test_an_english_status_is_explained_as_the_status_it_stands_for() -> None:
     code, out, err = facts("projects", "--status", "topped out", "--year", "2019")
     assert (code, out) == (1, "")
     assert "封顶" in err and "topped out" not in err
+
+
+def test_filters_compare_by_value() -> None:
+    from tongzhou_facts.explain import Filters
+
+    assert Filters(year=2019, place="上海") == Filters(place="上海", year=2019)
+    assert Filters(year=2019) != Filters(year=2020)
+    assert repr(Filters(kind="project", dated=True)) == "Filters(kind='project', dated=True)"

@@ -77,11 +77,22 @@ class Filters:
         self.min_investment, self.since, self.until = min_investment, since, until
         self.dated, self.unit_family = dated, unit_family
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Filters):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _FILTER_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and changeable
+
     def __repr__(self) -> str:
         given = ", ".join(
-            f"{name}={getattr(self, name)!r}" for name in self.__slots__ if getattr(self, name) not in (None, False)
+            f"{name}={getattr(self, name)!r}" for name in _FILTER_FIELDS if getattr(self, name) not in (None, False)
         )
         return f"Filters({given})"
+
+
+#: Filters' fields in the order its constructor takes them (its repr's order).
+_FILTER_FIELDS = Filters.__init__.__code__.co_varnames[1 : Filters.__init__.__code__.co_argcount]
 
 
 def nothing(index: Index, filters: Filters) -> str:
